@@ -1,0 +1,69 @@
+package org.backprop4j.cli;
+
+import org.backprop4j.data.DataException;
+import org.backprop4j.train.TrainingDivergedException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/** {@code nn}: train, evaluate and use fully connected networks. With no arguments, runs the demo. */
+@Command(name = "nn", mixinStandardHelpOptions = true, version = "nn (Backprop4j) 0.1.0",
+        description = "Trains fully connected neural networks by backpropagation (SPEC E1-E12).%n"
+                + "With no command, runs the demo: the seed's 784-100-10 network on the MNIST subset.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs {@code nn} with these arguments and streams; returns the exit code (0 ok, 2 bad input, 1 internal error). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length == 0) args = new String[] {"demo"};
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setParameterExceptionHandler((e, a) -> {
+            String name = e.getCommandLine().getCommandName();
+            String qualified = name.equals("nn") ? "nn" : "nn " + name;
+            err.println(qualified + ": " + oneLine(e.getMessage()) + " (see '" + qualified + " --help')");
+            err.flush();
+            return 2;
+        });
+        cmd.setExecutionExceptionHandler((e, c, p) -> {
+            err.println("nn " + c.getCommandName() + ": " + message(e));
+            err.flush();
+            if (System.getenv("NN_DEBUG") != null) e.printStackTrace(err);
+            return isUserError(e) ? 2 : 1;
+        });
+        int code = cmd.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static boolean isUserError(Exception e) {
+        return e instanceof DataException || e instanceof IllegalArgumentException || e instanceof UserException
+                || e instanceof TrainingDivergedException || e instanceof IOException || e instanceof UncheckedIOException;
+    }
+
+    private static String message(Exception e) {
+        if (isUserError(e)) return oneLine(e.getMessage());
+        return "internal error: " + e + " (set NN_DEBUG=1 for the stack trace)";
+    }
+
+    static String oneLine(String s) {
+        if (s == null) return "";
+        return s.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    @Override
+    public void run() {
+        // only reached through subcommands
+    }
+}

@@ -1,0 +1,70 @@
+package org.backprop4j.data;
+
+import org.backprop4j.math.Matrix;
+
+import java.util.List;
+
+/**
+ * Samples as rows: inputs x (N×s_1) and targets y (N×s_{n_l}), float32.
+ *
+ * @param x       inputs, one sample per row
+ * @param y       targets, one sample per row (one-hot rows for classification); may have 0
+ *                columns when the data has inputs only (prediction)
+ * @param classes class names in one-hot order, or empty for real-valued targets
+ * @param source  where the data came from, for messages
+ */
+public record Dataset(Matrix x, Matrix y, List<String> classes, String source) {
+
+    public Dataset {
+        if (x.rows != y.rows) {
+            throw new IllegalArgumentException(source + ": " + x.rows + " input rows but " + y.rows + " target rows");
+        }
+        if (!classes.isEmpty() && y.cols != classes.size()) {
+            throw new IllegalArgumentException(source + ": " + classes.size() + " classes but " + y.cols + " target columns");
+        }
+        classes = List.copyOf(classes);
+    }
+
+    /** A classification data set: y gets the one-hot rows of {@code labels} (indices into classes). */
+    public static Dataset classification(Matrix x, int[] labels, List<String> classes, String source) {
+        Matrix y = new Matrix(labels.length, classes.size());
+        for (int i = 0; i < labels.length; i++) {
+            y.set(i, labels[i], 1f);
+        }
+        return new Dataset(x, y, classes, source);
+    }
+
+    public int size() {
+        return x.rows;
+    }
+
+    public boolean isClassification() {
+        return !classes.isEmpty();
+    }
+
+    /** The class index of each row (the position of the largest target). */
+    public int[] labels() {
+        int[] labels = new int[y.rows];
+        for (int i = 0; i < y.rows; i++) labels[i] = argmax(y, i);
+        return labels;
+    }
+
+    /** The rows at {@code indices}, in that order. */
+    public Dataset subset(int[] indices) {
+        return new Dataset(x.selectRows(indices), y.selectRows(indices), classes, source);
+    }
+
+    /** This data with x replaced by {@code scaler.transform(x)}. */
+    public Dataset scaled(Scaler scaler) {
+        return scaler.isNone() ? this : new Dataset(scaler.transform(x), y, classes, source);
+    }
+
+    /** Index of the largest element of row i (the first one on ties). */
+    public static int argmax(Matrix m, int i) {
+        int best = 0;
+        for (int j = 1; j < m.cols; j++) {
+            if (m.get(i, j) > m.get(i, best)) best = j;
+        }
+        return best;
+    }
+}

@@ -1,0 +1,54 @@
+package org.backprop4j.eval;
+
+import org.backprop4j.data.Dataset;
+import org.backprop4j.math.Matrix;
+import org.backprop4j.nn.Activation;
+import org.backprop4j.nn.Model;
+import org.backprop4j.nn.Network;
+
+/**
+ * How well a model fits a data set: the cost J of E4 as its two parts, and for classifiers the
+ * accuracy and the confusion matrix.
+ *
+ * @param samples   N
+ * @param dataCost  (1/N) Σ J(W,b; x,y): E4's first term, with the model's loss
+ * @param l2Cost    (lambda/2) Σ W²: E4's second term
+ * @param lambda    the lambda used for l2Cost
+ * @param accuracy  share of rows whose largest output is the true class; NaN without classes
+ * @param confusion confusion[true][predicted] counts; empty without classes
+ */
+public record Evaluation(int samples, double dataCost, double l2Cost, double lambda, double accuracy, int[][] confusion) {
+
+    /** J(W,b) of E4. */
+    public double cost() {
+        return dataCost + l2Cost;
+    }
+
+    /** Evaluates {@code model} on raw (unscaled) {@code data}; the model's scaling is applied. */
+    public static Evaluation of(Model model, Dataset data, double lambda) {
+        Network net = model.network();
+        if (data.y().cols != net.outputs()) {
+            throw new IllegalArgumentException(data.source() + " has " + data.y().cols + " targets but the model has "
+                    + net.outputs() + " outputs");
+        }
+        Network.Output out = net.forward(model.scaler().transform(data.x()));
+        Activation f = net.layer(net.layers().size() - 1).activation();
+        int n = data.size();
+        double dataCost = model.loss().sum(out.z().data, out.a().data, data.y().data, n, net.outputs(), f) / n;
+        double l2Cost = lambda / 2 * net.sumOfSquaredWeights();
+        if (!data.isClassification()) {
+            return new Evaluation(n, dataCost, l2Cost, lambda, Double.NaN, new int[0][0]);
+        }
+        int c = net.outputs();
+        int[][] confusion = new int[c][c];
+        int correct = 0;
+        int[] truth = data.labels();
+        Matrix a = out.a();
+        for (int i = 0; i < n; i++) {
+            int predicted = Dataset.argmax(a, i);
+            confusion[truth[i]][predicted]++;
+            if (predicted == truth[i]) correct++;
+        }
+        return new Evaluation(n, dataCost, l2Cost, lambda, (double) correct / n, confusion);
+    }
+}

@@ -1,0 +1,69 @@
+package org.backprop4j.math;
+
+/**
+ * The matrix kernels a training step spends nearly all its time in (SPEC, "Vectorised over a
+ * batch"): the three transposition forms of a matrix product and a column sum. All matrices are
+ * row-major float32 arrays; shapes are passed explicitly so callers can use the leading part of a
+ * larger workspace buffer (a ragged last batch uses fewer rows of the same buffers).
+ *
+ * <p>Every fast implementation has a naive twin ({@link NaiveKernels}) that the tests compare it
+ * with on random shapes, ragged edges included.
+ *
+ * <p>Contract shared by all implementations: the output is overwritten (not accumulated into), the
+ * inputs are not modified, the output must not alias an input, and every output element is a sum
+ * taken in an order that depends only on the shapes — never on timing or thread count — so the
+ * same inputs give bit-identical outputs on every run. An instance may hold scratch memory and
+ * is then not safe for concurrent use; give each trainer its own.
+ */
+public interface Kernels {
+
+    /** c[m×n] = a[m×k] · b[n×k]ᵀ. Forward E1: Z = A·Wᵀ. a, b: not modified; c: overwritten. */
+    void gemmNT(int m, int n, int k, float[] a, float[] b, float[] c);
+
+    /** c[m×n] = a[m×k] · b[k×n]. Backward E7: (Δ·W). a, b: not modified; c: overwritten. */
+    void gemmNN(int m, int n, int k, float[] a, float[] b, float[] c);
+
+    /** c[m×n] = a[k×m]ᵀ · b[k×n]. Gradient E10: ΔW = Δᵀ·A. a, b: not modified; c: overwritten. */
+    void gemmTN(int m, int n, int k, float[] a, float[] b, float[] c);
+
+    /** out[n] = column sums of a[m×n]. Gradient E10: Δb = Δᵀ·1. a: not modified; out: overwritten. */
+    default void columnSums(int m, int n, float[] a, float[] out) {
+        java.util.Arrays.fill(out, 0, n, 0f);
+        for (int i = 0; i < m; i++) {
+            int row = i * n;
+            for (int j = 0; j < n; j++) {
+                out[j] += a[row + j];
+            }
+        }
+    }
+
+    /** c[i][j] += bias[j] for each of m rows of c[m×n] (the "+ b" of E1). bias: not modified; c: modified. */
+    default void addBias(int m, int n, float[] c, float[] bias) {
+        for (int i = 0; i < m; i++) {
+            int row = i * n;
+            for (int j = 0; j < n; j++) {
+                c[row + j] += bias[j];
+            }
+        }
+    }
+
+    /**
+     * One gradient-descent step on n parameters, E11: w := w − alpha·(dw/K + lambda·w). With
+     * lambda = 0 this is E12. dw: not modified; w: modified.
+     */
+    default void descend(int n, float[] w, float[] dw, float alpha, int K, float lambda) {
+        for (int i = 0; i < n; i++) {
+            w[i] -= alpha * (dw[i] / K + lambda * w[i]);
+        }
+    }
+
+    /** The plain loops, for tests and as a readable statement of each operation. */
+    static Kernels naive() {
+        return new NaiveKernels();
+    }
+
+    /** The fastest implementation available on this JVM; a fresh instance (it owns scratch memory). */
+    static Kernels fast() {
+        return new JavaKernels();
+    }
+}

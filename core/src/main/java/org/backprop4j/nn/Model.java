@@ -1,0 +1,47 @@
+package org.backprop4j.nn;
+
+import org.backprop4j.data.Scaler;
+import org.backprop4j.math.Matrix;
+
+import java.util.List;
+
+/**
+ * What a model file holds: the network and what is needed to use it on raw data.
+ *
+ * @param network the layers
+ * @param loss    the cost it was trained with (evaluate reports it)
+ * @param classes class names in output order, or empty for real-valued outputs
+ * @param scaler  input scaling applied before the network ({@link Scaler#NONE} for none)
+ * @param l2      the lambda it was trained with (for E4's L2 term when evaluating)
+ */
+public record Model(Network network, Loss loss, List<String> classes, Scaler scaler, double l2) {
+
+    public Model {
+        classes = List.copyOf(classes);
+        if (!classes.isEmpty() && classes.size() != network.outputs()) {
+            throw new IllegalArgumentException(classes.size() + " class names for " + network.outputs() + " outputs");
+        }
+        if (!scaler.isNone() && scaler.shift().length != network.inputs()) {
+            throw new IllegalArgumentException("scaling for " + scaler.shift().length + " inputs, network takes " + network.inputs());
+        }
+        loss.checkOutput(network.layer(network.layers().size() - 1).activation());
+    }
+
+    public Model(Network network, Loss loss) {
+        this(network, loss, List.of(), Scaler.NONE, 0);
+    }
+
+    public boolean isClassifier() {
+        return !classes.isEmpty();
+    }
+
+    /** The network's outputs for raw (unscaled) inputs, one row per sample. x: not modified. */
+    public Matrix predict(Matrix x) {
+        return network.predict(scaler.transform(x));
+    }
+
+    /** This model with another network (same loss, classes, scaling and lambda). */
+    public Model withNetwork(Network other) {
+        return new Model(other, loss, classes, scaler, l2);
+    }
+}
