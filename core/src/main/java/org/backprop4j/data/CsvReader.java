@@ -42,7 +42,7 @@ public final class CsvReader {
         List<CSVRecord> records = new ArrayList<>();
         List<Long> lines = new ArrayList<>();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             CSVParser parser = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).get().parse(reader)) {
+             CSVParser parser = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(false).get().parse(reader)) {
             long line = 1;
             for (CSVRecord r : parser) {
                 if (!(r.size() == 1 && r.get(0).isEmpty())) {
