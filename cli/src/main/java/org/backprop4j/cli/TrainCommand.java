@@ -79,6 +79,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Input scaling fitted on the training data, stored in the model, applied by evaluate and predict. Default: ${DEFAULT-VALUE}.")
     String scale;
 
+    @Option(names = "--threads", paramLabel = "N", order = 27,
+            description = "Threads for the matrix kernels. Default: the number of cores. The model does not depend on it.")
+    Integer threads;
+
     @Option(names = "--test-data", paramLabel = "FILE", order = 30,
             description = "Also evaluate the trained model on this data (same format and target options as --data).")
     Path testData;
@@ -90,7 +94,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Where to save the trained model (written atomically). Default: ${DEFAULT-VALUE}.")
     Path out;
 
-    @Option(names = "--quiet", order = 41, description = "Print nothing but errors.")
+    @Option(names = "--quiet", order = 41, description = "Print nothing but errors (and the --test-data result).")
     boolean quiet;
 
     @Override
@@ -115,7 +119,8 @@ final class TrainCommand implements Callable<Integer> {
         int[] hiddenSizes = parseLayers(layers);
         BatchSize k = parse(() -> BatchSize.parse(batchSize), "--batch-size");
         TrainingConfig config = parse(() -> TrainingConfig.builder().loss(lossFn).batchSize(k).epochs(epochs)
-                .learningRate(learningRate).l2(l2).seed(seed).shuffle(!noShuffle).build(), null);
+                .learningRate(learningRate).l2(l2).seed(seed).shuffle(!noShuffle)
+                .threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads).build(), null);
         if (!List.of("none", "minmax", "standard").contains(scale)) {
             throw new UserException("--scale: unknown scaling '" + scale + "' (known: none, minmax, standard)");
         }
@@ -124,6 +129,18 @@ final class TrainCommand implements Callable<Integer> {
 
         List<String> knownClasses = initModel != null && initModel.isClassifier() ? initModel.classes() : null;
         Dataset raw = dataOptions.load(knownClasses, true);
+        if (initModel != null && initModel.network().inputs() != raw.x().cols) { // before its scaling meets the data
+            throw new UserException("--init " + init + ": the model takes " + initModel.network().inputs() + " inputs, but "
+                    + raw.source() + " has " + raw.x().cols + " input columns");
+        }
+        Dataset rawTest = null; // read before training, so its mistakes are reported at once
+        if (testData != null) {
+            rawTest = dataOptions.withData(testData, testLabels).load(raw.isClassification() ? raw.classes() : null, true);
+            if (rawTest.x().cols != raw.x().cols) {
+                throw new UserException("--test-data " + testData + " has " + rawTest.x().cols + " input columns, but "
+                        + raw.source() + " has " + raw.x().cols);
+            }
+        }
         Scaler scaler = spec.commandLine().getParseResult().hasMatchedOption("--scale") || initModel == null
                 ? Scaler.fit(scale, raw.x()) : initModel.scaler();
         Dataset data = raw.scaled(scaler);
@@ -159,10 +176,9 @@ final class TrainCommand implements Callable<Integer> {
         Network trained = new Trainer(config, progress).train(start, data);
         Model model = new Model(trained, lossFn, data.classes(), scaler, l2);
 
-        if (testData != null) {
-            DataOptions test = dataOptions.withData(testData, testLabels);
-            Evaluation e = Evaluation.of(model, test.load(model.isClassifier() ? model.classes() : null, true), l2);
-            if (!quiet) stdout.println(EvaluateCommand.summary(e, testData.toString()));
+        if (rawTest != null) {
+            Evaluation e = Evaluation.of(model, rawTest, l2);
+            stdout.println(EvaluateCommand.summary(e, testData.toString())); // a result, not progress: also with --quiet
         }
         ModelJson.write(model, out);
         if (!quiet) err.println("saved " + out);

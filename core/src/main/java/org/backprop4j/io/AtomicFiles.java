@@ -7,6 +7,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes a file so that readers see either the old content or the complete new one: the content
@@ -31,6 +35,7 @@ public final class AtomicFiles {
         }
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         try {
+            keepPermissions(abs, tmp);
             try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 content.writeTo(out);
             }
@@ -42,5 +47,16 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * A temporary file is created owner-only (0600); the file that replaces the target should look
+     * like an ordinary new file (0644) or keep the target's own permissions.
+     */
+    private static void keepPermissions(Path target, Path tmp) throws IOException {
+        if (!Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) return;
+        Set<PosixFilePermission> perms = Files.exists(target) ? Files.getPosixFilePermissions(target)
+                : PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, perms);
     }
 }

@@ -279,7 +279,8 @@ public final class ModelJson {
             }
         }
         double l2 = 0;
-        if (top.get("training") instanceof Map<?, ?> training && training.get("l2") != null) {
+        Map<String, Object> training = top.get("training") == null ? Map.of() : object(top.get("training"), file, "\"training\"");
+        if (training.get("l2") != null) {
             l2 = number(training.get("l2"), file, "training.l2");
             l2 = Double.parseDouble(((Num) training.get("l2")).text()); // lambda is a double setting, not a float32 parameter
         }
