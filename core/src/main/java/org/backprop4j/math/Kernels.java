@@ -62,8 +62,31 @@ public interface Kernels {
         return new NaiveKernels();
     }
 
-    /** The fastest implementation available on this JVM; a fresh instance (it owns scratch memory). */
+    /**
+     * The fastest implementation available on this JVM, splitting large products over all available
+     * processors; a fresh instance (it owns scratch memory and, once a product is big enough to
+     * split, a few daemon threads).
+     */
     static Kernels fast() {
+        return fast(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The fastest implementation available on this JVM, using at most {@code threads} threads (the
+     * caller's included) per product. That is {@link VectorKernels} when the JVM was started with
+     * {@code --add-modules jdk.incubator.vector} on hardware with at least 256-bit vectors, else
+     * {@link JavaKernels} (single-threaded). Results do not depend on {@code threads}.
+     */
+    static Kernels fast(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        // VectorKernels must not even be loaded without the module: its constants are vector species.
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            try {
+                if (VectorKernels.worthwhile()) return new VectorKernels(threads);
+            } catch (LinkageError e) {
+                // The module is there but unusable on this JVM: fall through to plain Java.
+            }
+        }
         return new JavaKernels();
     }
 }

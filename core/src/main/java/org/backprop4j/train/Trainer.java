@@ -44,7 +44,7 @@ public final class Trainer {
         }
         int n = data.size();
         int maxK = config.batchSize().k(n);
-        Kernels kernels = Kernels.fast();
+        Kernels kernels = Kernels.fast(config.threads());
         Backprop engine = new Backprop(initial.copy(), config.loss(), maxK, kernels);
         GradientDescent rule = new GradientDescent(config.learningRate(), config.l2(), kernels);
         Network net = engine.network();

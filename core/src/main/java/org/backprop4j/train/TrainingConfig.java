@@ -14,9 +14,11 @@ import org.backprop4j.nn.Loss;
  * @param seed         seeds the shuffling (and, through the caller, the initial weights); the same
  *                     seed gives the same model, bit for bit
  * @param shuffle      shuffle the samples at the start of each epoch; false keeps file order
+ * @param threads      threads for the matrix kernels, ≥ 1; the result does not depend on it (every
+ *                     sum is taken in an order fixed by the shapes alone)
  */
 public record TrainingConfig(Loss loss, BatchSize batchSize, int epochs, double learningRate, double l2,
-                             long seed, boolean shuffle) {
+                             long seed, boolean shuffle, int threads) {
 
     public TrainingConfig {
         if (loss == null) throw new IllegalArgumentException("loss must be given");
@@ -28,13 +30,14 @@ public record TrainingConfig(Loss loss, BatchSize batchSize, int epochs, double 
         if (!(l2 >= 0) || !Double.isFinite(l2)) {
             throw new IllegalArgumentException("L2 weight lambda (--l2) must be a finite number >= 0, got " + l2);
         }
+        if (threads < 1) throw new IllegalArgumentException("threads (--threads) must be at least 1, got " + threads);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Defaults: mse, batch 32, 10 epochs, learning rate 0.1, no L2, seed 1, shuffled. */
+    /** Defaults: mse, batch 32, 10 epochs, learning rate 0.1, no L2, seed 1, shuffled, one thread per core. */
     public static final class Builder {
         private Loss loss = Loss.MSE;
         private BatchSize batchSize = BatchSize.of(32);
@@ -43,6 +46,7 @@ public record TrainingConfig(Loss loss, BatchSize batchSize, int epochs, double 
         private double l2 = 0;
         private long seed = 1;
         private boolean shuffle = true;
+        private int threads = Runtime.getRuntime().availableProcessors();
 
         public Builder loss(Loss v) { loss = v; return this; }
         public Builder batchSize(BatchSize v) { batchSize = v; return this; }
@@ -53,9 +57,10 @@ public record TrainingConfig(Loss loss, BatchSize batchSize, int epochs, double 
         public Builder l2(double v) { l2 = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder shuffle(boolean v) { shuffle = v; return this; }
+        public Builder threads(int v) { threads = v; return this; }
 
         public TrainingConfig build() {
-            return new TrainingConfig(loss, batchSize, epochs, learningRate, l2, seed, shuffle);
+            return new TrainingConfig(loss, batchSize, epochs, learningRate, l2, seed, shuffle, threads);
         }
     }
 }

@@ -1,0 +1,238 @@
+package org.backprop4j.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import org.backprop4j.data.Dataset;
+import org.backprop4j.math.Kernels;
+import org.backprop4j.math.Matrix;
+import org.backprop4j.nn.Activation;
+import org.backprop4j.nn.Loss;
+import org.backprop4j.nn.Network;
+import org.backprop4j.nn.Predictor;
+import org.backprop4j.train.EpochStats;
+import org.backprop4j.train.Trainer;
+import org.backprop4j.train.TrainingConfig;
+import org.backprop4j.train.TrainingListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code nn bench}: steady-state training throughput on the two fixed workloads of docs/PERFORMANCE.md,
+ * inference throughput and single-sample latency, heap allocation per step and memory.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measures training throughput (samples/s over whole epochs after a warm-up epoch; the median of the "
+                + "measured epochs), GFLOP/s = 6 x weights x samples/s / 1e9, heap allocated per training step, memory, "
+                + "and inference throughput and single-sample latency.",
+                "W1 'seed': 784-100-10, sigmoid/sigmoid, mse, gradient descent, lambda 1e-4, batch 32.",
+                "W2 'wide': 784-1024-1024-10, relu, softmax + cross-entropy, batch 256.",
+                "Data: synthetic, inputs uniform in [0,1), targets one-hot of 10 random classes."})
+final class BenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--workload", defaultValue = "W1", paramLabel = "W1|W2", description = "Which workload. Default: ${DEFAULT-VALUE}.")
+    String workload;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Kernel threads. Default: the number of cores.")
+    Integer threads;
+
+    @Option(names = "--epochs", defaultValue = "3", paramLabel = "R", description = "Measured epochs (after one warm-up epoch). Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--samples", defaultValue = "60000", paramLabel = "N", description = "Synthetic samples per epoch. Default: ${DEFAULT-VALUE}.")
+    int samples;
+
+    @Option(names = "--peak-gflops-per-core", defaultValue = "115", paramLabel = "G",
+            description = "The machine's float32 FMA peak per core, for the 'of peak' ratio. Default: ${DEFAULT-VALUE} (this machine kind: AVX-512 FMA).")
+    double peakPerCore;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    record Workload(String name, int[] sizes, Activation hidden, Activation output, Loss loss, int batch, double learningRate, double l2) {
+        long weights() {
+            long w = 0;
+            for (int l = 0; l + 1 < sizes.length; l++) w += (long) sizes[l] * sizes[l + 1];
+            return w;
+        }
+    }
+
+    static Workload workload(String name) {
+        return switch (name.toUpperCase()) {
+            case "W1" -> new Workload("W1", new int[] {784, 100, 10}, Activation.SIGMOID, Activation.SIGMOID, Loss.MSE, 32, 0.1, 1e-4);
+            case "W2" -> new Workload("W2", new int[] {784, 1024, 1024, 10}, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY, 256, 0.01, 0);
+            default -> throw new UserException("--workload: unknown workload '" + name + "' (known: W1, W2)");
+        };
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Workload w = workload(workload);
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) throw new UserException("--threads must be at least 1, got " + n);
+        if (epochs < 1) throw new UserException("--epochs must be at least 1, got " + epochs);
+        if (samples < w.batch) throw new UserException("--samples must be at least the batch size " + w.batch + ", got " + samples);
+        PrintWriter err = spec.commandLine().getErr();
+        if (!json) err.printf("%s: %s, batch %d, %d threads, %d samples; 1 warm-up + %d measured epochs%n",
+                w.name, Arrays.toString(w.sizes), w.batch, n, samples, epochs);
+
+        Dataset data = synthetic(samples, w.sizes[0], w.sizes[w.sizes.length - 1], 42);
+        Network start = Network.create(w.sizes, w.hidden, w.output, 1);
+        TrainingConfig config = TrainingConfig.builder().loss(w.loss).batchSize(w.batch).epochs(epochs + 1)
+                .learningRate(w.learningRate).l2(w.l2).seed(1).threads(n).build();
+
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) pool.resetPeakUsage();
+        EpochRecorder recorder = new EpochRecorder(epochs + 1);
+        Network trained = new Trainer(config, recorder).train(start, data);
+        long peakHeap = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) peakHeap += pool.getPeakUsage().getUsed();
+        }
+
+        double[] measured = Arrays.copyOfRange(recorder.seconds, 1, epochs + 1);
+        double medianSeconds = median(measured);
+        double samplesPerS = samples / medianSeconds;
+        double gflops = 6.0 * w.weights() * samplesPerS / 1e9;
+        double peak = peakPerCore * n;
+        long steps = (long) recorder.steps * epochs;
+        double allocPerStep = (double) (recorder.allocatedAtEnd - recorder.allocatedAfterWarmup) / steps;
+
+        double inferenceRate = inferenceThroughput(trained, data.x(), n);
+        double latencyUs = singleSampleLatencyMicros(trained, data.x());
+
+        long parameterBytes = 4L * trained.parameterCount();
+        long dataBytes = 4L * ((long) data.x().data.length + data.y().data.length);
+        if (json) {
+            StringWriter s = new StringWriter();
+            try (JsonGenerator g = new JsonFactory().createGenerator(s)) {
+                g.writeStartObject();
+                g.writeStringField("workload", w.name);
+                g.writeNumberField("threads", n);
+                g.writeNumberField("samples", samples);
+                g.writeNumberField("batch", w.batch);
+                g.writeNumberField("weights", w.weights());
+                g.writeNumberField("samples_per_s", samplesPerS);
+                g.writeNumberField("gflops", gflops);
+                g.writeNumberField("peak_gflops", peak);
+                g.writeNumberField("peak_fraction", gflops / peak);
+                g.writeArrayFieldStart("epoch_seconds");
+                for (double v : measured) g.writeNumber(v);
+                g.writeEndArray();
+                g.writeNumberField("alloc_bytes_per_step", allocPerStep);
+                g.writeNumberField("inference_samples_per_s", inferenceRate);
+                g.writeNumberField("latency_us", latencyUs);
+                g.writeNumberField("parameter_bytes", parameterBytes);
+                g.writeNumberField("data_bytes", dataBytes);
+                g.writeNumberField("peak_heap_bytes", peakHeap);
+                g.writeStringField("kernels", Kernels.fast(1).getClass().getSimpleName());
+                g.writeStringField("java", System.getProperty("java.version"));
+                g.writeEndObject();
+            }
+            spec.commandLine().getOut().println(s);
+        } else {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("training   %,.0f samples/s  %.1f GFLOP/s  (%.0f%% of the %.0f GFLOP/s peak of %d cores)  epochs %s s%n",
+                    samplesPerS, gflops, 100 * gflops / peak, peak, n, Arrays.toString(round(measured)));
+            out.printf("allocation %.1f bytes per training step in steady state (%,d steps measured)%n", allocPerStep, steps);
+            out.printf("memory     peak heap %.1f MB = data %.1f MB + parameters %.1f MB + the rest (workspace, gradients, JVM)%n",
+                    peakHeap / 1e6, dataBytes / 1e6, parameterBytes / 1e6);
+            out.printf("inference  %,.0f samples/s in batches of 256; one sample: %.1f us (median)%n", inferenceRate, latencyUs);
+            out.printf("kernels    %s%n", Kernels.fast(1).getClass().getSimpleName());
+        }
+        return 0;
+    }
+
+    /** Synthetic data of the workloads: inputs uniform in [0,1), targets one-hot of random classes. */
+    static Dataset synthetic(int n, int inputs, int classes, long seed) {
+        Random r = new Random(seed);
+        Matrix x = new Matrix(n, inputs);
+        for (int i = 0; i < x.data.length; i++) x.data[i] = r.nextFloat();
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = r.nextInt(classes);
+        List<String> names = new java.util.ArrayList<>();
+        for (int c = 0; c < classes; c++) names.add(Integer.toString(c));
+        return Dataset.classification(x, labels, names, "synthetic");
+    }
+
+    private static double inferenceThroughput(Network net, Matrix x, int threads) {
+        int batch = 256, batches = Math.max(1, Math.min(x.rows / batch, 100));
+        Predictor p = new Predictor(net, batch, Kernels.fast(threads));
+        float[] in = Arrays.copyOf(x.data, batch * x.cols), out = new float[batch * net.outputs()];
+        double[] rates = new double[7];
+        for (int rep = -3; rep < rates.length; rep++) {
+            long t0 = System.nanoTime();
+            for (int b = 0; b < batches; b++) p.predict(in, batch, out);
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (rep >= 0) rates[rep] = batches * batch / s;
+        }
+        return median(rates);
+    }
+
+    private static double singleSampleLatencyMicros(Network net, Matrix x) {
+        Predictor p = new Predictor(net);
+        float[] in = Arrays.copyOf(x.data, x.cols), out = new float[net.outputs()];
+        int calls = 200;
+        double[] perCall = new double[101];
+        for (int rep = -50; rep < perCall.length; rep++) {
+            long t0 = System.nanoTime();
+            for (int c = 0; c < calls; c++) p.predict(in, out);
+            double us = (System.nanoTime() - t0) / 1e3 / calls;
+            if (rep >= 0) perCall[rep] = us;
+        }
+        return median(perCall);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double[] round(double[] v) {
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length; i++) r[i] = Math.round(v[i] * 1000) / 1000.0;
+        return r;
+    }
+
+    /** Epoch times and the heap allocated by all threads, read without allocating in the training loop. */
+    static final class EpochRecorder implements TrainingListener {
+        final double[] seconds;
+        int steps;
+        long allocatedAfterWarmup, allocatedAtEnd;
+        private final com.sun.management.ThreadMXBean threadBean =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+        EpochRecorder(int epochs) {
+            seconds = new double[epochs];
+        }
+
+        @Override
+        public void onEpoch(EpochStats s) {
+            seconds[s.epoch() - 1] = s.seconds();
+            steps = s.steps();
+            if (s.epoch() == 1) allocatedAfterWarmup = allocatedByAllThreads();
+            if (s.epoch() == seconds.length) allocatedAtEnd = allocatedByAllThreads();
+        }
+
+        private long allocatedByAllThreads() {
+            long total = 0;
+            for (long b : threadBean.getThreadAllocatedBytes(threadBean.getAllThreadIds())) {
+                if (b > 0) total += b;
+            }
+            return total;
+        }
+    }
+}

@@ -1,0 +1,907 @@
+package org.backprop4j.math;
+
+import java.lang.ref.Cleaner;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fast kernels: register-blocked matrix products on the incubating Vector API
+ * ({@code jdk.incubator.vector}), split over a few threads when a product is large. What each
+ * product computes is stated plainly in {@link NaiveKernels}; {@link JavaKernels} stands in when
+ * the module is absent. On AVX-512 it runs the layer shapes of a training step at close to 90 %
+ * of the FMA units' peak per core for batches of 32 and more, about 20 times JavaKernels.
+ *
+ * <h2>The main engine: panels of lanes, rows broadcast</h2>
+ * Every form computes C(i,j) = Σ_p A(i,p)·B(p,j); the forms differ only in where A(i,p) and
+ * B(p,j) sit in memory. Each product is handed to one engine that sees two operands:
+ * <ul>
+ *   <li>the <em>row side</em> X(r,p), read one float at a time and broadcast to every lane, from
+ *       wherever it lies (row r at x[r·rs], successive p at stride ps; so no form copies it);
+ *   <li>the <em>lane side</em> Y(p,l), read as whole vectors: for each p, the values of a
+ *       <em>panel</em> of up to four vectors of consecutive lanes l must lie side by side.
+ * </ul>
+ * When Y is stored by rows of p (B in NN and TN), full panels are read in place; otherwise the
+ * panel is first copied ("packed") into scratch, transposing it when Y is stored by lanes (the NT
+ * form) — so for NT the lanes run over the smaller of m and n, the batch as a rule. The output
+ * C(r,l) goes to C row by row (r = i, l = j) or transposed (r = j, l = i).
+ *
+ * <p>The micro-kernel holds a tile of C in registers — 4 rows × 4 vectors (16 accumulators, 64
+ * columns with 512-bit vectors), or 8 rows × 2 or 1 vectors for narrow panels — and for each p
+ * loads the panel's vectors, broadcasts one X value per row and issues one fused multiply-add per
+ * accumulator: 8 loads for 16 FMAs, so the FMA units set the pace. Tiles are taken panel after
+ * panel, so a panel (k × 64 floats) stays in L2 while the rows of X stream past it. The k loop is
+ * not blocked: for the layer widths of an MLP it costs little, and it leaves each output a single
+ * register-resident sum. Ragged edges take no masked paths: the last panel is narrower (1–3
+ * vectors, its last vector padded with zeros), a short last row block repeats its last row, and an
+ * edge tile goes through a small scratch tile.
+ *
+ * <h2>The dot engine, for NT with a small side</h2>
+ * In NT both operands run along p, so C(i,j) is a dot product of two contiguous rows. When one
+ * side is small (a batch of 10) or both are moderate (≤ 256), transposing a panel costs more than
+ * it saves and lanes over a 10-row batch would be 6/16 empty. Then a 4 × 4 tile of dot products is
+ * accumulated along p, a vector of VL consecutive p at a time, and the 16 accumulators are summed
+ * across lanes together at the end by log2(VL) rounds of lane swaps; the k mod VL leftover terms
+ * are added one by one.
+ *
+ * <h2>Summation order, threads and memory</h2>
+ * In the main engine every output is the chain acc = fma(X(r,p), Y(p,l), acc) for p = 0 … k−1
+ * from acc = 0, whatever tile, panel or thread computes it; in the dot engine, VL such chains (one
+ * per p mod VL) summed by a fixed tree, then the leftover terms. Which engine runs depends on the
+ * shape alone. So the results depend on the shapes and inputs only: bit-identical for any thread
+ * count. Threads share out output tiles, never a k-sum; see {@link Tiles} and {@link Pool}.
+ * Small products stay on the caller's thread (see PARALLEL_MIN_FMAS).
+ *
+ * <p>Scratch (one packed panel and one edge tile per thread) grows to the largest shape seen and
+ * is then reused, so a call allocates nothing in steady state. Not safe for concurrent use from
+ * several caller threads; give each trainer its own instance.
+ */
+final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lanes per vector: 16 with AVX-512, 8 with AVX2. */
+    private static final int VL = S.length();
+    /** Vectors in a full panel. */
+    private static final int NV = 4;
+    /** Lanes in a full panel. */
+    private static final int PANEL = NV * VL;
+    /** Floats in the largest register tile (4 rows × 4 vectors, 8 × 2, or the dot tile). */
+    private static final int TILE = 16 * VL;
+    /**
+     * Below this many multiply-adds (about 10 µs of work) a product stays on the caller's thread:
+     * waking a worker and sharing the tiles would cost more than it saves.
+     */
+    private static final long PARALLEL_MIN_FMAS = 1L << 19;
+    /**
+     * Up to this many rows the main engine reads full panels in place instead of packing them: with
+     * few row blocks to reuse it, a copy of the panel does not pay for itself. (With many rows and a
+     * long k, the packed copy wins slightly: it is contiguous, where B's rows are pages apart.)
+     */
+    private static final int READ_IN_PLACE_MAX_ROWS = 128;
+
+    private final int threads;
+    private final Panels panels;
+    private final Dots dots;
+    /** Created by the first product big enough to split, so one-sample predictions start no threads. */
+    private Pool pool;
+
+    /** Shuts down the pools of unreachable kernels (their workers are daemons, but would park forever). */
+    private static final class Reaper {
+        static final Cleaner CLEANER = Cleaner.create();   // a thread of its own: started only with the first pool
+    }
+
+    /** Kernels that split large products over {@code threads} threads: the caller and threads − 1 workers. */
+    VectorKernels(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        this.threads = threads;
+        this.panels = new Panels(threads);
+        this.dots = new Dots(threads);
+    }
+
+    /** True if the preferred vector shape has enough lanes for this blocking to beat {@link JavaKernels}. */
+    static boolean worthwhile() {
+        return VL >= 8;
+    }
+
+    /** The most threads a product is split over. */
+    int threads() {
+        return threads;
+    }
+
+    /**
+     * c[m×n] = a[m×k] · b[n×k]ᵀ. Both operands run along p: dot products when a side is small (see
+     * the class comment), else panels transposed from the smaller side, with the larger side (the
+     * weights, as a rule) read in place as rows.
+     */
+    @Override
+    public void gemmNT(int m, int n, int k, float[] a, float[] b, float[] c) {
+        check(m, n, k, a, b, c);
+        if (m == 0 || n == 0) return;
+        if (useDots(m, n, k)) {
+            dots.set(m, n, k, a, b, c);
+            run(dots, (long) m * n * k);
+        } else if (m <= n) {
+            panels.set(n, m, k, b, k, 1, a, k, true, c, n, true);      // rows j, lanes i
+            run(panels, (long) m * n * k);
+        } else {
+            panels.set(m, n, k, a, k, 1, b, k, true, c, n, false);     // rows i, lanes j
+            run(panels, (long) m * n * k);
+        }
+    }
+
+    /**
+     * The dot engine pays when a panel transposition would be amortised over few rows (the other
+     * side ≤ 256) or lanes would be mostly empty (a side ≤ 16), and k is long enough to amortise
+     * the sum across lanes. Its lane-sum rounds are written for 8 or 16 lanes.
+     */
+    private static boolean useDots(int m, int n, int k) {
+        return (VL == 8 || VL == 16) && k >= 16 * VL && (Math.min(m, n) <= 16 || Math.max(m, n) <= 256);
+    }
+
+    /** c[m×n] = a[m×k] · b[k×n]. A's rows are X's rows, B's rows of p are already panels. */
+    @Override
+    public void gemmNN(int m, int n, int k, float[] a, float[] b, float[] c) {
+        check(m, n, k, a, b, c);
+        if (m == 0 || n == 0) return;
+        panels.set(m, n, k, a, k, 1, b, n, false, c, n, false);        // rows i, lanes j
+        run(panels, (long) m * n * k);
+    }
+
+    /**
+     * c[m×n] = a[k×m]ᵀ · b[k×n]. Both operands are stored by rows of p, so either can give the
+     * panels; the lanes run over j (C written row by row) unless n is narrow and m wider.
+     */
+    @Override
+    public void gemmTN(int m, int n, int k, float[] a, float[] b, float[] c) {
+        check(m, n, k, a, b, c);
+        if (m == 0 || n == 0) return;
+        if (n >= m || n >= PANEL) {
+            panels.set(m, n, k, a, 1, m, b, n, false, c, n, false);    // rows i, lanes j
+        } else {
+            panels.set(n, m, k, b, 1, n, a, m, false, c, n, true);     // rows j, lanes i
+        }
+        run(panels, (long) m * n * k);
+    }
+
+    private static void check(int m, int n, int k, float[] a, float[] b, float[] c) {
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("bad shape " + m + "×" + n + "×" + k);
+        Objects.checkFromIndexSize(0, m * k, a.length);
+        Objects.checkFromIndexSize(0, n * k, b.length);
+        Objects.checkFromIndexSize(0, m * n, c.length);
+        if (c == a || c == b) throw new IllegalArgumentException("the output must not alias an input");
+    }
+
+    /** Runs a prepared job on the caller alone, or with the workers if it is big enough. */
+    private void run(Tiles job, long fmas) {
+        int t = fmas >= PARALLEL_MIN_FMAS ? Math.min(threads, job.tileCount) : 1;
+        job.share(t);
+        try {
+            if (t == 1) {
+                job.work(0);
+            } else {
+                if (pool == null) {
+                    pool = new Pool(threads - 1);
+                    Reaper.CLEANER.register(this, pool::shutdown); // stops the workers once these kernels are unreachable
+                }
+                pool.run(job, t);
+            }
+        } finally {
+            job.release();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Sharing the tiles of one product among threads.
+    // ------------------------------------------------------------------------------------------
+
+    /** Work shared by threads 0 … n−1 of a {@link Pool}; thread 0 is the caller. */
+    interface Job {
+        /** Does thread t's share of the work, then helps with whatever is left of the others'. */
+        void work(int t);
+    }
+
+    /**
+     * The tiles of one product, numbered 0 … tileCount−1 and cut into one contiguous share per
+     * thread. A thread claims chunks of its own share through an atomic cursor, then claims what is
+     * left of the others' shares. So a thread the OS has not run yet (a busy machine, a parked
+     * worker still waking up) delays the product by at most one chunk, not by its whole share:
+     * the others take its tiles. Which thread computes a tile never changes its value.
+     *
+     * <p>Kept apart from {@link VectorKernels} (static classes), so that worker threads never hold
+     * a reference to the kernels object, which would stop the {@link Cleaner} from shutting them down.
+     */
+    private abstract static class Tiles implements Job {
+        /** Spacing of the share cursors, in ints: a 64-byte cache line each, so claims do not collide. */
+        private static final int PAD = 16;
+        /** Multiply-adds per claimed chunk: a few microseconds, so claiming costs well under 1 %. */
+        private static final long CHUNK_FMAS = 1 << 17;
+
+        private final AtomicIntegerArray cursors;   // next unclaimed tile of share u, at index u·PAD
+        /** Per thread: one tile of C, for edge tiles and sums across lanes. */
+        final float[][] tiles;
+        int tileCount;
+        private int shares, chunk;
+
+        Tiles(int threads) {
+            cursors = new AtomicIntegerArray(threads * PAD);
+            tiles = new float[threads][TILE];
+        }
+
+        /** Sets the tile count and the multiply-adds per tile of the current product. */
+        final void tiles(int count, long fmasPerTile) {
+            tileCount = count;
+            chunk = (int) Math.max(1, CHUNK_FMAS / Math.max(1, fmasPerTile));
+        }
+
+        /** Cuts the tiles into {@code threads} shares; called by the caller before the workers start. */
+        final void share(int threads) {
+            shares = threads;
+            for (int u = 0; u < threads; u++) cursors.set(u * PAD, shareStart(u));
+        }
+
+        private int shareStart(int u) {
+            return (int) ((long) tileCount * u / shares);
+        }
+
+        @Override
+        public final void work(int t) {
+            for (int i = 0; i < shares; i++) {
+                int u = (t + i) % shares;                    // own share first, then the others'
+                int end = shareStart(u + 1);
+                for (int s; (s = cursors.getAndAdd(u * PAD, chunk)) < end; ) {
+                    for (int tile = s, e = Math.min(s + chunk, end); tile < e; tile++) tile(t, tile);
+                }
+            }
+        }
+
+        /** Computes tile number i on thread t. */
+        abstract void tile(int t, int i);
+
+        /** Drops the references to the caller's arrays, so that the kernels do not keep them alive. */
+        abstract void release();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // The main engine.
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * C(r,l) = Σ_p X(r,p)·Y(p,l) for r < rows, l < lanes, with X(r,p) = {@code x[r·rs + p·ps]},
+     * Y(p,l) = {@code y[p·ldy + l]} (or {@code y[l·ldy + p]} if yByLane), and C(r,l) written to
+     * {@code c[r·ldc + l]} (or {@code c[l·ldc + r]} if cByLane). Tiles are numbered panel by panel.
+     */
+    private static final class Panels extends Tiles {
+        // The current product; written by the caller before Pool#run publishes it to the workers.
+        private int rows, lanes, k, rs, ps, ldy, ldc;
+        private float[] x, y, c;
+        private boolean yByLane, cByLane, inPlace;
+        private int panelCount, vectors, fullPanelTiles;
+        private int product;                        // counts products, so a stale packed panel is never reused
+
+        // Per-thread scratch, grown on demand and then reused; only thread t touches slot t.
+        private final float[][] packed;             // the panel of the tile at hand
+        private final int[] packedPanel;            // which panel packed[t] holds …
+        private final int[] packedProduct;          // … and for which product
+
+        Panels(int threads) {
+            super(threads);
+            packed = new float[threads][0];
+            packedPanel = new int[threads];
+            packedProduct = new int[threads];
+        }
+
+        void set(int rows, int lanes, int k, float[] x, int rs, int ps,
+                 float[] y, int ldy, boolean yByLane, float[] c, int ldc, boolean cByLane) {
+            this.rows = rows;
+            this.lanes = lanes;
+            this.k = k;
+            this.x = x;
+            this.rs = rs;
+            this.ps = ps;
+            this.y = y;
+            this.ldy = ldy;
+            this.yByLane = yByLane;
+            this.c = c;
+            this.ldc = ldc;
+            this.cByLane = cByLane;
+            inPlace = !yByLane && rows <= READ_IN_PLACE_MAX_ROWS;
+            product++;
+            panelCount = (lanes + PANEL - 1) / PANEL;
+            vectors = (lanes + VL - 1) / VL;
+            fullPanelTiles = rowBlocks(NV);
+            tiles((panelCount - 1) * fullPanelTiles + rowBlocks(vectorsIn(panelCount - 1)),
+                    (long) rowsPerTile(NV) * PANEL * k);
+        }
+
+        @Override
+        void release() {
+            x = y = c = null;
+        }
+
+        /** Vectors in panel q: NV, except in the last panel. */
+        private int vectorsIn(int q) {
+            return Math.min(NV, vectors - q * NV);
+        }
+
+        /** Row blocks (tiles) in a panel of w vectors. */
+        private int rowBlocks(int w) {
+            int mr = rowsPerTile(w);
+            return (rows + mr - 1) / mr;
+        }
+
+        @Override
+        void tile(int t, int i) {
+            int q = Math.min(i / fullPanelTiles, panelCount - 1);
+            int w = vectorsIn(q);
+            int mr = rowsPerTile(w);
+            int r0 = (i - q * fullPanelTiles) * mr;
+            int width = w * VL;
+            int l0 = q * PANEL;
+            int lanesValid = Math.min(width, lanes - l0);
+            int rowsValid = Math.min(mr, rows - r0);
+
+            // The panel: in place when allowed and whole, else packed (once per panel and thread).
+            float[] pk = y;
+            int pb = l0, pstride = ldy;
+            if (!inPlace || lanesValid < width) {
+                pk = packed[t];
+                if (packedPanel[t] != q || packedProduct[t] != product) {
+                    if (pk.length < PANEL * k) packed[t] = pk = new float[PANEL * k];
+                    pack(q, width, lanesValid, pk);
+                    packedPanel[t] = q;
+                    packedProduct[t] = product;
+                }
+                pb = 0;
+                pstride = width;
+            }
+
+            boolean direct = !cByLane && rowsValid == mr && lanesValid == width;
+            float[] tile = tiles[t];
+            float[] out = direct ? c : tile;
+            int o = direct ? r0 * ldc + l0 : 0;
+            int ldo = direct ? ldc : width;
+            int x0 = r0 * rs;
+            switch (w) {
+                case 4 -> kernel4x4(k, x, x0, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
+                case 3 -> kernel4x3(k, x, x0, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
+                case 2 -> kernel8x2(k, x, x0, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
+                default -> kernel8x1(k, x, x0, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
+            }
+            if (direct) return;
+            if (cByLane) {
+                for (int l = 0; l < lanesValid; l++) {
+                    int d = (l0 + l) * ldc + r0;
+                    for (int r = 0; r < rowsValid; r++) c[d + r] = tile[r * width + l];
+                }
+            } else {
+                for (int r = 0; r < rowsValid; r++) {
+                    System.arraycopy(tile, r * width, c, (r0 + r) * ldc + l0, lanesValid);
+                }
+            }
+        }
+
+        /**
+         * Copies panel q (lanes l0 … l0 + width) to dst, Y(p, l0 + l) at {@code dst[p·width + l]}.
+         * Lanes past the last are zero, so the edge vector never computes on stale scratch
+         * (denormals would be slow).
+         */
+        private void pack(int q, int width, int valid, float[] dst) {
+            int l0 = q * PANEL;
+            if (!yByLane) {
+                for (int p = 0; p < k; p++) {
+                    int d = p * width;
+                    System.arraycopy(y, p * ldy + l0, dst, d, valid);
+                    for (int l = valid; l < width; l++) dst[d + l] = 0f;
+                }
+            } else {
+                // A transposition, in blocks of 16 p, so that the 16-float pieces of the source rows
+                // and the destination block all stay in L1.
+                for (int pb = 0; pb < k; pb += 16) {
+                    int pe = Math.min(pb + 16, k);
+                    for (int l = 0; l < valid; l++) {
+                        int s = (l0 + l) * ldy;
+                        for (int p = pb; p < pe; p++) dst[p * width + l] = y[s + p];
+                    }
+                    for (int p = pb; p < pe; p++) {
+                        for (int l = valid; l < width; l++) dst[p * width + l] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Rows per register tile for a panel of w vectors: 16 accumulators where possible, and never
+     * fewer than 8 independent sums, since an FMA's result comes 4 cycles after it starts and up to
+     * two start per cycle.
+     */
+    private static int rowsPerTile(int w) {
+        return w >= 3 ? 4 : 8;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // The dot engine (NT only).
+    // ------------------------------------------------------------------------------------------
+
+    /** C(i,j) = Σ_p A(i,p)·B(j,p) as dot products of rows, in 4 × 4 tiles numbered i-block fastest. */
+    private static final class Dots extends Tiles {
+        private int m, n, k;
+        private float[] a, b, c;
+        private int iBlocks;
+
+        Dots(int threads) {
+            super(threads);
+        }
+
+        void set(int m, int n, int k, float[] a, float[] b, float[] c) {
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.a = a;
+            this.b = b;
+            this.c = c;
+            iBlocks = (m + 3) / 4;
+            // i-block fastest: four rows of B stay in L1 while all of A (small here) passes them.
+            tiles(iBlocks * ((n + 3) / 4), 16L * k);
+        }
+
+        @Override
+        void release() {
+            a = b = c = null;
+        }
+
+        @Override
+        void tile(int t, int i) {
+            int i0 = i % iBlocks * 4, j0 = i / iBlocks * 4;
+            int iv = Math.min(4, m - i0), jv = Math.min(4, n - j0);
+            int kv = k - k % VL;
+            float[] sums = tiles[t];
+            // A short block repeats its last row, as in the main engine.
+            dot4x4(kv, a, i0 * k, (i0 + Math.min(1, iv - 1)) * k, (i0 + Math.min(2, iv - 1)) * k,
+                    (i0 + Math.min(3, iv - 1)) * k, b, j0 * k, (j0 + Math.min(1, jv - 1)) * k,
+                    (j0 + Math.min(2, jv - 1)) * k, (j0 + Math.min(3, jv - 1)) * k, sums);
+            for (int ii = 0; ii < iv; ii++) {
+                for (int jj = 0; jj < jv; jj++) {
+                    float s = sums[POS[ii * 4 + jj]];
+                    int ap = (i0 + ii) * k, bp = (j0 + jj) * k;
+                    for (int p = kv; p < k; p++) s = Math.fma(a[ap + p], b[bp + p], s);  // the k mod VL leftover
+                    c[(i0 + ii) * n + j0 + jj] = s;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Micro-kernels of the main engine: mr rows × w vectors of C for (mr, w) = (4, 4), (4, 3),
+    // (8, 2), (8, 1). Each is the same loop: Java cannot unroll over a count, and the accumulators
+    // must be locals to live in registers. Row r of X starts at x[x0 + r·rs] and steps by ps per p;
+    // with rowsValid < mr the last valid row is repeated (the extra sums land in the scratch tile and
+    // are dropped), which is cheaper than a kernel per row count. The panel's vectors for p start
+    // at pk[pb + p·pstride]; row r of the tile goes to out[o + r·ldo …].
+    // ------------------------------------------------------------------------------------------
+
+    private static void kernel4x4(int k, float[] x, int x0, int rs, int ps, int rowsValid,
+                                  float[] pk, int pb, int pstride, float[] out, int o, int ldo) {
+        int r0 = x0;
+        int r1 = x0 + Math.min(1, rowsValid - 1) * rs;
+        int r2 = x0 + Math.min(2, rowsValid - 1) * rs;
+        int r3 = x0 + Math.min(3, rowsValid - 1) * rs;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int p = 0, xp = 0, q = pb; p < k; p++, xp += ps, q += pstride) {
+            FloatVector y0 = FloatVector.fromArray(S, pk, q);
+            FloatVector y1 = FloatVector.fromArray(S, pk, q + VL);
+            FloatVector y2 = FloatVector.fromArray(S, pk, q + 2 * VL);
+            FloatVector y3 = FloatVector.fromArray(S, pk, q + 3 * VL);
+            FloatVector a = FloatVector.broadcast(S, x[r0 + xp]);
+            c00 = a.fma(y0, c00);
+            c01 = a.fma(y1, c01);
+            c02 = a.fma(y2, c02);
+            c03 = a.fma(y3, c03);
+            a = FloatVector.broadcast(S, x[r1 + xp]);
+            c10 = a.fma(y0, c10);
+            c11 = a.fma(y1, c11);
+            c12 = a.fma(y2, c12);
+            c13 = a.fma(y3, c13);
+            a = FloatVector.broadcast(S, x[r2 + xp]);
+            c20 = a.fma(y0, c20);
+            c21 = a.fma(y1, c21);
+            c22 = a.fma(y2, c22);
+            c23 = a.fma(y3, c23);
+            a = FloatVector.broadcast(S, x[r3 + xp]);
+            c30 = a.fma(y0, c30);
+            c31 = a.fma(y1, c31);
+            c32 = a.fma(y2, c32);
+            c33 = a.fma(y3, c33);
+        }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + VL);
+        c02.intoArray(out, o + 2 * VL);
+        c03.intoArray(out, o + 3 * VL);
+        o += ldo;
+        c10.intoArray(out, o);
+        c11.intoArray(out, o + VL);
+        c12.intoArray(out, o + 2 * VL);
+        c13.intoArray(out, o + 3 * VL);
+        o += ldo;
+        c20.intoArray(out, o);
+        c21.intoArray(out, o + VL);
+        c22.intoArray(out, o + 2 * VL);
+        c23.intoArray(out, o + 3 * VL);
+        o += ldo;
+        c30.intoArray(out, o);
+        c31.intoArray(out, o + VL);
+        c32.intoArray(out, o + 2 * VL);
+        c33.intoArray(out, o + 3 * VL);
+    }
+
+    private static void kernel4x3(int k, float[] x, int x0, int rs, int ps, int rowsValid,
+                                  float[] pk, int pb, int pstride, float[] out, int o, int ldo) {
+        int r0 = x0;
+        int r1 = x0 + Math.min(1, rowsValid - 1) * rs;
+        int r2 = x0 + Math.min(2, rowsValid - 1) * rs;
+        int r3 = x0 + Math.min(3, rowsValid - 1) * rs;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00;
+        for (int p = 0, xp = 0, q = pb; p < k; p++, xp += ps, q += pstride) {
+            FloatVector y0 = FloatVector.fromArray(S, pk, q);
+            FloatVector y1 = FloatVector.fromArray(S, pk, q + VL);
+            FloatVector y2 = FloatVector.fromArray(S, pk, q + 2 * VL);
+            FloatVector a = FloatVector.broadcast(S, x[r0 + xp]);
+            c00 = a.fma(y0, c00);
+            c01 = a.fma(y1, c01);
+            c02 = a.fma(y2, c02);
+            a = FloatVector.broadcast(S, x[r1 + xp]);
+            c10 = a.fma(y0, c10);
+            c11 = a.fma(y1, c11);
+            c12 = a.fma(y2, c12);
+            a = FloatVector.broadcast(S, x[r2 + xp]);
+            c20 = a.fma(y0, c20);
+            c21 = a.fma(y1, c21);
+            c22 = a.fma(y2, c22);
+            a = FloatVector.broadcast(S, x[r3 + xp]);
+            c30 = a.fma(y0, c30);
+            c31 = a.fma(y1, c31);
+            c32 = a.fma(y2, c32);
+        }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + VL);
+        c02.intoArray(out, o + 2 * VL);
+        o += ldo;
+        c10.intoArray(out, o);
+        c11.intoArray(out, o + VL);
+        c12.intoArray(out, o + 2 * VL);
+        o += ldo;
+        c20.intoArray(out, o);
+        c21.intoArray(out, o + VL);
+        c22.intoArray(out, o + 2 * VL);
+        o += ldo;
+        c30.intoArray(out, o);
+        c31.intoArray(out, o + VL);
+        c32.intoArray(out, o + 2 * VL);
+    }
+
+    private static void kernel8x2(int k, float[] x, int x0, int rs, int ps, int rowsValid,
+                                  float[] pk, int pb, int pstride, float[] out, int o, int ldo) {
+        int r0 = x0;
+        int r1 = x0 + Math.min(1, rowsValid - 1) * rs;
+        int r2 = x0 + Math.min(2, rowsValid - 1) * rs;
+        int r3 = x0 + Math.min(3, rowsValid - 1) * rs;
+        int r4 = x0 + Math.min(4, rowsValid - 1) * rs;
+        int r5 = x0 + Math.min(5, rowsValid - 1) * rs;
+        int r6 = x0 + Math.min(6, rowsValid - 1) * rs;
+        int r7 = x0 + Math.min(7, rowsValid - 1) * rs;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00;
+        FloatVector c70 = c00, c71 = c00;
+        for (int p = 0, xp = 0, q = pb; p < k; p++, xp += ps, q += pstride) {
+            FloatVector y0 = FloatVector.fromArray(S, pk, q);
+            FloatVector y1 = FloatVector.fromArray(S, pk, q + VL);
+            FloatVector a = FloatVector.broadcast(S, x[r0 + xp]);
+            c00 = a.fma(y0, c00);
+            c01 = a.fma(y1, c01);
+            a = FloatVector.broadcast(S, x[r1 + xp]);
+            c10 = a.fma(y0, c10);
+            c11 = a.fma(y1, c11);
+            a = FloatVector.broadcast(S, x[r2 + xp]);
+            c20 = a.fma(y0, c20);
+            c21 = a.fma(y1, c21);
+            a = FloatVector.broadcast(S, x[r3 + xp]);
+            c30 = a.fma(y0, c30);
+            c31 = a.fma(y1, c31);
+            a = FloatVector.broadcast(S, x[r4 + xp]);
+            c40 = a.fma(y0, c40);
+            c41 = a.fma(y1, c41);
+            a = FloatVector.broadcast(S, x[r5 + xp]);
+            c50 = a.fma(y0, c50);
+            c51 = a.fma(y1, c51);
+            a = FloatVector.broadcast(S, x[r6 + xp]);
+            c60 = a.fma(y0, c60);
+            c61 = a.fma(y1, c61);
+            a = FloatVector.broadcast(S, x[r7 + xp]);
+            c70 = a.fma(y0, c70);
+            c71 = a.fma(y1, c71);
+        }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + VL);
+        o += ldo;
+        c10.intoArray(out, o);
+        c11.intoArray(out, o + VL);
+        o += ldo;
+        c20.intoArray(out, o);
+        c21.intoArray(out, o + VL);
+        o += ldo;
+        c30.intoArray(out, o);
+        c31.intoArray(out, o + VL);
+        o += ldo;
+        c40.intoArray(out, o);
+        c41.intoArray(out, o + VL);
+        o += ldo;
+        c50.intoArray(out, o);
+        c51.intoArray(out, o + VL);
+        o += ldo;
+        c60.intoArray(out, o);
+        c61.intoArray(out, o + VL);
+        o += ldo;
+        c70.intoArray(out, o);
+        c71.intoArray(out, o + VL);
+    }
+
+    private static void kernel8x1(int k, float[] x, int x0, int rs, int ps, int rowsValid,
+                                  float[] pk, int pb, int pstride, float[] out, int o, int ldo) {
+        int r0 = x0;
+        int r1 = x0 + Math.min(1, rowsValid - 1) * rs;
+        int r2 = x0 + Math.min(2, rowsValid - 1) * rs;
+        int r3 = x0 + Math.min(3, rowsValid - 1) * rs;
+        int r4 = x0 + Math.min(4, rowsValid - 1) * rs;
+        int r5 = x0 + Math.min(5, rowsValid - 1) * rs;
+        int r6 = x0 + Math.min(6, rowsValid - 1) * rs;
+        int r7 = x0 + Math.min(7, rowsValid - 1) * rs;
+        FloatVector c00 = FloatVector.zero(S), c10 = c00, c20 = c00, c30 = c00;
+        FloatVector c40 = c00, c50 = c00, c60 = c00, c70 = c00;
+        for (int p = 0, xp = 0, q = pb; p < k; p++, xp += ps, q += pstride) {
+            FloatVector y0 = FloatVector.fromArray(S, pk, q);
+            c00 = FloatVector.broadcast(S, x[r0 + xp]).fma(y0, c00);
+            c10 = FloatVector.broadcast(S, x[r1 + xp]).fma(y0, c10);
+            c20 = FloatVector.broadcast(S, x[r2 + xp]).fma(y0, c20);
+            c30 = FloatVector.broadcast(S, x[r3 + xp]).fma(y0, c30);
+            c40 = FloatVector.broadcast(S, x[r4 + xp]).fma(y0, c40);
+            c50 = FloatVector.broadcast(S, x[r5 + xp]).fma(y0, c50);
+            c60 = FloatVector.broadcast(S, x[r6 + xp]).fma(y0, c60);
+            c70 = FloatVector.broadcast(S, x[r7 + xp]).fma(y0, c70);
+        }
+        c00.intoArray(out, o);
+        o += ldo;
+        c10.intoArray(out, o);
+        o += ldo;
+        c20.intoArray(out, o);
+        o += ldo;
+        c30.intoArray(out, o);
+        o += ldo;
+        c40.intoArray(out, o);
+        o += ldo;
+        c50.intoArray(out, o);
+        o += ldo;
+        c60.intoArray(out, o);
+        o += ldo;
+        c70.intoArray(out, o);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Micro-kernel of the dot engine: 4 rows of A × 4 rows of B. Leaves the sum over p < kv (a
+    // multiple of VL) of accumulator o = 4·ii + jj in out[POS[o]].
+    // ------------------------------------------------------------------------------------------
+
+    private static void dot4x4(int kv, float[] a, int a0, int a1, int a2, int a3,
+                               float[] b, int b0, int b1, int b2, int b3, float[] out) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int p = 0; p < kv; p += VL) {
+            FloatVector y0 = FloatVector.fromArray(S, b, b0 + p);
+            FloatVector y1 = FloatVector.fromArray(S, b, b1 + p);
+            FloatVector y2 = FloatVector.fromArray(S, b, b2 + p);
+            FloatVector y3 = FloatVector.fromArray(S, b, b3 + p);
+            FloatVector x = FloatVector.fromArray(S, a, a0 + p);
+            c00 = x.fma(y0, c00);
+            c01 = x.fma(y1, c01);
+            c02 = x.fma(y2, c02);
+            c03 = x.fma(y3, c03);
+            x = FloatVector.fromArray(S, a, a1 + p);
+            c10 = x.fma(y0, c10);
+            c11 = x.fma(y1, c11);
+            c12 = x.fma(y2, c12);
+            c13 = x.fma(y3, c13);
+            x = FloatVector.fromArray(S, a, a2 + p);
+            c20 = x.fma(y0, c20);
+            c21 = x.fma(y1, c21);
+            c22 = x.fma(y2, c22);
+            c23 = x.fma(y3, c23);
+            x = FloatVector.fromArray(S, a, a3 + p);
+            c30 = x.fma(y0, c30);
+            c31 = x.fma(y1, c31);
+            c32 = x.fma(y2, c32);
+            c33 = x.fma(y3, c33);
+        }
+        // Sum the lanes of all 16 accumulators together. Round r pairs vectors v, w: lanes whose
+        // bit d = VL >> r is clear get v[l] + v[l ^ d], the others w[l] + w[l ^ d]; so each round
+        // halves the lanes per sum and doubles the sums per vector. Lane-wise operations only: the
+        // order of the additions is fixed by VL. (Written out, not a helper method: C2 does not
+        // inline one here, and the vectors would then be boxed.)
+        FloatVector f0 = c00.blend(c01, HIGH1).add(c01.blend(c00, HIGH1).rearrange(SWAP1));
+        FloatVector f1 = c02.blend(c03, HIGH1).add(c03.blend(c02, HIGH1).rearrange(SWAP1));
+        FloatVector f2 = c10.blend(c11, HIGH1).add(c11.blend(c10, HIGH1).rearrange(SWAP1));
+        FloatVector f3 = c12.blend(c13, HIGH1).add(c13.blend(c12, HIGH1).rearrange(SWAP1));
+        FloatVector f4 = c20.blend(c21, HIGH1).add(c21.blend(c20, HIGH1).rearrange(SWAP1));
+        FloatVector f5 = c22.blend(c23, HIGH1).add(c23.blend(c22, HIGH1).rearrange(SWAP1));
+        FloatVector f6 = c30.blend(c31, HIGH1).add(c31.blend(c30, HIGH1).rearrange(SWAP1));
+        FloatVector f7 = c32.blend(c33, HIGH1).add(c33.blend(c32, HIGH1).rearrange(SWAP1));
+        f0 = f0.blend(f1, HIGH2).add(f1.blend(f0, HIGH2).rearrange(SWAP2));
+        f2 = f2.blend(f3, HIGH2).add(f3.blend(f2, HIGH2).rearrange(SWAP2));
+        f4 = f4.blend(f5, HIGH2).add(f5.blend(f4, HIGH2).rearrange(SWAP2));
+        f6 = f6.blend(f7, HIGH2).add(f7.blend(f6, HIGH2).rearrange(SWAP2));
+        f0 = f0.blend(f2, HIGH3).add(f2.blend(f0, HIGH3).rearrange(SWAP3));
+        f4 = f4.blend(f6, HIGH3).add(f6.blend(f4, HIGH3).rearrange(SWAP3));
+        if (VL == 16) {
+            f0.blend(f4, HIGH4).add(f4.blend(f0, HIGH4).rearrange(SWAP4)).intoArray(out, 0);
+        } else {                                        // VL = 8: three rounds, two vectors of sums
+            f0.intoArray(out, 0);
+            f4.intoArray(out, VL);
+        }
+    }
+
+    /** For fold round r = 1 … 4: lane l ^ (VL >> r), and the lanes with bit VL >> r set. */
+    private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(S, l -> l ^ (VL >> 1));
+    private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(S, l -> l ^ (VL >> 2));
+    private static final VectorShuffle<Float> SWAP3 = VectorShuffle.fromOp(S, l -> l ^ (VL >> 3));
+    private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(S, l -> l ^ Math.max(1, VL >> 4));
+    private static final VectorMask<Float> HIGH1 = VectorMask.fromLong(S, lanesWithBit(VL >> 1));
+    private static final VectorMask<Float> HIGH2 = VectorMask.fromLong(S, lanesWithBit(VL >> 2));
+    private static final VectorMask<Float> HIGH3 = VectorMask.fromLong(S, lanesWithBit(VL >> 3));
+    private static final VectorMask<Float> HIGH4 = VectorMask.fromLong(S, lanesWithBit(Math.max(1, VL >> 4)));
+
+    private static long lanesWithBit(int d) {
+        long bits = 0;
+        for (int l = 0; l < VL; l++) if ((l & d) != 0) bits |= 1L << l;
+        return bits;
+    }
+
+    /**
+     * Where dot4x4 leaves the sum of accumulator o: round r sets bit VL >> r of the lane from bit
+     * r − 1 of o, so the lane is o's low log2(VL) bits reversed (with VL = 8, o ≥ 8 in the second vector).
+     */
+    private static final int[] POS = new int[16];
+
+    static {
+        int bits = Integer.numberOfTrailingZeros(VL);
+        for (int o = 0; o < 16; o++) {
+            POS[o] = (o & -VL) + (Integer.reverse(o & (VL - 1)) >>> (32 - bits));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // The thread pool.
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * A fixed set of daemon workers that run one {@link Job} at a time together with the calling
+     * thread, which is thread 0. Workers spin for {@link #SPIN_NANOS} between jobs, because a training
+     * step calls the kernels back to back and waking a parked thread takes tens of microseconds;
+     * then they park. Since the threads of a job take each other's unclaimed tiles, the caller
+     * never waits for a worker that has not started, only for chunks already being computed.
+     * A job allocates nothing.
+     */
+    static final class Pool {
+        private static final long SPIN_NANOS = 100_000;
+
+        private final Worker[] workers;
+        private volatile Job job;
+        private volatile int generation;           // bumped once per job: the workers' start signal
+        private volatile int active;               // threads taking part in the current job
+        private volatile boolean open;             // true while workers may still join the current job
+        private volatile boolean shutdown;
+        private volatile Throwable failure;
+        private final AtomicInteger inside = new AtomicInteger();   // workers inside Job#work
+
+        Pool(int size) {
+            workers = new Worker[size];
+            for (int i = 0; i < size; i++) {
+                workers[i] = new Worker(this, i + 1);
+                workers[i].start();
+            }
+        }
+
+        /** Runs {@code job.work(t)} for t = 0 … threads−1, t = 0 on the caller, and waits for all. */
+        void run(Job job, int threads) {
+            this.job = job;
+            active = threads;
+            failure = null;
+            open = true;                           // volatile: a worker that sees it sees all of the above
+            generation++;
+            for (int i = 0; i < threads - 1; i++) {
+                if (workers[i].parked) LockSupport.unpark(workers[i]);
+            }
+            Throwable mine = null;
+            try {
+                job.work(0);
+            } catch (Throwable t) {
+                mine = t;
+            }
+            // Close the job, then wait for the workers inside it. A worker enters by incrementing
+            // `inside` and only then checking `open` (both volatile), so once `inside` reads 0 after
+            // the close, no worker is in the job or can enter it: the caller may reuse its fields.
+            open = false;
+            for (int spins = 0; inside.get() != 0; spins++) {
+                if (spins < 20_000) Thread.onSpinWait();
+                else Thread.yield();               // a worker was descheduled mid-chunk: let it run
+            }
+            this.job = null;
+            if (mine == null) mine = failure;
+            if (mine instanceof RuntimeException r) throw r;
+            if (mine instanceof Error e) throw e;
+        }
+
+        void shutdown() {
+            shutdown = true;
+            for (Worker w : workers) LockSupport.unpark(w);
+        }
+
+        private static final class Worker extends Thread {
+            private final Pool pool;
+            private final int index;
+            volatile boolean parked;
+
+            Worker(Pool pool, int index) {
+                super("backprop4j-kernels-" + index);
+                this.pool = pool;
+                this.index = index;
+                setDaemon(true);
+            }
+
+            @Override
+            public void run() {
+                int seen = 0;                      // not pool.generation: the first job may already be posted
+                while (true) {
+                    long idleSince = System.nanoTime();
+                    int g;
+                    while ((g = pool.generation) == seen) {
+                        if (pool.shutdown) return;
+                        if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                            Thread.onSpinWait();
+                        } else {
+                            parked = true;
+                            // Re-check after announcing: the caller either sees `parked` or we see its bump.
+                            if (pool.generation == seen && !pool.shutdown) LockSupport.park(this);
+                            parked = false;
+                        }
+                    }
+                    seen = g;
+                    if (index >= pool.active) continue;
+                    pool.inside.incrementAndGet();
+                    try {
+                        if (pool.open) pool.job.work(index);   // else too late: the caller did it all
+                    } catch (Throwable t) {
+                        pool.failure = t;
+                    } finally {
+                        pool.inside.decrementAndGet();
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.backprop4j.nn;
+
+import org.backprop4j.math.Kernels;
+import org.backprop4j.math.Matrix;
+
+/**
+ * Forward passes (E1–E2) of one network with buffers allocated once, for serving predictions:
+ * after construction, {@link #predict(float[], float[])} allocates nothing. Not thread-safe: give
+ * each serving thread its own Predictor (the Network itself may be shared).
+ */
+public final class Predictor {
+    private final Network net;
+    private final Kernels kernels;
+    private final int maxRows;
+    private final float[][] z;
+    private final float[][] a;
+
+    /** A predictor for batches of up to {@code maxRows} rows, computing with {@code kernels}. */
+    public Predictor(Network net, int maxRows, Kernels kernels) {
+        if (maxRows < 1) throw new IllegalArgumentException("maxRows must be at least 1, got " + maxRows);
+        this.net = net;
+        this.kernels = kernels;
+        this.maxRows = maxRows;
+        int layers = net.layers().size();
+        z = new float[layers][];
+        a = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            z[l] = new float[maxRows * net.layer(l).outputs()];
+            a[l] = new float[maxRows * net.layer(l).outputs()];
+        }
+    }
+
+    /** A single-threaded predictor for one sample at a time. */
+    public Predictor(Network net) {
+        this(net, 1, Kernels.fast(1));
+    }
+
+    /**
+     * h_{W,b}(x) for {@code rows} samples stored row-major in {@code x}; the result is written to
+     * {@code out} (rows × s_{n_l}). x: not modified; out: overwritten.
+     */
+    public void predict(float[] x, int rows, float[] out) {
+        if (rows < 1 || rows > maxRows) throw new IllegalArgumentException(rows + " rows, predictor sized for " + maxRows);
+        float[] input = x;
+        for (int l = 0; l < a.length; l++) {
+            Dense d = net.layer(l);
+            kernels.gemmNT(rows, d.outputs(), d.inputs(), input, d.weights().data, z[l]);   // E1: W a
+            kernels.addBias(rows, d.outputs(), z[l], d.bias());                              // E1: + b
+            d.activation().forward(z[l], a[l], rows, d.outputs());                           // E2
+            input = a[l];
+        }
+        System.arraycopy(a[a.length - 1], 0, out, 0, rows * net.outputs());
+    }
+
+    /** h_{W,b}(x) of one sample into {@code out} (s_{n_l} numbers). Allocates nothing. */
+    public void predict(float[] x, float[] out) {
+        if (x.length != net.inputs()) throw new IllegalArgumentException("network takes " + net.inputs() + " inputs, got " + x.length);
+        predict(x, 1, out);
+    }
+
+    /** h_{W,b}(x) for every row of x, in chunks of maxRows. Returns a new matrix. */
+    public Matrix predict(Matrix x) {
+        if (x.cols != net.inputs()) throw new IllegalArgumentException("network takes " + net.inputs() + " inputs, got " + x.cols);
+        Matrix out = new Matrix(x.rows, net.outputs());
+        float[] chunk = new float[Math.min(maxRows, Math.max(1, x.rows)) * x.cols];
+        float[] result = new float[Math.min(maxRows, Math.max(1, x.rows)) * net.outputs()];
+        for (int from = 0; from < x.rows; from += maxRows) {
+            int rows = Math.min(maxRows, x.rows - from);
+            System.arraycopy(x.data, from * x.cols, chunk, 0, rows * x.cols);
+            predict(chunk, rows, result);
+            System.arraycopy(result, 0, out.data, from * net.outputs(), rows * net.outputs());
+        }
+        return out;
+    }
+}
