@@ -48,6 +48,16 @@ public interface Kernels {
     }
 
     /**
+     * E1's "+ b" and E2 fused over the first m rows: z[i][j] += bias[j], then a = f(z) (read once,
+     * while the row is still in cache). bias: not modified; z, a: overwritten. This default is the
+     * naive twin: the bias loop, then the activation's own float32 loop.
+     */
+    default void biasActivate(org.backprop4j.nn.Activation f, int m, int n, float[] z, float[] bias, float[] a) {
+        addBias(m, n, z, bias);
+        f.forward(z, a, m, n);
+    }
+
+    /**
      * One gradient-descent step on n parameters, E11: w := w − alpha·(dw/K + lambda·w). With
      * lambda = 0 this is E12. dw: not modified; w: modified.
      */
@@ -60,6 +70,11 @@ public interface Kernels {
     /** The plain loops, for tests and as a readable statement of each operation. */
     static Kernels naive() {
         return new NaiveKernels();
+    }
+
+    /** The plain-Java kernels (single-threaded, no Vector API): the fallback of {@link #fast}, for comparisons. */
+    static Kernels java() {
+        return new JavaKernels();
     }
 
     /**

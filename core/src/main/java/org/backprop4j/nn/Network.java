@@ -117,14 +117,13 @@ public final class Network {
         if (x.cols != inputs()) {
             throw new IllegalArgumentException("network takes " + inputs() + " inputs, got " + x.cols);
         }
-        Kernels kernels = Kernels.fast();
+        Kernels kernels = Kernels.fast(1); // one thread: starts no pool, and a forward pass is rarely the bottleneck
         Matrix a = x, z = null;
         for (Dense d : layers) {
             z = new Matrix(a.rows, d.outputs());
             kernels.gemmNT(a.rows, d.outputs(), d.inputs(), a.data, d.weights().data, z.data); // E1: W a
-            kernels.addBias(a.rows, d.outputs(), z.data, d.bias());                              // E1: + b
             Matrix next = new Matrix(a.rows, d.outputs());
-            d.activation().forward(z.data, next.data, a.rows, d.outputs());                      // E2
+            kernels.biasActivate(d.activation(), a.rows, d.outputs(), z.data, d.bias(), next.data); // E1: + b, E2
             a = next;
         }
         return new Output(z, a);

@@ -45,8 +45,7 @@ public final class Predictor {
         for (int l = 0; l < a.length; l++) {
             Dense d = net.layer(l);
             kernels.gemmNT(rows, d.outputs(), d.inputs(), input, d.weights().data, z[l]);   // E1: W a
-            kernels.addBias(rows, d.outputs(), z[l], d.bias());                              // E1: + b
-            d.activation().forward(z[l], a[l], rows, d.outputs());                           // E2
+            kernels.biasActivate(d.activation(), rows, d.outputs(), z[l], d.bias(), a[l]);  // E1: + b, E2
             input = a[l];
         }
         System.arraycopy(a[a.length - 1], 0, out, 0, rows * net.outputs());
