@@ -1,0 +1,91 @@
+"""Reads Backprop4j's `nn bench --json` lines and peers.py's JSON from one run, prints the ratios that
+docs/PERFORMANCE.md quotes, and writes results.json and throughput.png into the output folder."""
+import json
+import sys
+
+ours_path, peers_path, out_dir = sys.argv[1:4]
+ours = {(r["workload"], r["threads"]): r for r in map(json.loads, open(ours_path))}
+peers = json.load(open(peers_path))
+train = peers["summary"]["training"]
+
+
+def peer(workload, name, threads):
+    return train.get(workload, {}).get(name, {}).get(f"threads={threads}", {}).get("median_samples_per_s")
+
+
+rows = []
+for (w, t), r in sorted(ours.items()):
+    row = {"workload": w, "threads": t, "backprop4j": r["samples_per_s"], "backprop4j_gflops": r["gflops"],
+           "alloc_bytes_per_step": r["alloc_bytes_per_step"], "peak_heap_mb": r["peak_heap_bytes"] / 1e6,
+           "kernels": r["kernels"]}
+    for p in ("numpy", "torch", "sklearn"):
+        row[p] = peer(w, p, t)
+    rows.append(row)
+
+sgemm = peers["summary"].get("sgemm", {})
+inf = peers["summary"].get("inference", {})
+print("| workload | threads | Backprop4j samples/s | GFLOP/s | numpy | PyTorch | scikit-learn | vs best of numpy/PyTorch (same threads) | vs best of numpy/PyTorch (any threads) |")
+print("|---|---|---|---|---|---|---|---|---|")
+for row in rows:
+    w, t = row["workload"], row["threads"]
+    same = max(v for v in (row["numpy"], row["torch"]) if v)
+    anyt = max(v for p in ("numpy", "torch") for v in (peer(w, p, 1), peer(w, p, 2)) if v)
+    row["ratio_best_same_threads"] = row["backprop4j"] / same
+    row["ratio_best_any_threads"] = row["backprop4j"] / anyt
+    fmt = lambda v: f"{v:,.0f}" if v else "-"
+    print(f"| {w} | {t} | {row['backprop4j']:,.0f} | {row['backprop4j_gflops']:.1f} | {fmt(row['numpy'])} | "
+          f"{fmt(row['torch'])} | {fmt(row['sklearn'])} | {row['ratio_best_same_threads']:.2f}x | {row['ratio_best_any_threads']:.2f}x |")
+
+summary = {"rows": rows}
+for t in (1, 2):
+    r = ours.get(("W2", t))
+    s = sgemm.get(f"threads={t}", {}).get("aggregate_gflops_training_step")
+    tp = peer("W2", "torch", t)
+    if r and s:
+        summary[f"W2_threads{t}_vs_sgemm"] = r["gflops"] / s
+        summary[f"W2_threads{t}_vs_torch"] = r["samples_per_s"] / tp
+        print(f"W2, {t} thread(s): {r['gflops']:.1f} GFLOP/s = {r['gflops'] / s:.2f} of OpenBLAS sgemm's {s:.1f} on the same shapes;"
+              f" {r['samples_per_s'] / tp:.2f}x PyTorch")
+r1 = ours.get(("W1", 1)) or next(iter(ours.values()))
+torch_us = inf.get("torch", {}).get("W1_single_sample_median_us")
+numpy_us = inf.get("numpy", {}).get("W1_single_sample_median_us")
+if r1 and torch_us:
+    summary["latency_us"] = {"backprop4j": r1["latency_us"], "torch": torch_us, "numpy": numpy_us}
+    print(f"single-sample prediction, W1 network: Backprop4j {r1['latency_us']:.2f} us, PyTorch {torch_us:.2f} us "
+          f"({torch_us / r1['latency_us']:.1f}x faster), numpy {numpy_us:.2f} us")
+    b = inf.get("torch", {}).get("batch256_samples_per_s", {}).get("W1")
+    print(f"batch-256 inference, W1 network: Backprop4j {r1['inference_samples_per_s']:,.0f} samples/s, PyTorch {b:,.0f}")
+for row in rows:
+    print(f"{row['workload']} {row['threads']} thread(s): {row['alloc_bytes_per_step']:.1f} bytes allocated per step, "
+          f"peak heap {row['peak_heap_mb']:.0f} MB, kernels {row['kernels']}")
+
+summary["peers"] = peers["summary"]
+summary["versions"] = peers.get("versions")
+summary["machine"] = peers.get("machine")
+json.dump(summary, open(f"{out_dir}/results.json", "w"), indent=1)
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+for ax, w in zip(axes, ("W1", "W2")):
+    names = ["backprop4j", "numpy", "torch", "sklearn"]
+    labels = ["Backprop4j", "numpy", "PyTorch", "scikit-learn"]
+    width = 0.2
+    for i, (n, label) in enumerate(zip(names, labels)):
+        vals = []
+        for t in (1, 2):
+            row = next((r for r in rows if r["workload"] == w and r["threads"] == t), None)
+            vals.append((row[n] or 0) if row else 0)
+        ax.bar([t - 1 + (i - 1.5) * width for t in (1, 2)], vals, width, label=label)
+    ax.set_xticks([0, 1], ["1 thread", "2 threads"])
+    ax.set_ylabel("training throughput (samples/s)")
+    ax.set_title({"W1": "W1 seed: 784-100-10 sigmoid, mse, batch 32",
+                  "W2": "W2 wide: 784-1024-1024-10 ReLU, softmax, batch 256"}[w], fontsize=10)
+    ax.grid(axis="y", alpha=0.3)
+axes[0].legend()
+fig.suptitle("Steady-state training throughput, median of 3 epochs, same run, 2-core machine", fontsize=11)
+fig.tight_layout()
+fig.savefig(f"{out_dir}/throughput.png", dpi=110)
+print(f"wrote {out_dir}/results.json and {out_dir}/throughput.png")
