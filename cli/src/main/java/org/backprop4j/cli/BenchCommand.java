@@ -101,6 +101,10 @@ final class BenchCommand implements Callable<Integer> {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) peakHeap += pool.getPeakUsage().getUsed();
         }
+        // What training keeps alive (data, network, workspace): the heap after a full collection,
+        // while the trainer's result is still referenced.
+        System.gc();
+        long liveHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 
         double[] measured = Arrays.copyOfRange(recorder.seconds, 1, epochs + 1);
         double medianSeconds = median(measured);
@@ -137,6 +141,7 @@ final class BenchCommand implements Callable<Integer> {
                 g.writeNumberField("parameter_bytes", parameterBytes);
                 g.writeNumberField("data_bytes", dataBytes);
                 g.writeNumberField("peak_heap_bytes", peakHeap);
+                g.writeNumberField("live_heap_bytes", liveHeap);
                 g.writeStringField("kernels", Kernels.fast(1).getClass().getSimpleName());
                 g.writeStringField("java", System.getProperty("java.version"));
                 g.writeEndObject();
@@ -147,8 +152,8 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("training   %,.0f samples/s  %.1f GFLOP/s  (%.0f%% of the %.0f GFLOP/s peak of %d cores)  epochs %s s%n",
                     samplesPerS, gflops, 100 * gflops / peak, peak, n, Arrays.toString(round(measured)));
             out.printf("allocation %.1f bytes per training step in steady state (%,d steps measured)%n", allocPerStep, steps);
-            out.printf("memory     peak heap %.1f MB = data %.1f MB + parameters %.1f MB + the rest (workspace, gradients, JVM)%n",
-                    peakHeap / 1e6, dataBytes / 1e6, parameterBytes / 1e6);
+            out.printf("memory     live heap after training %.1f MB (data %.1f MB, parameters %.1f MB, the rest: workspace,"
+                    + " gradients, JVM); peak heap %.1f MB%n", liveHeap / 1e6, dataBytes / 1e6, parameterBytes / 1e6, peakHeap / 1e6);
             out.printf("inference  %,.0f samples/s in batches of 256; one sample: %.1f us (median)%n", inferenceRate, latencyUs);
             out.printf("kernels    %s%n", Kernels.fast(1).getClass().getSimpleName());
         }

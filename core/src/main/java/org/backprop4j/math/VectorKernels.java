@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -177,7 +176,7 @@ final class VectorKernels implements Kernels {
     /**
      * c[j] = b_j · x for the n rows of b[n×k]: one sample's forward product (a prediction). The dot
      * engine's 4 × 4 tile would repeat the single row four times; here four rows of b share each
-     * load of x. Each c[j] is VL chains along p (one per p mod VL) summed across lanes, then the
+     * load of x. Each c[j] is VL chains along p (one per p mod VL) summed across lanes by halving, then the
      * k mod VL leftover terms: an order fixed by the shape. Always on the caller's thread.
      */
     private static void matrixVector(int n, int k, float[] b, float[] x, float[] c) {
@@ -193,8 +192,7 @@ final class VectorKernels implements Kernels {
                 s2 = FloatVector.fromArray(S, b, r2 + p).fma(xv, s2);
                 s3 = FloatVector.fromArray(S, b, r3 + p).fma(xv, s3);
             }
-            float c0 = s0.reduceLanes(VectorOperators.ADD), c1 = s1.reduceLanes(VectorOperators.ADD);
-            float c2 = s2.reduceLanes(VectorOperators.ADD), c3 = s3.reduceLanes(VectorOperators.ADD);
+            float c0 = laneSum(s0), c1 = laneSum(s1), c2 = laneSum(s2), c3 = laneSum(s3);
             for (int p = bound; p < k; p++) {
                 c0 = Math.fma(b[r0 + p], x[p], c0);
                 c1 = Math.fma(b[r1 + p], x[p], c1);
@@ -212,16 +210,41 @@ final class VectorKernels implements Kernels {
             for (int p = 0; p < bound; p += VL) {
                 s0 = FloatVector.fromArray(S, b, r + p).fma(FloatVector.fromArray(S, x, p), s0);
             }
-            float c0 = s0.reduceLanes(VectorOperators.ADD);
+            float c0 = laneSum(s0);
             for (int p = bound; p < k; p++) c0 = Math.fma(b[r + p], x[p], c0);
             c[j] = c0;
         }
     }
 
     /**
-     * Bias and activation in one pass, with the Vector API's exp and tanh (Intel's SVML through the
-     * JIT: about 0.8 ns an element against 6 for Math.exp, and within a few float ulps of the
-     * double-rounded value that the naive twin computes). Other activations take the twin.
+     * The sum of a vector's lanes by halving: lanes l and l + h are added for h = VL/2, …, 1. Written
+     * out, because reduceLanes(ADD) may sum in another order once compiled than when interpreted.
+     */
+    private static float laneSum(FloatVector v) {
+        for (int h = VL / 2; h >= 1; h /= 2) {
+            v = v.add(v.rearrange(HALVES[Integer.numberOfTrailingZeros(h)]));
+        }
+        return v.lane(0);
+    }
+
+    /** HALVES[log2 h] moves lane l + h to lane l (the upper lanes' values are never read). */
+    private static final VectorShuffle<Float>[] HALVES = halves();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halves() {
+        VectorShuffle<Float>[] out = new VectorShuffle[Integer.numberOfTrailingZeros(VL) + 1];
+        for (int h = 1; h < VL; h *= 2) {
+            int shift = h;
+            out[Integer.numberOfTrailingZeros(h)] = VectorShuffle.fromOp(S, l -> (l + shift) % VL);
+        }
+        return out;
+    }
+
+    /**
+     * Bias and activation in one pass over each row. ReLU and identity run on vectors. Sigmoid and
+     * tanh stay scalar, with Math.exp and Math.tanh in double: the Vector API's EXP and TANH give
+     * different last bits before and after the JIT compiles them (seen after ~1,000 calls), which
+     * would make two runs of the same seed differ; Math.exp is the same stub in every tier.
      */
     @Override
     public void biasActivate(org.backprop4j.nn.Activation f, int m, int n, float[] z, float[] bias, float[] a) {
@@ -232,40 +255,27 @@ final class VectorKernels implements Kernels {
                 return;
             }
         }
-        int bound = S.loopBound(n);
+        boolean vector = f == org.backprop4j.nn.Activation.RELU || f == org.backprop4j.nn.Activation.IDENTITY;
+        int bound = vector ? S.loopBound(n) : 0;
         for (int i = 0; i < m; i++) {
             int row = i * n;
             int j = 0;
             for (; j < bound; j += VL) {
                 FloatVector v = FloatVector.fromArray(S, z, row + j).add(FloatVector.fromArray(S, bias, j));
                 v.intoArray(z, row + j);
-                activate(f, v).intoArray(a, row + j);
+                (f == org.backprop4j.nn.Activation.RELU ? v.max(0f) : v).intoArray(a, row + j);
             }
             for (; j < n; j++) {
-                z[row + j] += bias[j];
-                a[row + j] = activate(f, z[row + j]);
+                float zj = z[row + j] + bias[j];
+                z[row + j] = zj;
+                a[row + j] = switch (f) {
+                    case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-zj)));
+                    case TANH -> (float) Math.tanh(zj);
+                    case RELU -> zj > 0f ? zj : 0f;
+                    default -> zj;
+                };
             }
         }
-    }
-
-    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
-
-    private static FloatVector activate(org.backprop4j.nn.Activation f, FloatVector z) {
-        return switch (f) {
-            case SIGMOID -> ONE.div(z.neg().lanewise(VectorOperators.EXP).add(1f));   // 1 / (1 + e^-z)
-            case TANH -> z.lanewise(VectorOperators.TANH);
-            case RELU -> z.max(0f);
-            default -> z;
-        };
-    }
-
-    private static float activate(org.backprop4j.nn.Activation f, float z) {
-        return switch (f) {
-            case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-z)));
-            case TANH -> (float) Math.tanh(z);
-            case RELU -> z > 0f ? z : 0f;
-            default -> z;
-        };
     }
 
     private static void check(int m, int n, int k, float[] a, float[] b, float[] c) {
