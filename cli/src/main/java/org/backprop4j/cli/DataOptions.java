@@ -1,9 +1,12 @@
 package org.backprop4j.cli;
 
+import org.backprop4j.data.CategoricalEncoding;
 import org.backprop4j.data.Columns;
 import org.backprop4j.data.CsvReader;
 import org.backprop4j.data.Dataset;
 import org.backprop4j.data.IdxReader;
+import org.backprop4j.data.SvmLightReader;
+import org.backprop4j.nn.Model;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -12,8 +15,23 @@ import java.util.List;
 /** Where data comes from and which columns are targets: shared by train, evaluate and predict. */
 final class DataOptions {
     @Option(names = "--data", required = true, paramLabel = "FILE",
-            description = "CSV file, or MNIST IDX images (with --labels). IDX pixels are scaled to [0,1].")
+            description = "CSV file, MNIST IDX images (with --labels; pixels are scaled to [0,1]) or LIBSVM/SVMlight file "
+                    + "(.svm, .libsvm, .svmlight; or say --format libsvm).")
     Path data;
+
+    @Option(names = "--format", paramLabel = "csv|idx|libsvm",
+            description = "The data format. Default: from the file name (.svm/.libsvm/.svmlight: libsvm; 'idx' or '-ubyte' in it, "
+                    + "or --labels given: idx; else csv).")
+    String format;
+
+    @Option(names = "--features", paramLabel = "N",
+            description = "LIBSVM: the number of inputs (indices 1..N). Default: a model's input count, else the largest index in the file.")
+    Integer features;
+
+    @Option(names = "--categorical", paramLabel = "COL[,COL...]", split = ",",
+            description = "CSV: input columns (header names or 0-based indices) holding categories; each becomes one 0/1 input per "
+                    + "category (one-hot). The categories are stored in the model; evaluate and predict refuse a category it does not know.")
+    List<String> categorical;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "MNIST IDX labels for IDX images given by --data.")
     Path labels;
@@ -33,8 +51,42 @@ final class DataOptions {
         d.labels = otherLabels;
         d.targets = targets;
         d.label = label;
+        d.format = format;
+        d.features = features;
+        d.categorical = categorical;
         return d;
     }
+
+    /** The format: --format, else guessed from the file name. */
+    String format() {
+        if (format != null) {
+            String f = format.toLowerCase();
+            if (!List.of("csv", "idx", "libsvm", "svmlight").contains(f)) {
+                throw new UserException("--format: unknown format '" + format + "' (known: csv, idx, libsvm)");
+            }
+            return f.equals("svmlight") ? "libsvm" : f;
+        }
+        String name = data.getFileName().toString().toLowerCase();
+        if (name.endsWith(".svm") || name.endsWith(".libsvm") || name.endsWith(".svmlight")) return "libsvm";
+        return isIdx() ? "idx" : "csv";
+    }
+
+    /** Reads data to use with {@code model}: its classes, its categorical encoding and (LIBSVM) its input count. */
+    Dataset loadLike(Model model, boolean targetsRequired) {
+        LibsvmLabels regression = model.isClassifier() ? LibsvmLabels.CLASSES : LibsvmLabels.TARGET;
+        return load(model.isClassifier() ? model.classes() : null, model.categorical(), model.network().inputs(), regression,
+                targetsRequired, "the model");
+    }
+
+    /** Reads data to use beside {@code training} (a test set): its classes, categorical encoding and (LIBSVM) input count. */
+    Dataset loadLike(Dataset training, boolean targetsRequired) {
+        LibsvmLabels regression = training.isClassification() ? LibsvmLabels.CLASSES : LibsvmLabels.TARGET;
+        return load(training.isClassification() ? training.classes() : null, training.categorical(), training.x().cols, regression,
+                targetsRequired, training.source());
+    }
+
+    /** What a LIBSVM label is when neither --label nor --targets says: classes, or the real-valued target of a regression model. */
+    private enum LibsvmLabels { CLASSES, TARGET }
 
     boolean isIdx() {
         return labels != null || looksLikeIdx(data);
@@ -45,9 +97,68 @@ final class DataOptions {
      * {@code targetsRequired}: whether a --targets/--label choice is mandatory (training, evaluation).
      */
     Dataset load(List<String> knownClasses, boolean targetsRequired) {
+        return load(knownClasses, null, 0, LibsvmLabels.CLASSES, targetsRequired, null);
+    }
+
+    /**
+     * Reads the data with the classes, categorical encoding and LIBSVM input count of {@code like} (a
+     * model or a training set, named so in messages), or, where {@code like} is null, with those of the
+     * command line (--categorical, --features) and the data itself.
+     */
+    private Dataset load(List<String> knownClasses, CategoricalEncoding knownEncoding, int knownInputs, LibsvmLabels labelsByDefault,
+                         boolean targetsRequired, String like) {
+        String fmt = format();
+        if (categorical != null && !fmt.equals("csv")) throw new UserException("--categorical is for CSV data, not " + fmt);
+        if (features != null && !fmt.equals("libsvm")) throw new UserException("--features is for LIBSVM data, not " + fmt);
+        if (fmt.equals("libsvm")) return loadLibsvm(knownClasses, knownInputs, labelsByDefault, targetsRequired, like);
+        if (fmt.equals("idx")) return loadIdxOrCsv(knownClasses, null, targetsRequired, true);
+        CategoricalEncoding encoding = CategoricalEncoding.NONE;
+        if (like != null) {
+            encoding = knownEncoding;
+            if (categorical != null && !sameColumns(categorical, encoding.names())) {
+                throw new UserException("--categorical " + String.join(",", categorical) + ": " + like + " encodes "
+                        + (encoding.isNone() ? "no categorical columns" : "the columns " + encoding.names())
+                        + "; leave --categorical out to use its encoding");
+            }
+        } else if (categorical != null) {
+            encoding = TrainCommand.parse(() -> CategoricalEncoding.unfitted(categorical), "--categorical");
+        }
+        return loadIdxOrCsv(knownClasses, encoding, targetsRequired, false);
+    }
+
+    /**
+     * Whether --categorical names the encoding's columns, in order. A 0-based index is taken to match
+     * (the encoding stores header names, and the header is not read yet): the encoding is applied either way.
+     */
+    private static boolean sameColumns(List<String> given, List<String> stored) {
+        if (given.size() != stored.size()) return false;
+        for (int i = 0; i < given.size(); i++) {
+            String g = given.get(i).trim();
+            if (!g.equals(stored.get(i)) && !g.matches("\\d+")) return false;
+        }
+        return true;
+    }
+
+    private Dataset loadLibsvm(List<String> knownClasses, int knownInputs, LibsvmLabels labelsByDefault, boolean targetsRequired, String like) {
+        if (labels != null) throw new UserException("--labels is for IDX images; a LIBSVM file holds its labels");
+        if (label != null) {
+            throw new UserException("--label is for CSV; LIBSVM labels are classes by default (--targets 1 reads them as a real-valued target)");
+        }
+        if (targets != null && targets != 1) throw new UserException("--targets " + targets + ": a LIBSVM line has one label, so only --targets 1");
+        if (features != null && features < 1) throw new UserException("--features must be at least 1, got " + features);
+        if (features != null && knownInputs > 0 && features != knownInputs) {
+            throw new UserException("--features " + features + ": " + like + " takes " + knownInputs + " inputs");
+        }
+        int width = features != null ? features : knownInputs;
+        SvmLightReader.Labels mode = !targetsRequired ? SvmLightReader.Labels.IGNORED
+                : targets != null || labelsByDefault == LibsvmLabels.TARGET ? SvmLightReader.Labels.TARGET : SvmLightReader.Labels.CLASSES;
+        return SvmLightReader.read(data, width, mode, knownClasses);
+    }
+
+    private Dataset loadIdxOrCsv(List<String> knownClasses, CategoricalEncoding encoding, boolean targetsRequired, boolean idx) {
         if (targets != null && label != null) throw new UserException("--targets and --label exclude each other");
         if (targets != null && targets < 1) throw new UserException("--targets must be at least 1, got " + targets);
-        if (isIdx()) {
+        if (idx) {
             if (targets != null || label != null) throw new UserException("--targets and --label are for CSV data; IDX labels come from --labels");
             if (labels == null && targetsRequired) throw new UserException("IDX images need --labels FILE");
             return IdxReader.read(data, labels, knownClasses);
@@ -57,7 +168,7 @@ final class DataOptions {
         if (targetsRequired && columns instanceof Columns.InputsOnly) {
             throw new UserException("say which CSV columns are targets: --label COLUMN (classes) or --targets K (last K columns)");
         }
-        return CsvReader.read(data, columns, knownClasses);
+        return CsvReader.read(data, columns, knownClasses, encoding == null ? CategoricalEncoding.NONE : encoding);
     }
 
     /** IDX images without labels (prediction) are recognised by the usual file names. */

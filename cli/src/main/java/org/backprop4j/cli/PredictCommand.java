@@ -41,7 +41,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Model m = ModelJson.read(model);
         if (out != null) TrainCommand.checkWritable(out);
-        Dataset data = dataOptions.load(m.isClassifier() ? m.classes() : null, false);
+        Dataset data = dataOptions.loadLike(m, false);
         if (data.x().cols != m.network().inputs()) {
             throw new UserException("model " + model + " takes " + m.network().inputs() + " inputs, but "
                     + data.source() + " has " + data.x().cols + " input columns");

@@ -3,8 +3,10 @@ package org.backprop4j.cli;
 import org.backprop4j.data.Dataset;
 import org.backprop4j.data.Scaler;
 import org.backprop4j.eval.Evaluation;
+import org.backprop4j.io.ModelFile;
 import org.backprop4j.io.ModelJson;
 import org.backprop4j.nn.Activation;
+import org.backprop4j.nn.Init;
 import org.backprop4j.nn.Loss;
 import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Network;
@@ -12,7 +14,10 @@ import org.backprop4j.train.BatchSize;
 import org.backprop4j.train.EpochStats;
 import org.backprop4j.train.Trainer;
 import org.backprop4j.train.TrainingConfig;
+import org.backprop4j.train.TrainingDivergedException;
 import org.backprop4j.train.TrainingListener;
+import org.backprop4j.train.TrainingRecord;
+import org.backprop4j.train.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,16 +38,20 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
+    @Mixin
+    TrainingOptions training;
+
     @Option(names = "--layers", paramLabel = "SIZES", defaultValue = "100", order = 10,
             description = "Hidden layer sizes, comma-separated (e.g. 100,50); 'none' for no hidden layer. Default: ${DEFAULT-VALUE}.")
     String layers;
 
     @Option(names = "--activation", paramLabel = "NAME", defaultValue = "sigmoid", order = 11,
-            description = "Activation of the hidden layers: sigmoid, tanh, relu, identity. Default: ${DEFAULT-VALUE}.")
+            description = "Activation of the hidden layers: sigmoid, tanh, relu, identity, leaky-relu (slope 0.01), elu, softplus, "
+                    + "gelu (tanh form). Default: ${DEFAULT-VALUE}.")
     String activation;
 
     @Option(names = "--output-activation", paramLabel = "NAME", order = 12,
-            description = "Activation of the output layer: sigmoid, tanh, relu, identity, softmax. Default: sigmoid with mse, softmax with cross-entropy.")
+            description = "Activation of the output layer: any hidden one, or softmax. Default: sigmoid with mse, softmax with cross-entropy.")
     String outputActivation;
 
     @Option(names = "--loss", paramLabel = "NAME", defaultValue = "mse", order = 13,
@@ -50,7 +59,8 @@ final class TrainCommand implements Callable<Integer> {
     String loss;
 
     @Option(names = "--init", paramLabel = "MODEL.json", order = 14,
-            description = "Start from this model's weights; sizes and activations come from the file.")
+            description = "Start from this model's weights; sizes and activations come from the file. Training continues "
+                    + "the saved run: epochs are counted on, and the optimizer's saved state is used if --optimizer is the same.")
     Path init;
 
     @Option(names = "--batch-size", paramLabel = "N|full", defaultValue = "32", order = 20,
@@ -97,12 +107,34 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", order = 41, description = "Print nothing but errors (and the --test-data result).")
     boolean quiet;
 
+    @Option(names = "--report", paramLabel = "FILE.html", order = 42,
+            description = "Also write one self-contained HTML page about the run: configuration, cost and accuracy curves "
+                    + "(training, and validation = --test-data), confusion matrix, per-layer weight and gradient norms, "
+                    + "saturated/dead units, timings. Needs no network access to open.")
+    Path report;
+
+    @Option(names = "--metrics", paramLabel = "FILE", order = 43,
+            description = "Also write one row per epoch (cost, accuracy, validation, timings, per-layer norms and saturation): "
+                    + "CSV if FILE ends in .csv, JSON lines if in .jsonl or .json.")
+    Path metrics;
+
+    /** Set by cross-validate: train on this raw data instead of reading --data, and keep the model in {@link #trainedModel} instead of saving it. */
+    Dataset givenData;
+    /** The model trained on {@link #givenData}. */
+    Model trainedModel;
+
     @Override
     public Integer call() throws Exception {
+        long started = System.nanoTime();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         // Validate every option before touching data, so mistakes are reported at once.
-        Model initModel = init == null ? null : ModelJson.read(init);
+        ModelFile initFile = init == null ? null : ModelJson.readFile(init);
+        Model initModel = initFile == null ? null : initFile.model();
+        TrainingRecord previous = initFile == null ? TrainingRecord.NONE : initFile.training();
+        if (initModel != null && training.initWeights != null) {
+            throw new UserException("--init-weights cannot be combined with --init (the weights come from " + init + ")");
+        }
         if (initModel != null) {
             for (String o : List.of("--layers", "--activation", "--output-activation")) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
@@ -118,27 +150,46 @@ final class TrainCommand implements Callable<Integer> {
                 : lossFn == Loss.CROSS_ENTROPY ? Activation.SOFTMAX : Activation.SIGMOID;
         int[] hiddenSizes = parseLayers(layers);
         BatchSize k = parse(() -> BatchSize.parse(batchSize), "--batch-size");
-        TrainingConfig config = parse(() -> TrainingConfig.builder().loss(lossFn).batchSize(k).epochs(epochs)
+        TrainingConfig config = parse(() -> training.applyTo(TrainingConfig.builder().loss(lossFn).batchSize(k).epochs(epochs)
                 .learningRate(learningRate).l2(l2).seed(seed).shuffle(!noShuffle)
-                .threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads).build(), null);
+                .threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads)).build(), null);
+        Init initWeights = training.init();
         if (!List.of("none", "minmax", "standard").contains(scale)) {
             throw new UserException("--scale: unknown scaling '" + scale + "' (known: none, minmax, standard)");
         }
         if (testLabels != null && testData == null) throw new UserException("--test-labels needs --test-data");
         checkWritable(out);
+        if (report != null) checkWritable("--report", report);
+        if (metrics != null) {
+            checkWritable("--metrics", metrics);
+            MetricsFile.formatOf(metrics);
+        }
 
         List<String> knownClasses = initModel != null && initModel.isClassifier() ? initModel.classes() : null;
-        Dataset raw = dataOptions.load(knownClasses, true);
+        Dataset all = givenData != null ? givenData
+                : initModel != null ? dataOptions.loadLike(initModel, true) : dataOptions.load(knownClasses, true);
+        // --validation-split: held out before the scaling is fitted, so the validation rows stay unseen
+        Trainer.Split held = training.validationSplit == null ? null
+                : parse(() -> Trainer.splitValidation(all, training.validationSplit, seed), null);
+        Dataset raw = held == null ? all : held.training();
         if (initModel != null && initModel.network().inputs() != raw.x().cols) { // before its scaling meets the data
             throw new UserException("--init " + init + ": the model takes " + initModel.network().inputs() + " inputs, but "
                     + raw.source() + " has " + raw.x().cols + " input columns");
         }
         Dataset rawTest = null; // read before training, so its mistakes are reported at once
         if (testData != null) {
-            rawTest = dataOptions.withData(testData, testLabels).load(raw.isClassification() ? raw.classes() : null, true);
+            rawTest = dataOptions.withData(testData, testLabels).loadLike(raw, true);
             if (rawTest.x().cols != raw.x().cols) {
                 throw new UserException("--test-data " + testData + " has " + rawTest.x().cols + " input columns, but "
                         + raw.source() + " has " + raw.x().cols);
+            }
+        }
+        Dataset rawValidation = held != null ? held.validation() : null;
+        if (training.validationData != null) {
+            rawValidation = dataOptions.withData(training.validationData, training.validationLabels).loadLike(raw, true);
+            if (rawValidation.x().cols != raw.x().cols) {
+                throw new UserException("--validation-data " + training.validationData + " has " + rawValidation.x().cols
+                        + " input columns, but " + raw.source() + " has " + raw.x().cols);
             }
         }
         Scaler scaler = spec.commandLine().getParseResult().hasMatchedOption("--scale") || initModel == null
@@ -161,7 +212,7 @@ final class TrainCommand implements Callable<Integer> {
             sizes[0] = data.x().cols;
             System.arraycopy(hiddenSizes, 0, sizes, 1, hiddenSizes.length);
             sizes[sizes.length - 1] = data.y().cols;
-            start = Network.create(sizes, hidden, output, seed);
+            start = Network.create(sizes, hidden, output, initWeights, seed);
         }
         parse(() -> {
             lossFn.checkOutput(start.layer(start.layers().size() - 1).activation());
@@ -172,17 +223,109 @@ final class TrainCommand implements Callable<Integer> {
             err.printf("training %s on %d samples from %s: loss %s, batch %s, %d epochs, learning rate %s, l2 %s%n",
                     start, data.size(), raw.source(), lossFn, k, epochs, learningRate, l2);
         }
-        TrainingListener progress = quiet ? TrainingListener.NONE : new EpochPrinter(err, data.size());
-        Network trained = new Trainer(config, progress).train(start, data);
-        Model model = new Model(trained, lossFn, data.classes(), scaler, l2);
-
-        if (rawTest != null) {
-            Evaluation e = Evaluation.of(model, rawTest, l2);
-            stdout.println(EvaluateCommand.summary(e, testData.toString())); // a result, not progress: also with --quiet
+        // --test-data doubles as the validation set of the curves, until a validation set of its own is given
+        Dataset validating = rawValidation == null ? null : rawValidation.scaled(scaler); // monitored by the trainer
+        Dataset validation = validating != null ? validating : rawTest == null ? null : rawTest.scaled(scaler);
+        if (!quiet && previous.optimizer() != null) {
+            err.println(previous.optimizer().rule().equals(config.updateRule().id())
+                    ? "continuing after epoch " + previous.bestEpoch() + " of " + init + " with its " + previous.optimizer().rule()
+                            + " state (step " + previous.optimizer().step() + ")"
+                    : "--init " + init + " holds " + previous.optimizer().rule() + " state; --optimizer "
+                            + config.updateRule().id() + " starts from a fresh one");
         }
-        ModelJson.write(model, out);
+        TrainingWatch watch = new TrainingWatch(err, quiet, Progress.isTerminal(), report, metrics, start, data, validation,
+                lossFn, l2, previous.bestEpoch() + epochs, seed, started);
+        Network trained;
+        TrainingResult result;
+        try {
+            result = new Trainer(config, watch.listener()).fit(start, previous, data, validating);
+            trained = result.network();
+        } catch (TrainingDivergedException e) {
+            watch.clear();
+            if (givenData != null) throw e; // cross-validate: its caller reports it; nothing is saved
+            return diverged(e, watch, new Model(start, lossFn, data.classes(), scaler, l2).withCategorical(raw.categorical()),
+                    config, data, rawTest);
+        }
+        Model model = new Model(trained, lossFn, data.classes(), scaler, l2).withCategorical(raw.categorical());
+        if (givenData != null) {
+            trainedModel = model;
+            return 0;
+        }
+
+        Evaluation testResult = null;
+        if (rawTest != null) {
+            testResult = Evaluation.of(model, rawTest, l2);
+            stdout.println(EvaluateCommand.summary(testResult, testData.toString())); // a result, not progress: also with --quiet
+        }
+        if (!quiet && config.earlyStopping().isOn()) {
+            err.println((result.stoppedEpoch() < previous.bestEpoch() + epochs ? "early stopping: stopped after epoch "
+                    : "early stopping: ran to epoch ") + result.stoppedEpoch() + ", kept the weights of epoch " + result.bestEpoch()
+                    + " (lowest " + (validating != null ? "validation" : "training") + " cost)");
+        }
+        ModelJson.write(new ModelFile(model, result.record()), out);
         if (!quiet) err.println("saved " + out);
+        if (report != null || metrics != null) {
+            Evaluation shown = testResult != null || !data.isClassification() || report == null ? testResult
+                    : Evaluation.of(model, raw, l2);
+            watch.finish(commandLine(), configuration(config, start, raw), shown,
+                    testResult != null ? "test data " + testData : "training data " + raw.source(), data.classes(), null);
+            if (!quiet) err.println("wrote" + (report != null ? " " + report : "") + (metrics != null ? " " + metrics : ""));
+        }
         return 0;
+    }
+
+    /**
+     * Training diverged: saves the network of the last good epoch to --out (if an epoch ended well),
+     * writes the metrics and the report up to there, and says so in one line. Exit code 3.
+     */
+    private int diverged(TrainingDivergedException e, TrainingWatch watch, Model untrained, TrainingConfig config, Dataset data,
+                         Dataset rawTest) throws java.io.IOException {
+        String saved;
+        if (e.lastGood() != null) {
+            ModelJson.write(untrained.withNetwork(e.lastGood()), out);
+            saved = "saved the last good model (end of epoch " + e.lastGoodEpoch() + ") to " + out;
+        } else {
+            saved = "no epoch's weights were confirmed good by the next epoch, so no model was saved";
+        }
+        if (report != null || metrics != null) {
+            watch.finish(commandLine(), configuration(config, untrained.network(), data), null, null, data.classes(),
+                    e.getMessage() + "; " + saved);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("nn train: " + Main.oneLine(e.getMessage()) + "; " + saved);
+        err.flush();
+        return 3;
+    }
+
+    private String commandLine() {
+        return "nn " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    }
+
+    /** The settings of the run, for the report. */
+    private List<String[]> configuration(TrainingConfig config, Network start, Dataset raw) {
+        return List.of(
+                new String[] {"network", start.toString()},
+                new String[] {"parameters", String.format("%,d", start.parameterCount())},
+                new String[] {"loss", config.loss().id()},
+                new String[] {"batch size K", config.batchSize().toString()},
+                new String[] {"epochs", Integer.toString(config.epochs())},
+                new String[] {"learning rate alpha", Double.toString(config.learningRate())},
+                new String[] {"L2 lambda", Double.toString(config.l2())},
+                new String[] {"update rule", config.updateRule().toString()},
+                new String[] {"learning-rate schedule", config.schedule().toString()},
+                new String[] {"L1, clip norm, dropout", config.l1() + ", " + (config.clipNorm() == 0 ? "none" : config.clipNorm())
+                        + ", " + (config.dropout().isEmpty() ? "none" : config.dropout().toString())},
+                new String[] {"early stopping", config.earlyStopping().isOn() ? "patience " + config.earlyStopping().patience()
+                        + ", min delta " + config.earlyStopping().minDelta() : "off"},
+                new String[] {"seed", Long.toString(config.seed())},
+                new String[] {"shuffle", Boolean.toString(config.shuffle())},
+                new String[] {"input scaling", scale},
+                new String[] {"training data", raw.source() + " (" + raw.size() + " samples)"},
+                new String[] {"validation data (curves)", training.validationData != null ? training.validationData + " (--validation-data)"
+                        : training.validationSplit != null ? training.validationSplit + " of the data (--validation-split)"
+                        : testData != null ? testData + " (--test-data)" : "none"},
+                new String[] {"kernel threads", Integer.toString(config.threads())},
+                new String[] {"Java", System.getProperty("java.version")});
     }
 
     static int[] parseLayers(String text) {
@@ -202,11 +345,16 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Fails early (before training) when the output file could not be written. */
     static void checkWritable(Path out) {
+        checkWritable("--out", out);
+    }
+
+    /** Fails early (before training) when the file given to {@code option} could not be written. */
+    static void checkWritable(String option, Path out) {
         Path dir = out.toAbsolutePath().getParent();
         if (dir == null || !java.nio.file.Files.isDirectory(dir)) {
-            throw new UserException("--out " + out + ": folder " + dir + " does not exist");
+            throw new UserException(option + " " + out + ": folder " + dir + " does not exist");
         }
-        if (java.nio.file.Files.isDirectory(out)) throw new UserException("--out " + out + " is a folder");
+        if (java.nio.file.Files.isDirectory(out)) throw new UserException(option + " " + out + " is a folder");
     }
 
     interface Parse<T> {
@@ -219,24 +367,6 @@ final class TrainCommand implements Callable<Integer> {
             return p.get();
         } catch (IllegalArgumentException e) {
             throw new UserException(option == null ? e.getMessage() : option + ": " + e.getMessage());
-        }
-    }
-
-    /** One line per epoch: cost as E4's two parts, time and throughput. */
-    static final class EpochPrinter implements TrainingListener {
-        private final PrintWriter err;
-        private final int samples;
-
-        EpochPrinter(PrintWriter err, int samples) {
-            this.err = err;
-            this.samples = samples;
-        }
-
-        @Override
-        public void onEpoch(EpochStats s) {
-            err.printf("epoch %d/%d  cost %.6f (data %.6f + L2 %.6f)  %d steps  %.2fs  %,.0f samples/s%n",
-                    s.epoch(), s.epochs(), s.cost(), s.dataCost(), s.l2Cost(), s.steps(), s.seconds(), samples / s.seconds());
-            err.flush();
         }
     }
 }

@@ -38,6 +38,16 @@ public final class CsvReader {
      * (numerically when all are numbers).
      */
     public static Dataset read(Path file, Columns columns, List<String> knownClasses) {
+        return read(file, columns, knownClasses, CategoricalEncoding.NONE);
+    }
+
+    /**
+     * Reads {@code file}, one-hot encoding the columns of {@code categorical} in place (each becomes one
+     * input per category, in the encoding's order). A column whose categories are empty learns them from
+     * this file (distinct values, sorted like classes); a column with categories rejects any other value.
+     * The returned data records the fitted encoding, with columns named by header (or index without one).
+     */
+    public static Dataset read(Path file, Columns columns, List<String> knownClasses, CategoricalEncoding categorical) {
         String name = file.toString();
         List<CSVRecord> records = new ArrayList<>();
         List<Long> lines = new ArrayList<>();
@@ -63,7 +73,9 @@ public final class CsvReader {
 
         int width = records.get(0).size();
         int labelColumn = labelColumn(columns, records.get(0), name);
-        boolean header = isHeader(records.get(0), labelColumn);
+        int[] categoricalColumns = categoricalColumns(categorical, records.get(0), name);
+        boolean header = isHeader(records.get(0), labelColumn, categoricalColumns)
+                || categorical.names().stream().anyMatch(c -> !c.matches("\\d+"));
         if (columns instanceof Columns.Label l && !l.column().matches("\\d+") && !header) {
             throw new DataException(name + ": --label '" + l.column() + "' names a column, but the file has no header row");
         }
@@ -76,7 +88,17 @@ public final class CsvReader {
             throw new DataException("--targets " + targetCount + ": " + name + " has only " + width
                     + " columns, so no inputs would be left");
         }
+        for (int k = 0; k < categoricalColumns.length; k++) {
+            int c = categoricalColumns[k];
+            String what = "--categorical " + categorical.columns().get(k).column();
+            if (c == labelColumn) throw new DataException(what + ": that is the --label column of " + name);
+            if (c >= width - targetCount) throw new DataException(what + ": that is one of the --targets columns of " + name);
+        }
+        List<List<String>> categories = categoriesOf(categorical, categoricalColumns, records, lines, first, name);
+        int[] oneHotWidth = new int[width]; // 0 for a numeric column
+        for (int k = 0; k < categoricalColumns.length; k++) oneHotWidth[categoricalColumns[k]] = categories.get(k).size();
         int inputs = width - targetCount - (labelColumn >= 0 ? 1 : 0);
+        for (int c : categoricalColumns) inputs += oneHotWidth[c] - 1;
         Matrix x = new Matrix(n, inputs);
         Matrix y = new Matrix(n, targetCount);
         String[] labels = new String[n];
@@ -91,6 +113,15 @@ public final class CsvReader {
                 if (c == labelColumn) {
                     labels[r] = rec.get(c);
                     if (labels[r].isEmpty()) throw DataException.at(name, line, "empty label in column " + c);
+                } else if (oneHotWidth[c] > 0) {
+                    List<String> known = categories.get(indexOf(categoricalColumns, c));
+                    int hot = known.indexOf(rec.get(c));
+                    if (hot < 0) {
+                        throw DataException.at(name, line, "column " + c + ": category '" + rec.get(c)
+                                + "' is not one of the model's categories " + known);
+                    }
+                    x.data[r * inputs + xi + hot] = 1f;
+                    xi += oneHotWidth[c];
                 } else if (c < width - targetCount) {
                     x.data[r * inputs + xi++] = number(rec.get(c), name, line, c);
                 } else {
@@ -98,7 +129,8 @@ public final class CsvReader {
                 }
             }
         }
-        if (labelColumn < 0) return new Dataset(x, y, List.of(), name);
+        CategoricalEncoding fitted = fitted(categorical, categoricalColumns, categories, header ? records.get(0) : null);
+        if (labelColumn < 0) return new Dataset(x, y, List.of(), name, fitted);
 
         List<String> classes = knownClasses != null && !knownClasses.isEmpty() ? knownClasses : classesOf(labels);
         int[] index = new int[n];
@@ -108,7 +140,72 @@ public final class CsvReader {
                 throw DataException.at(name, lines.get(first + r), "label '" + labels[r] + "' is not one of the model's classes " + classes);
             }
         }
-        return Dataset.classification(x, index, classes, name);
+        return Dataset.classification(x, index, classes, name).withCategorical(fitted);
+    }
+
+    /** The 0-based column of each categorical column (by header name or index). */
+    private static int[] categoricalColumns(CategoricalEncoding categorical, CSVRecord firstRow, String name) {
+        int[] cols = new int[categorical.columns().size()];
+        for (int k = 0; k < cols.length; k++) {
+            String col = categorical.columns().get(k).column();
+            cols[k] = -1;
+            if (col.matches("\\d+")) {
+                cols[k] = Integer.parseInt(col);
+                if (cols[k] >= firstRow.size()) {
+                    throw new DataException("--categorical " + col + ": " + name + " has only " + firstRow.size() + " columns (0-based index)");
+                }
+            } else {
+                for (int c = 0; c < firstRow.size() && cols[k] < 0; c++) {
+                    if (firstRow.get(c).equals(col)) cols[k] = c;
+                }
+                if (cols[k] < 0) throw new DataException("--categorical '" + col + "': no such column in the header of " + name);
+            }
+            for (int j = 0; j < k; j++) {
+                if (cols[j] == cols[k]) throw new DataException("--categorical: column " + cols[k] + " of " + name + " is named twice");
+            }
+        }
+        return cols;
+    }
+
+    /** Each categorical column's categories: the encoding's, or (when it has none) the sorted distinct values. */
+    private static List<List<String>> categoriesOf(CategoricalEncoding categorical, int[] cols, List<CSVRecord> records,
+                                                   List<Long> lines, int first, String name) {
+        List<List<String>> out = new ArrayList<>();
+        for (int k = 0; k < cols.length; k++) {
+            List<String> known = categorical.columns().get(k).categories();
+            if (!known.isEmpty()) {
+                out.add(known);
+                continue;
+            }
+            String[] values = new String[records.size() - first];
+            for (int r = 0; r < values.length; r++) {
+                CSVRecord rec = records.get(first + r);
+                values[r] = cols[k] < rec.size() ? rec.get(cols[k]) : ""; // a ragged row is reported by the main loop
+                if (values[r].isEmpty() && cols[k] < rec.size()) {
+                    throw DataException.at(name, lines.get(first + r), "empty cell in categorical column " + cols[k]);
+                }
+            }
+            out.add(classesOf(java.util.Arrays.stream(values).filter(v -> !v.isEmpty()).toArray(String[]::new)));
+        }
+        return out;
+    }
+
+    /** The encoding as fitted here, each column named by its header cell (or its index without a header). */
+    private static CategoricalEncoding fitted(CategoricalEncoding categorical, int[] cols, List<List<String>> categories,
+                                              CSVRecord header) {
+        List<CategoricalEncoding.Column> out = new ArrayList<>();
+        for (int k = 0; k < cols.length; k++) {
+            String column = header != null ? header.get(cols[k]) : Integer.toString(cols[k]);
+            out.add(new CategoricalEncoding.Column(column, categories.get(k)));
+        }
+        return new CategoricalEncoding(out);
+    }
+
+    private static int indexOf(int[] values, int v) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == v) return i;
+        }
+        return -1;
     }
 
     private static int labelColumn(Columns columns, CSVRecord firstRow, String name) {
@@ -127,9 +224,9 @@ public final class CsvReader {
         throw new DataException("--label '" + col + "': no such column in the header of " + name);
     }
 
-    private static boolean isHeader(CSVRecord firstRow, int labelColumn) {
+    private static boolean isHeader(CSVRecord firstRow, int labelColumn, int[] categoricalColumns) {
         for (int c = 0; c < firstRow.size(); c++) {
-            if (c != labelColumn && !NUMBER.matcher(firstRow.get(c)).matches() && !isNonFinite(firstRow.get(c))) return true;
+            if (c != labelColumn && indexOf(categoricalColumns, c) < 0 && !NUMBER.matcher(firstRow.get(c)).matches() && !isNonFinite(firstRow.get(c))) return true;
         }
         return false;
     }

@@ -12,8 +12,14 @@ import java.util.List;
  *                columns when the data has inputs only (prediction)
  * @param classes class names in one-hot order, or empty for real-valued targets
  * @param source  where the data came from, for messages
+ * @param categorical how categorical input columns were one-hot encoded into x ({@link CategoricalEncoding#NONE}
+ *                if none were); a model trained on this data stores it
  */
-public record Dataset(Matrix x, Matrix y, List<String> classes, String source) {
+public record Dataset(Matrix x, Matrix y, List<String> classes, String source, CategoricalEncoding categorical) {
+
+    public Dataset(Matrix x, Matrix y, List<String> classes, String source) {
+        this(x, y, classes, source, CategoricalEncoding.NONE);
+    }
 
     public Dataset {
         if (x.rows != y.rows) {
@@ -23,6 +29,7 @@ public record Dataset(Matrix x, Matrix y, List<String> classes, String source) {
             throw new IllegalArgumentException(source + ": " + classes.size() + " classes but " + y.cols + " target columns");
         }
         classes = List.copyOf(classes);
+        if (categorical == null) categorical = CategoricalEncoding.NONE;
     }
 
     /** A classification data set: y gets the one-hot rows of {@code labels} (indices into classes). */
@@ -51,12 +58,17 @@ public record Dataset(Matrix x, Matrix y, List<String> classes, String source) {
 
     /** The rows at {@code indices}, in that order. */
     public Dataset subset(int[] indices) {
-        return new Dataset(x.selectRows(indices), y.selectRows(indices), classes, source);
+        return new Dataset(x.selectRows(indices), y.selectRows(indices), classes, source, categorical);
     }
 
     /** This data with x replaced by {@code scaler.transform(x)}. */
     public Dataset scaled(Scaler scaler) {
-        return scaler.isNone() ? this : new Dataset(scaler.transform(x), y, classes, source);
+        return scaler.isNone() ? this : new Dataset(scaler.transform(x), y, classes, source, categorical);
+    }
+
+    /** This data, recorded as encoded by {@code encoding}. */
+    public Dataset withCategorical(CategoricalEncoding encoding) {
+        return new Dataset(x, y, classes, source, encoding);
     }
 
     /** Index of the largest element of row i (the first one on ties). */

@@ -1,6 +1,9 @@
 package org.backprop4j.io;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -27,7 +30,23 @@ public final class AtomicFiles {
         void writeTo(Writer out) throws IOException;
     }
 
+    /** The bytes a {@link #writeBytes} call produces. */
+    @FunctionalInterface
+    public interface ByteContent {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes text in UTF-8, atomically. */
     public static void write(Path target, Content content) throws IOException {
+        writeBytes(target, out -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            content.writeTo(w);
+            w.flush();
+        });
+    }
+
+    /** Writes bytes (an image, say), atomically. */
+    public static void writeBytes(Path target, ByteContent content) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null && !Files.isDirectory(dir)) {
@@ -36,7 +55,7 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         try {
             keepPermissions(abs, tmp);
-            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
                 content.writeTo(out);
             }
             try {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import org.backprop4j.data.CategoricalEncoding;
 import org.backprop4j.data.DataException;
 import org.backprop4j.data.Scaler;
 import org.backprop4j.math.Matrix;
@@ -14,6 +15,8 @@ import org.backprop4j.nn.Dense;
 import org.backprop4j.nn.Loss;
 import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Network;
+import org.backprop4j.train.OptimizerState;
+import org.backprop4j.train.TrainingRecord;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -31,14 +34,18 @@ import java.util.Map;
 /**
  * Reads and writes the model file (format documented in docs/MODEL-FORMAT.md):
  * <pre>{"layers": [ {"activation": "sigmoid", "weights": [[...], ...], "bias": [...]}, ... ]}</pre>
- * plus optional "format", "version", "loss", "classes", "scaling" and "training" fields. A file with
+ * plus optional "format", "version", "loss", "classes", "scaling", "categorical" and "training" fields. A file with
  * only "layers" loads. Floats are written in the shortest decimal form that reads back to the same
  * float32 and read with {@link Float#parseFloat} from the literal text, so they round-trip exactly.
  * Every problem is reported as one line naming the file and the place in it.
+ *
+ * <p>Version 2 added the training record ("training.stopped_epoch", "training.best_epoch" and the
+ * update rule's state, "optimizer", written last because it is as large as the weights or twice
+ * that); files of version 1, and files with only "layers", load as before.
  */
 public final class ModelJson {
     public static final String FORMAT = "backprop4j-model";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
 
     private ModelJson() {
@@ -49,6 +56,22 @@ public final class ModelJson {
     /** Writes {@code model} to {@code file} atomically (a temporary file, then a rename). */
     public static void write(Model model, Path file) throws IOException {
         AtomicFiles.write(file, out -> write(model, out));
+    }
+
+    /** Writes {@code model} and its training record to {@code file} atomically. */
+    public static void write(ModelFile saved, Path file) throws IOException {
+        AtomicFiles.write(file, out -> write(saved.model(), saved.training(), out));
+    }
+
+    /** The text of {@link #write(ModelFile, Path)}. */
+    public static String toJson(ModelFile saved) {
+        StringWriter s = new StringWriter();
+        try {
+            write(saved.model(), saved.training(), s);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return s.toString();
     }
 
     public static String toJson(Model model) {
@@ -63,6 +86,15 @@ public final class ModelJson {
 
     /** One weight row per line, so a person can read and edit the file. */
     public static void write(Model model, Writer out) throws IOException {
+        write(model, TrainingRecord.NONE, out);
+    }
+
+    /** The model, then (version 2) its training record: epochs in "training", the optimizer's state last. */
+    public static void write(Model model, TrainingRecord record, Writer out) throws IOException {
+        OptimizerState optimizer = record.optimizer();
+        if (optimizer != null && !optimizer.fits(model.network())) {
+            throw new IllegalArgumentException("the optimizer state does not have the network's shapes");
+        }
         for (Dense d : model.network().layers()) {
             for (float w : d.weights().data) checkFinite(w);
             for (float b : d.bias()) checkFinite(b);
@@ -89,9 +121,26 @@ public final class ModelJson {
             writeFloats(g, "divide", model.scaler().divide());
             g.writeEndObject();
         }
+        if (!model.categorical().isNone()) {
+            g.writeRaw("\n  ");
+            g.writeArrayFieldStart("categorical");
+            for (CategoricalEncoding.Column c : model.categorical().columns()) {
+                g.writeStartObject();
+                g.writeStringField("column", c.column());
+                g.writeArrayFieldStart("categories");
+                for (String category : c.categories()) g.writeString(category);
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
         g.writeRaw("\n  ");
         g.writeObjectFieldStart("training");
         g.writeNumberField("l2", model.l2());
+        if (record.stoppedEpoch() > 0) {
+            g.writeNumberField("stopped_epoch", record.stoppedEpoch());
+            g.writeNumberField("best_epoch", record.bestEpoch());
+        }
         g.writeEndObject();
         g.writeRaw("\n  ");
         g.writeArrayFieldStart("layers");
@@ -115,10 +164,51 @@ public final class ModelJson {
         }
         g.writeRaw("\n  ");
         g.writeEndArray();
+        if (optimizer != null) writeOptimizer(g, optimizer, model.network());
         g.writeRaw("\n");
         g.writeEndObject();
         g.writeRaw("\n");
         g.flush();
+    }
+
+    /** "optimizer": {"name", "step", "state": [{"weights": {name: rows}, "bias": {name: [...]}} per layer]}. */
+    private static void writeOptimizer(JsonGenerator g, OptimizerState state, Network net) throws IOException {
+        g.writeRaw("\n  ");
+        g.writeObjectFieldStart("optimizer");
+        g.writeStringField("name", state.rule());
+        g.writeNumberField("step", state.step());
+        g.writeArrayFieldStart("state");
+        for (int l = 0; l < net.layers().size(); l++) {
+            Dense d = net.layer(l);
+            g.writeRaw("\n    ");
+            g.writeStartObject();
+            g.writeObjectFieldStart("weights");
+            for (int k = 0; k < state.names().size(); k++) {
+                float[] v = state.weights()[l][k];
+                for (float x : v) checkFinite(x);
+                g.writeRaw("\n     ");
+                g.writeArrayFieldStart(state.names().get(k));
+                for (int i = 0; i < d.outputs(); i++) {
+                    g.writeRaw("\n      ");
+                    g.writeStartArray();
+                    for (int j = 0; j < d.inputs(); j++) g.writeNumber(v[i * d.inputs() + j]);
+                    g.writeEndArray();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+            g.writeRaw("\n     ");
+            g.writeObjectFieldStart("bias");
+            for (int k = 0; k < state.names().size(); k++) {
+                for (float x : state.bias()[l][k]) checkFinite(x);
+                writeFloats(g, state.names().get(k), state.bias()[l][k]);
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeRaw("\n  ");
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     private static void writeFloats(JsonGenerator g, String name, float[] values) throws IOException {
@@ -135,6 +225,11 @@ public final class ModelJson {
 
     /** Reads a model file; any problem is a {@link DataException} naming the file and the place. */
     public static Model read(Path file) {
+        return readFile(file).model();
+    }
+
+    /** Reads a model file with its training record (empty for files without one). */
+    public static ModelFile readFile(Path file) {
         String name = file.toString();
         Object root;
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -148,13 +243,18 @@ public final class ModelJson {
         } catch (IOException e) {
             throw new DataException(name + ": cannot read: " + e.getMessage());
         }
-        return fromTree(root, name);
+        return fileFromTree(root, name);
     }
 
     /** Reads a model from JSON text; {@code source} names it in messages. */
     public static Model parse(String json, String source) {
+        return parseFile(json, source).model();
+    }
+
+    /** Reads a model and its training record from JSON text; {@code source} names it in messages. */
+    public static ModelFile parseFile(String json, String source) {
         try {
-            return fromTree(parse(new java.io.StringReader(json)), source);
+            return fileFromTree(parse(new java.io.StringReader(json)), source);
         } catch (JsonProcessingException e) {
             throw new DataException(source + ": invalid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -197,6 +297,87 @@ public final class ModelJson {
             case VALUE_NULL -> { return null; }
             default -> throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected " + t);
         }
+    }
+
+    private static ModelFile fileFromTree(Object root, String file) {
+        Model model = fromTree(root, file);
+        Map<String, Object> top = object(root, file, "the top level");
+        return new ModelFile(model, trainingRecord(top, model.network(), file));
+    }
+
+    /** Version 2's "training.stopped_epoch", "training.best_epoch" and "optimizer"; none: an empty record. */
+    private static TrainingRecord trainingRecord(Map<String, Object> top, Network net, String file) {
+        Map<String, Object> training = top.get("training") == null ? Map.of() : object(top.get("training"), file, "\"training\"");
+        int stopped = training.get("stopped_epoch") == null ? 0 : (int) integer(training.get("stopped_epoch"), file, "training.stopped_epoch");
+        int best = training.get("best_epoch") == null ? stopped : (int) integer(training.get("best_epoch"), file, "training.best_epoch");
+        OptimizerState optimizer = top.get("optimizer") == null ? null : optimizerState(object(top.get("optimizer"), file, "\"optimizer\""), net, file);
+        try {
+            return new TrainingRecord(stopped, best, optimizer);
+        } catch (IllegalArgumentException e) {
+            throw new DataException(file + ": training: " + e.getMessage());
+        }
+    }
+
+    private static OptimizerState optimizerState(Map<String, Object> o, Network net, String file) {
+        String rule = string(o.get("name"), file, "optimizer.name");
+        long step = integer(o.get("step"), file, "optimizer.step");
+        List<Object> layers = array(o.get("state"), file, "optimizer.state");
+        if (layers.size() != net.layers().size()) {
+            throw new DataException(file + ": optimizer.state has " + layers.size() + " layers, the network " + net.layers().size());
+        }
+        List<String> names = null;
+        float[][][] w = new float[layers.size()][][], b = new float[layers.size()][][];
+        for (int l = 0; l < layers.size(); l++) {
+            String at = "optimizer.state[" + l + "]";
+            Dense d = net.layer(l);
+            Map<String, Object> layer = object(layers.get(l), file, at);
+            Map<String, Object> weights = object(layer.get("weights"), file, at + ".weights");
+            Map<String, Object> bias = object(layer.get("bias"), file, at + ".bias");
+            if (names == null) names = List.copyOf(weights.keySet());
+            if (!weights.keySet().equals(new java.util.HashSet<>(names)) || !bias.keySet().equals(new java.util.HashSet<>(names))) {
+                throw new DataException(file + ": " + at + " must hold the arrays " + names + " for both weights and bias");
+            }
+            w[l] = new float[names.size()][];
+            b[l] = new float[names.size()][];
+            for (int k = 0; k < names.size(); k++) {
+                String name = names.get(k), where = at + ".weights." + name;
+                List<Object> rows = array(weights.get(name), file, where);
+                if (rows.size() != d.outputs()) {
+                    throw new DataException(file + ": " + where + " has " + rows.size() + " rows, the layer's weights " + d.outputs());
+                }
+                w[l][k] = new float[d.outputs() * d.inputs()];
+                for (int i = 0; i < rows.size(); i++) {
+                    float[] row = floats(rows.get(i), file, where + "[" + i + "]");
+                    if (row.length != d.inputs()) {
+                        throw new DataException(file + ": " + where + "[" + i + "] has " + row.length + " numbers, the layer takes " + d.inputs());
+                    }
+                    System.arraycopy(row, 0, w[l][k], i * d.inputs(), row.length);
+                }
+                b[l][k] = floats(bias.get(name), file, at + ".bias." + name);
+                if (b[l][k].length != d.outputs()) {
+                    throw new DataException(file + ": " + at + ".bias." + name + " has " + b[l][k].length + " numbers, the layer has "
+                            + d.outputs() + " outputs");
+                }
+            }
+        }
+        try {
+            return new OptimizerState(rule, step, names == null ? List.of() : names, w, b);
+        } catch (IllegalArgumentException e) {
+            throw new DataException(file + ": optimizer: " + e.getMessage());
+        }
+    }
+
+    /** A whole number ≥ 0, from the literal text. */
+    private static long integer(Object v, String file, String at) {
+        if (v instanceof Num n) {
+            try {
+                long value = Long.parseLong(n.text());
+                if (value >= 0) return value;
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new DataException(file + ": " + at + " must be a whole number >= 0" + (v == null ? " (missing)" : ", got " + (v instanceof Num n ? n.text() : v)));
     }
 
     private static Model fromTree(Object root, String file) {
@@ -285,9 +466,38 @@ public final class ModelJson {
             l2 = Double.parseDouble(((Num) training.get("l2")).text()); // lambda is a double setting, not a float32 parameter
         }
         try {
-            return new Model(net, loss, classes, scaler, l2);
+            return new Model(net, loss, classes, scaler, l2).withCategorical(categorical(top.get("categorical"), file));
         } catch (IllegalArgumentException e) {
             throw new DataException(file + ": " + e.getMessage());
+        }
+    }
+
+    /** The optional "categorical" field: [{"column": name, "categories": [...]}, ...]. */
+    private static CategoricalEncoding categorical(Object v, String file) {
+        if (v == null) return CategoricalEncoding.NONE;
+        List<Object> list = array(v, file, "categorical");
+        List<CategoricalEncoding.Column> columns = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = "categorical[" + i + "]";
+            Map<String, Object> c = object(list.get(i), file, at);
+            List<Object> values = array(c.get("categories"), file, at + ".categories");
+            List<String> categories = new ArrayList<>();
+            for (int k = 0; k < values.size(); k++) {
+                Object value = values.get(k);
+                categories.add(value instanceof Num n ? n.text() : string(value, file, at + ".categories[" + k + "]"));
+            }
+            if (categories.isEmpty()) throw new DataException(file + ": " + at + ".categories is empty");
+            Object column = c.get("column");
+            try {
+                columns.add(new CategoricalEncoding.Column(column instanceof Num n ? n.text() : string(column, file, at + ".column"), categories));
+            } catch (IllegalArgumentException e) {
+                throw new DataException(file + ": " + at + ": " + e.getMessage());
+            }
+        }
+        try {
+            return new CategoricalEncoding(columns);
+        } catch (IllegalArgumentException e) {
+            throw new DataException(file + ": categorical: " + e.getMessage());
         }
     }
 

@@ -58,6 +58,62 @@ public enum Activation {
             // f' = 1: g is already the delta
         }
     },
+    /** Leaky ReLU with slope 0.01 for z ≤ 0 (Maas et al. 2013; PyTorch's default slope). */
+    LEAKY_RELU("leaky-relu") {
+        @Override public double f(double z) { return z > 0 ? z : LEAK * z; }
+        @Override public double df(double z, double a) { return z > 0 ? 1.0 : LEAK; } // f'(0) taken as the slope
+
+        @Override public void forward(float[] z, float[] a, int rows, int cols) {
+            for (int i = 0, n = rows * cols; i < n; i++) a[i] = z[i] > 0f ? z[i] : (float) (LEAK * z[i]);
+        }
+        @Override public void backward(float[] z, float[] a, float[] g, int rows, int cols) {
+            for (int i = 0, n = rows * cols; i < n; i++) g[i] = z[i] > 0f ? g[i] : (float) (LEAK * g[i]);
+        }
+    },
+    /** ELU with alpha = 1 (Clevert et al. 2015): f(z) = z for z &gt; 0, else e^z − 1; f'(z) = e^z = f(z) + 1 there. */
+    ELU("elu") {
+        @Override public double f(double z) { return z > 0 ? z : Math.expm1(z); } // expm1: exact near 0
+        @Override public double df(double z, double a) { return z > 0 ? 1.0 : Math.exp(z); }
+
+        @Override public void forward(float[] z, float[] a, int rows, int cols) {
+            for (int i = 0, n = rows * cols; i < n; i++) a[i] = z[i] > 0f ? z[i] : (float) Math.expm1(z[i]);
+        }
+        @Override public void backward(float[] z, float[] a, float[] g, int rows, int cols) {
+            // e^z from z, not a + 1: a was rounded to float32 and a + 1 loses its low bits near a = -1
+            for (int i = 0, n = rows * cols; i < n; i++) g[i] = z[i] > 0f ? g[i] : (float) (g[i] * Math.exp(z[i]));
+        }
+    },
+    /** Softplus f(z) = ln(1 + e^z), a smooth ReLU; f'(z) = 1/(1 + e^−z), the sigmoid. */
+    SOFTPLUS("softplus") {
+        @Override public double f(double z) { return softplus(z); }
+        @Override public double df(double z, double a) { return 1.0 / (1.0 + Math.exp(-z)); }
+
+        @Override public void forward(float[] z, float[] a, int rows, int cols) {
+            for (int i = 0, n = rows * cols; i < n; i++) a[i] = (float) softplus(z[i]);
+        }
+        @Override public void backward(float[] z, float[] a, float[] g, int rows, int cols) {
+            for (int i = 0, n = rows * cols; i < n; i++) g[i] = (float) (g[i] / (1.0 + Math.exp(-z[i])));
+        }
+    },
+    /**
+     * GELU in its tanh form (Hendrycks &amp; Gimpel 2016, eq. for the fast approximation; GPT-2's and
+     * PyTorch's {@code approximate='tanh'}): f(z) = ½ z (1 + tanh u), u = √(2/π)(z + 0.044715 z³).
+     * We take the tanh form rather than the erf form z·Φ(z) because Java has no erf, and f' below
+     * is the exact derivative of this form (the gradient check holds it to finite differences):
+     * f'(z) = ½ (1 + tanh u) + ½ z (1 − tanh² u) √(2/π)(1 + 3·0.044715 z²). The two forms differ by
+     * less than 1e-3 everywhere.
+     */
+    GELU("gelu") {
+        @Override public double f(double z) { return 0.5 * z * (1 + Math.tanh(geluU(z))); }
+        @Override public double df(double z, double a) { return geluDerivative(z); }
+
+        @Override public void forward(float[] z, float[] a, int rows, int cols) {
+            for (int i = 0, n = rows * cols; i < n; i++) a[i] = (float) (0.5 * z[i] * (1 + Math.tanh(geluU(z[i]))));
+        }
+        @Override public void backward(float[] z, float[] a, float[] g, int rows, int cols) {
+            for (int i = 0, n = rows * cols; i < n; i++) g[i] = (float) (g[i] * geluDerivative(z[i]));
+        }
+    },
     SOFTMAX("softmax") {
         @Override public double f(double z) {
             throw new UnsupportedOperationException("softmax is defined on a whole layer, not one unit");
@@ -101,6 +157,26 @@ public enum Activation {
             }
         }
     };
+
+    /** The slope of {@link #LEAKY_RELU} for z ≤ 0. */
+    public static final double LEAK = 0.01;
+    private static final double GELU_C = Math.sqrt(2 / Math.PI);
+    private static final double GELU_K = 0.044715;
+
+    /** ln(1 + e^z) written as max(z, 0) + ln(1 + e^−|z|): no overflow for large z, no log(1) rounding for small. */
+    private static double softplus(double z) {
+        return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+    }
+
+    private static double geluU(double z) {
+        return GELU_C * (z + GELU_K * z * z * z);
+    }
+
+    /** d/dz of ½ z (1 + tanh u(z)), with u' = √(2/π)(1 + 3k z²). */
+    private static double geluDerivative(double z) {
+        double t = Math.tanh(geluU(z));
+        return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_C * (1 + 3 * GELU_K * z * z);
+    }
 
     private final String id;
 

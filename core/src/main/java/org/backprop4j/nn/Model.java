@@ -1,5 +1,6 @@
 package org.backprop4j.nn;
 
+import org.backprop4j.data.CategoricalEncoding;
 import org.backprop4j.data.Scaler;
 import org.backprop4j.math.Matrix;
 
@@ -13,10 +14,17 @@ import java.util.List;
  * @param classes class names in output order, or empty for real-valued outputs
  * @param scaler  input scaling applied before the network ({@link Scaler#NONE} for none)
  * @param l2      the lambda it was trained with (for E4's L2 term when evaluating)
+ * @param categorical how categorical input columns are one-hot encoded before scaling
+ *                ({@link CategoricalEncoding#NONE} for none); readers apply it to raw tables
  */
-public record Model(Network network, Loss loss, List<String> classes, Scaler scaler, double l2) {
+public record Model(Network network, Loss loss, List<String> classes, Scaler scaler, double l2, CategoricalEncoding categorical) {
+
+    public Model(Network network, Loss loss, List<String> classes, Scaler scaler, double l2) {
+        this(network, loss, classes, scaler, l2, CategoricalEncoding.NONE);
+    }
 
     public Model {
+        if (categorical == null) categorical = CategoricalEncoding.NONE;
         classes = List.copyOf(classes);
         if (!classes.isEmpty() && classes.size() != network.outputs()) {
             throw new IllegalArgumentException(classes.size() + " class names for " + network.outputs() + " outputs");
@@ -42,6 +50,11 @@ public record Model(Network network, Loss loss, List<String> classes, Scaler sca
 
     /** This model with another network (same loss, classes, scaling and lambda). */
     public Model withNetwork(Network other) {
-        return new Model(other, loss, classes, scaler, l2);
+        return new Model(other, loss, classes, scaler, l2, categorical);
+    }
+
+    /** This model with inputs one-hot encoded by {@code encoding} (everything else the same). */
+    public Model withCategorical(CategoricalEncoding encoding) {
+        return new Model(network, loss, classes, scaler, l2, encoding);
     }
 }

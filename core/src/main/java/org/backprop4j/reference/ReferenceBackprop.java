@@ -22,7 +22,20 @@ public final class ReferenceBackprop {
     public final double[][][] W;
     public final double[][] b;
     public final Activation[] f;
+    /**
+     * The f' that E7 applies at each hidden layer ({@code fPrime[l]} belongs to {@code f[l]}): by
+     * default the activation's own. A learner may put a derivative of their own here and let
+     * {@link GradientCheck} say whether it is right; that checker's tests plant a wrong one. The
+     * output layer's f' stays inside the loss (E6).
+     */
+    public final Derivative[] fPrime;
     public final Loss loss;
+
+    /** g ⊙ f'(z) for one sample's layer, given z and a = f(z): the product in E7. Returns a new array. */
+    @FunctionalInterface
+    public interface Derivative {
+        double[] backward(double[] z, double[] a, double[] g);
+    }
 
     /** A double copy of {@code net}'s parameters. */
     public ReferenceBackprop(Network net, Loss loss) {
@@ -30,6 +43,7 @@ public final class ReferenceBackprop {
         W = new double[L][][];
         b = new double[L][];
         f = new Activation[L];
+        fPrime = new Derivative[L];
         for (int l = 0; l < L; l++) {
             Dense d = net.layer(l);
             W[l] = new double[d.outputs()][d.inputs()];
@@ -39,6 +53,7 @@ public final class ReferenceBackprop {
             b[l] = new double[d.outputs()];
             for (int i = 0; i < d.outputs(); i++) b[l][i] = d.bias()[i];
             f[l] = d.activation();
+            fPrime[l] = f[l]::backward;
         }
         this.loss = loss;
     }
@@ -106,7 +121,7 @@ public final class ReferenceBackprop {
                 for (int j = 0; j < W[l].length; j++) sum += W[l][j][i] * delta[l + 1][j]; // (W^(l))ᵀ δ^(l+1)
                 back[i] = sum;
             }
-            delta[l] = f[l - 1].backward(p.z[l], p.a[l], back);             // E7: ... ⊙ f'(z^(l))
+            delta[l] = fPrime[l - 1].backward(p.z[l], p.a[l], back);        // E7: ... ⊙ f'(z^(l))
         }
         return delta;
     }

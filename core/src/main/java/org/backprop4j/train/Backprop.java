@@ -6,6 +6,8 @@ import org.backprop4j.nn.Dense;
 import org.backprop4j.nn.Loss;
 import org.backprop4j.nn.Network;
 
+import java.util.Random;
+
 /**
  * The fast engine: forward E1–E2 and backward E6–E10 over a whole batch at once, in float32 (the
  * matrix form of SPEC's last section). The literal per-sample version of the same equations is
@@ -14,6 +16,10 @@ import org.backprop4j.nn.Network;
  * <p>Layout: samples are rows. A batch of K samples is the K×s_1 matrix A(1); W^(l) is stored as in
  * the model file (s_{l+1}×s_l), so E1 reads Z = A·Wᵀ and E10 reads ΔW = Δᵀ·A. Index l below is the
  * 0-based layer number: layer l maps a[l] (K×s_l) to a[l+1] (K×s_{l+1}) with net.layer(l).
+ *
+ * <p>Dropout (training only): the output a[l] of a hidden layer may be thinned by {@link Dropout}
+ * into ã[l], which is then what layer l reads (E1) and what its ΔW is taken with (E10); the
+ * gradient flowing back into a[l] is masked the same way before E7's ⊙ f'(z).
  *
  * <p>Owns every buffer a step needs, sized once for the largest K, so a step allocates nothing.
  * Not thread-safe: one engine per training run.
@@ -30,12 +36,23 @@ public final class Backprop {
     private final float[] y;        // batch targets
     private final float[][] dW;     // ΔW(l) = delta[l]ᵀ·a[l]                         (E10)
     private final float[][] db;     // Δb(l) = column sums of delta[l]                (E10)
+    private final Dropout[] dropout; // dropout[l] thins a[l] into dropped[l], or null (inputs and output: always null)
+    private final float[][] dropped; // ã[l] = a[l] ⊙ mask, what layer l reads while training
 
     /**
      * An engine that trains {@code net} in place (pass a copy to keep the original) with batches of
      * at most {@code maxK} samples.
      */
     public Backprop(Network net, Loss loss, int maxK, Kernels kernels) {
+        this(net, loss, maxK, kernels, new double[0], null);
+    }
+
+    /**
+     * The same with inverted dropout while training: {@code dropoutRates[h]} is the rate p of hidden
+     * layer h + 1's output (h = 0 for the first hidden layer); an empty array, or rates of 0, mean
+     * no dropout, and then nothing is drawn from {@code random}.
+     */
+    public Backprop(Network net, Loss loss, int maxK, Kernels kernels, double[] dropoutRates, Random random) {
         loss.checkOutput(net.layer(net.layers().size() - 1).activation());
         this.net = net;
         this.loss = loss;
@@ -57,6 +74,16 @@ public final class Backprop {
             db[l] = new float[s[l + 1]];
         }
         y = new float[maxK * s[layers]];
+        if (dropoutRates.length != 0 && dropoutRates.length != layers - 1) {
+            throw new IllegalArgumentException(dropoutRates.length + " dropout rates for " + (layers - 1) + " hidden layers");
+        }
+        dropout = new Dropout[layers + 1];
+        dropped = new float[layers + 1][];
+        for (int h = 0; h < dropoutRates.length; h++) {
+            if (dropoutRates[h] == 0) continue;     // rate 0 is no dropout at all: same arithmetic, nothing drawn
+            dropout[h + 1] = new Dropout(dropoutRates[h], maxK * s[h + 1], random);
+            dropped[h + 1] = new float[maxK * s[h + 1]];
+        }
     }
 
     public Network network() {
@@ -76,19 +103,39 @@ public final class Backprop {
         if (K < 1 || K > maxK) throw new IllegalArgumentException("batch of " + K + " samples, engine sized for " + maxK);
         x.gatherRows(order, from, K, a[0]);
         targets.gatherRows(order, from, K, y);
-        forward(K);
+        forward(K, true);
         return backward(K);
     }
 
-    /** E1–E2 for layers 1 … n_l − 1 on the first K rows of a[0]. */
-    private void forward(int K) {
+    /**
+     * The sum of the costs J(W,b;x,y) (E3) of the K samples {@code order[from]} … {@code order[from+K-1]},
+     * by a forward pass without dropout, as the network is used after training (validation).
+     * Reads the network; writes only this engine's buffers, overwriting those of the last
+     * {@link #gradients} call.
+     */
+    public double cost(Matrix x, Matrix targets, int[] order, int from, int K) {
+        if (K < 1 || K > maxK) throw new IllegalArgumentException("batch of " + K + " samples, engine sized for " + maxK);
+        x.gatherRows(order, from, K, a[0]);
+        targets.gatherRows(order, from, K, y);
+        forward(K, false);
+        Dense output = net.layer(layers - 1);
+        return loss.sum(z[layers - 1], a[layers], y, K, output.outputs(), output.activation());
+    }
+
+    /** E1–E2 for layers 1 … n_l − 1 on the first K rows of a[0]; with dropout while training. */
+    private void forward(int K, boolean training) {
         for (int l = 0; l < layers; l++) {
             Dense d = net.layer(l);
             int in = d.inputs(), out = d.outputs();
-            kernels.gemmNT(K, out, in, a[l], d.weights().data, z[l]);   // E1: z = W a ...
-            kernels.addBias(K, out, z[l], d.bias());                     // E1: ... + b
-            d.activation().forward(z[l], a[l + 1], K, out);              // E2: a = f(z)
+            kernels.gemmNT(K, out, in, input(l, training), d.weights().data, z[l]);   // E1: z = W a ...
+            kernels.biasActivate(d.activation(), K, out, z[l], d.bias(), a[l + 1]);   // E1: ... + b, E2: a = f(z)
+            if (training && dropout[l + 1] != null) dropout[l + 1].forward(a[l + 1], dropped[l + 1], K * out); // ã = a ⊙ m
         }
+    }
+
+    /** What layer l reads: a[l], or its thinned copy ã[l] while training with dropout. */
+    private float[] input(int l, boolean training) {
+        return training && dropout[l] != null ? dropped[l] : a[l];
     }
 
     /** E6, then E10 and E7 from the output back; returns the summed cost of the batch (E3). */
@@ -101,10 +148,11 @@ public final class Backprop {
         for (int l = last; l >= 0; l--) {
             Dense d = net.layer(l);
             int in = d.inputs(), out = d.outputs();
-            kernels.gemmTN(out, in, K, delta[l], a[l], dW[l]);                                   // E8, E10: ΔW = Σ δ aᵀ
+            kernels.gemmTN(out, in, K, delta[l], input(l, true), dW[l]);                         // E8, E10: ΔW = Σ δ aᵀ
             kernels.columnSums(K, out, delta[l], db[l]);                                          // E9, E10: Δb = Σ δ
             if (l > 0) {
                 kernels.gemmNN(K, in, out, delta[l], d.weights().data, delta[l - 1]);            // E7: Wᵀ δ ...
+                if (dropout[l] != null) dropout[l].backward(delta[l - 1], K * in);                // through ã = a ⊙ m
                 net.layer(l - 1).activation().backward(z[l - 1], a[l], delta[l - 1], K, in);      // E7: ... ⊙ f'(z)
             }
         }
@@ -119,5 +167,35 @@ public final class Backprop {
     /** Δb(l) of the last {@link #gradients} call. Read-only view. */
     public float[] biasGradient(int l) {
         return db[l];
+    }
+
+    /** z of layer l's outputs (E1) in the last {@link #gradients} call: its first K rows of s_{l+1}. Read-only view. */
+    public float[] z(int l) {
+        return z[l];
+    }
+
+    /** a = f(z) of layer l's outputs (E2) in the last {@link #gradients} call: its first K rows. Read-only view. */
+    public float[] a(int l) {
+        return a[l + 1];
+    }
+
+    /**
+     * Of the K samples of the last {@link #gradients} call, how many have their largest output at
+     * the position of their largest target: correct classifications, when targets are one-hot.
+     * Allocates nothing; the first largest wins ties, as in {@link org.backprop4j.data.Dataset#argmax}.
+     */
+    public int correct(int K) {
+        int s = net.outputs();
+        float[] out = a[layers];
+        int correct = 0;
+        for (int r = 0; r < K; r++) {
+            int o = r * s, predicted = 0, truth = 0;
+            for (int j = 1; j < s; j++) {
+                if (out[o + j] > out[o + predicted]) predicted = j;
+                if (y[o + j] > y[o + truth]) truth = j;
+            }
+            if (predicted == truth) correct++;
+        }
+        return correct;
     }
 }

@@ -4,6 +4,9 @@ import org.backprop4j.data.Dataset;
 import org.backprop4j.math.Kernels;
 import org.backprop4j.nn.Network;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -13,8 +16,31 @@ import java.util.Random;
  *
  * <p>Shuffling: at the start of each epoch the sample order is permuted by Fisher–Yates with a
  * {@link Random} seeded once per run with the config's seed; with shuffling off, file order is kept.
+ *
+ * <p>Divergence: training stops with a {@link TrainingDivergedException} as soon as a batch's cost
+ * is NaN or infinite (checked each step: the engine computes that cost anyway), or when an epoch's
+ * cost explodes to more than {@value #EXPLOSION} times the first epoch's. The exception carries
+ * the last good network: the one at the end of the last epoch that the next epoch, whose costs are
+ * computed with it, confirmed (finite and not exploded) — so not the end of the epoch just before
+ * the failure, whose weights made the failing costs.
+ *
+ * <p>Each step hands the batch's ΔW, Δb to the configured {@link UpdateRule} (the seed's E11–E12 by
+ * default) with the epoch's α_t from the {@link LearningRateSchedule}. After each epoch a cost is
+ * monitored for reduce-on-plateau and early stopping: the validation data's cost (E4's first term,
+ * forward pass without dropout) when there is validation data, else the training cost J of E4.
+ * With early stopping the network handed back is the one at the end of the best epoch.
+ *
+ * <p>Continuing ({@link #fit(Network, TrainingRecord, Dataset, Dataset)} with a saved record): epochs
+ * are numbered on from the record's, the optimizer's state is taken over when it belongs to the
+ * same rule, and the shuffling and dropout draw what an uninterrupted run would have drawn (the
+ * shuffles of the earlier epochs are replayed; dropout is reseeded from seed and epoch). So with
+ * the same configuration, 2 epochs and then 2 more from the saved model give the model of 4
+ * epochs bit for bit — except that reduce-on-plateau starts again from α_0.
  */
 public final class Trainer {
+    /** An epoch cost this many times the first epoch's (and above 1) counts as exploded. */
+    public static final double EXPLOSION = 1e3;
+
     private final TrainingConfig config;
     private final TrainingListener listener;
 
@@ -29,11 +55,47 @@ public final class Trainer {
 
     /**
      * Trains a copy of {@code initial} on {@code data} and returns it; {@code initial} is not changed.
+     * The same as {@code fit(initial, data).network()}.
      *
      * @throws IllegalArgumentException    if the data does not fit the network
-     * @throws TrainingDivergedException   if the cost becomes NaN or infinite
+     * @throws TrainingDivergedException   if the cost becomes NaN or infinite, or explodes
      */
     public Network train(Network initial, Dataset data) {
+        return fit(initial, TrainingRecord.NONE, data, null).network();
+    }
+
+    /** Trains a copy of {@code initial} on {@code data}, holding out the configured validation split if any. */
+    public TrainingResult fit(Network initial, Dataset data) {
+        return fit(initial, TrainingRecord.NONE, data, null);
+    }
+
+    /**
+     * Trains a copy of {@code initial} on {@code data}; {@code initial} is not changed.
+     *
+     * @param previous   the record of the run that produced {@code initial} (from its model file), to
+     *                   continue it; {@link TrainingRecord#NONE} for a fresh start
+     * @param validation data to monitor instead of the training cost, or null: then the configured
+     *                   validation split of {@code data} is held out, if any
+     * @return the trained network (with early stopping: the best epoch's; after a listener's stop
+     *         request: as it was then, or with early stopping the best epoch's so far), the epochs'
+     *         statistics, and the record to save with it
+     * @throws IllegalArgumentException    if the data does not fit the network, or both validation
+     *                                     data and a validation split are given
+     * @throws TrainingDivergedException   if the cost becomes NaN or infinite, or explodes
+     */
+    public TrainingResult fit(Network initial, TrainingRecord previous, Dataset data, Dataset validation) {
+        if (validation != null && config.validationSplit() > 0) {
+            throw new IllegalArgumentException("give validation data or a validation split, not both");
+        }
+        if (validation == null && config.validationSplit() > 0) {
+            Split split = splitValidation(data, config.validationSplit(), config.seed());
+            data = split.training();
+            validation = split.validation();
+        }
+        if (validation != null && (validation.x().cols != initial.inputs() || validation.y().cols != initial.outputs())) {
+            throw new IllegalArgumentException("the validation data " + validation.source() + " has " + validation.x().cols
+                    + " inputs and " + validation.y().cols + " targets, the network " + initial.inputs() + " and " + initial.outputs());
+        }
         if (data.x().cols != initial.inputs()) {
             throw new IllegalArgumentException("the network takes " + initial.inputs() + " inputs but " + data.source()
                     + " has " + data.x().cols);
@@ -45,34 +107,167 @@ public final class Trainer {
         int n = data.size();
         int maxK = config.batchSize().k(n);
         Kernels kernels = Kernels.fast(config.threads());
-        Backprop engine = new Backprop(initial.copy(), config.loss(), maxK, kernels);
-        GradientDescent rule = new GradientDescent(config.learningRate(), config.l2(), kernels);
+        Random dropoutRandom = new Random();  // reseeded each epoch, so a continued run draws the same masks
+        Backprop engine = new Backprop(initial.copy(), config.loss(), maxK, kernels,
+                config.dropoutRates(initial.layers().size() - 1), dropoutRandom);
+        Optimizer optimizer = new Optimizer(config.updateRule(), initial, config.l2(), config.l1(), config.clipNorm(), kernels);
+        if (previous.optimizer() != null) optimizer.restore(previous.optimizer(), initial); // another rule's state: start afresh
+        int first = previous.bestEpoch() + 1, last = previous.bestEpoch() + config.epochs();
+        LearningRateSchedule.Run rates = config.schedule().start(config.learningRate(), last);
         Network net = engine.network();
+        // The weights at the end of an epoch are only known to be good once the next epoch, whose costs
+        // are computed with them, passes its checks: until then they are `pending`. Two buffers, swapped.
+        Network confirmed = initial.copy(), pending = initial.copy();
+        int confirmedEpoch = first - 1, pendingEpoch = first - 1;
+        double firstEpochCost = Double.NaN;
+        boolean classes = data.isClassification();
         Random random = new Random(config.seed());
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
+        if (config.shuffle()) {
+            for (int e = 1; e < first; e++) shuffle(order, random);  // replay the recorded run's shuffles
+        }
+        int[] validationOrder = validation == null ? null : identity(validation.size());
+        EarlyStopping stopping = config.earlyStopping();
+        double best = Double.POSITIVE_INFINITY;
+        int bestEpoch = previous.bestEpoch(), stoppedEpoch = previous.bestEpoch();
+        Network bestNet = null;
+        OptimizerState bestState = null;
+        List<EpochStats> history = new ArrayList<>();
+        listener.onStart(net);
 
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        epochs:
+        for (int epoch = first; epoch <= last; epoch++) {
             long start = System.nanoTime();
+            double alpha = rates.rate(epoch);
+            dropoutRandom.setSeed(config.seed() * 0x9E3779B97F4A7C15L + epoch);
             if (config.shuffle()) shuffle(order, random);
             double costSum = 0;
-            int steps = 0;
+            int steps = 0, correct = 0;
             for (int from = 0; from < n; from += maxK) {
                 int K = Math.min(maxK, n - from);   // a ragged last batch uses its own K
-                costSum += engine.gradients(data.x(), data.y(), order, from, K);
-                rule.step(net, engine, K);
+                double batchCost = engine.gradients(data.x(), data.y(), order, from, K);
+                if (!Double.isFinite(batchCost)) {  // before the update: the weights that made it are already broken
+                    throw diverged("in epoch " + epoch + ", step " + (steps + 1) + ": the cost of a batch became "
+                            + batchCost, confirmedEpoch >= first ? confirmed : null, confirmedEpoch);
+                }
+                if (classes) correct += engine.correct(K);
+                optimizer.step(net, engine, K, alpha);
+                costSum += batchCost;
                 steps++;
-                listener.onStep(epoch, from + K, n);
+                listener.onStep(epoch, from + K, n, costSum / (from + K));
+                if (listener.stopRequested()) break epochs;
             }
             double dataCost = costSum / n;
-            double l2Cost = config.l2() / 2 * net.sumOfSquaredWeights(); // E4, second term
-            if (!Double.isFinite(dataCost) || !Double.isFinite(l2Cost)) {
-                throw new TrainingDivergedException("training diverged in epoch " + epoch + ": the cost became "
-                        + (dataCost + l2Cost) + "; try a smaller learning rate");
+            // E4, second term. With lambda = 0 it is 0·ΣW², which is NaN as soon as a weight is NaN or
+            // infinite: so this also catches weights that the epoch's last step broke.
+            double l2Cost = config.l2() / 2 * net.sumOfSquaredWeights();
+            double l1Cost = config.l1() == 0 ? 0 : config.l1() * sumOfAbsoluteWeights(net);
+            double cost = dataCost + l2Cost + l1Cost;
+            if (!Double.isFinite(cost)) {
+                throw diverged("in epoch " + epoch + ": the cost became " + cost, confirmedEpoch >= first ? confirmed : null, confirmedEpoch);
             }
-            listener.onEpoch(new EpochStats(epoch, config.epochs(), dataCost, l2Cost, steps, (System.nanoTime() - start) / 1e9));
+            if (epoch == first) {
+                firstEpochCost = cost;
+            } else if (cost > EXPLOSION * firstEpochCost && cost > 1) {
+                throw diverged(String.format("in epoch %d: the cost exploded to %.4g, over %.0f times the first epoch's %.4g",
+                        epoch, cost, EXPLOSION, firstEpochCost), confirmedEpoch >= first ? confirmed : null, confirmedEpoch);
+            }
+            Network swap = confirmed;
+            confirmed = pending;
+            confirmedEpoch = pendingEpoch;
+            pending = swap;
+            copyParameters(net, pending);
+            pendingEpoch = epoch;
+            double validationCost = validation == null ? Double.NaN : validationCost(engine, validation, validationOrder);
+            EpochStats stats = new EpochStats(epoch, last, dataCost, l2Cost, steps, (System.nanoTime() - start) / 1e9,
+                    classes ? (double) correct / n : Double.NaN, alpha, validationCost, l1Cost);
+            history.add(stats);
+            listener.onEpoch(stats);
+            stoppedEpoch = epoch;
+            double monitored = validation != null ? validationCost : cost;
+            rates.observe(monitored);
+            if (stopping.isOn()) {
+                if (bestNet == null || stopping.improves(monitored, best)) {
+                    best = monitored;
+                    bestEpoch = epoch;
+                    bestNet = net.copy();
+                    bestState = optimizer.snapshot();
+                } else if (epoch - bestEpoch >= stopping.patience()) {
+                    break;
+                }
+            }
         }
-        return net;
+        if (bestNet != null) return new TrainingResult(bestNet, history, new TrainingRecord(stoppedEpoch, bestEpoch, bestState));
+        return new TrainingResult(net, history, new TrainingRecord(stoppedEpoch, stoppedEpoch, optimizer.snapshot()));
+    }
+
+    /** The mean cost per sample (E4's first term) of {@code validation}, in chunks of the engine's K, without dropout. */
+    private static double validationCost(Backprop engine, Dataset validation, int[] order) {
+        int n = validation.size(), maxK = engine.maxK();
+        double sum = 0;
+        for (int from = 0; from < n; from += maxK) {
+            sum += engine.cost(validation.x(), validation.y(), order, from, Math.min(maxK, n - from));
+        }
+        return sum / n;
+    }
+
+    /** Training and validation rows of a data set. */
+    public record Split(Dataset training, Dataset validation) { }
+
+    /**
+     * Holds out round(fraction·N) samples of {@code data} for validation: which ones is decided by a
+     * Fisher–Yates shuffle with its own {@code Random(seed)} (so it is the same for the same seed,
+     * and does not change the training run's shuffling); both parts keep the file order. Not
+     * stratified by class.
+     *
+     * @throws IllegalArgumentException if either part would be empty
+     */
+    public static Split splitValidation(Dataset data, double fraction, long seed) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("validation split (--validation-split) must be in (0, 1), got " + fraction);
+        }
+        int n = data.size(), held = (int) Math.round(fraction * n);
+        if (held < 1 || held >= n) {
+            throw new IllegalArgumentException("validation split (--validation-split) " + fraction + " of " + n + " samples leaves "
+                    + held + " for validation and " + (n - held) + " for training; each needs at least one");
+        }
+        int[] order = identity(n);
+        shuffle(order, new Random(seed));
+        int[] training = Arrays.copyOfRange(order, 0, n - held), validation = Arrays.copyOfRange(order, n - held, n);
+        Arrays.sort(training);
+        Arrays.sort(validation);
+        return new Split(data.subset(training), data.subset(validation));
+    }
+
+    private static int[] identity(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        return order;
+    }
+
+    /** Σ_l Σ_i Σ_j |W_ij^(l)|, the sum in the L1 term (biases excluded), in double. */
+    private static double sumOfAbsoluteWeights(Network net) {
+        double s = 0;
+        for (int l = 0; l < net.layers().size(); l++) {
+            for (float w : net.layer(l).weights().data) s += Math.abs(w);
+        }
+        return s;
+    }
+
+    /** lastGood: null when no epoch's weights were confirmed (it would be the starting network). */
+    private TrainingDivergedException diverged(String what, Network lastGood, int lastGoodEpoch) {
+        return new TrainingDivergedException("training diverged " + what + "; try a smaller learning rate (now "
+                + config.learningRate() + ")", lastGood, lastGoodEpoch);
+    }
+
+    /** to := from, layer by layer (same shapes); allocates nothing. */
+    private static void copyParameters(Network from, Network to) {
+        for (int l = 0; l < from.layers().size(); l++) {
+            float[] w = from.layer(l).weights().data, b = from.layer(l).bias();
+            System.arraycopy(w, 0, to.layer(l).weights().data, 0, w.length);
+            System.arraycopy(b, 0, to.layer(l).bias(), 0, b.length);
+        }
     }
 
     private static void shuffle(int[] order, Random random) {
