@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -238,10 +239,11 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * Bias and activation in one pass over each row. ReLU and identity run on vectors. Sigmoid and
-     * tanh stay scalar, with Math.exp and Math.tanh in double: the Vector API's EXP and TANH give
-     * different last bits before and after the JIT compiles them (seen after ~1,000 calls), which
-     * would make two runs of the same seed differ; Math.exp is the same stub in every tier.
+     * Bias and activation in one pass over each row. ReLU, identity and sigmoid run on vectors; tanh
+     * stays scalar (Math.tanh in double). Sigmoid uses {@link #exp(FloatVector)}, built from exactly
+     * rounded operations only, and not the Vector API's EXP: that one gives different last bits
+     * before and after the JIT compiles it (seen after ~1,000 calls), which would make two runs of
+     * the same seed differ.
      */
     @Override
     public void biasActivate(org.backprop4j.nn.Activation f, int m, int n, float[] z, float[] bias, float[] a) {
@@ -252,27 +254,70 @@ final class VectorKernels implements Kernels {
                 return;
             }
         }
-        boolean vector = f == org.backprop4j.nn.Activation.RELU || f == org.backprop4j.nn.Activation.IDENTITY;
-        int bound = vector ? S.loopBound(n) : 0;
+        int bound = f == org.backprop4j.nn.Activation.TANH ? 0 : S.loopBound(n);
         for (int i = 0; i < m; i++) {
             int row = i * n;
             int j = 0;
             for (; j < bound; j += VL) {
                 FloatVector v = FloatVector.fromArray(S, z, row + j).add(FloatVector.fromArray(S, bias, j));
                 v.intoArray(z, row + j);
-                (f == org.backprop4j.nn.Activation.RELU ? v.max(0f) : v).intoArray(a, row + j);
+                FloatVector out = switch (f) {
+                    case SIGMOID -> ONE.div(exp(v.neg()).add(1f));      // 1 / (1 + e^-z)
+                    case RELU -> v.max(0f);
+                    default -> v;
+                };
+                out.intoArray(a, row + j);
             }
             for (; j < n; j++) {
                 float zj = z[row + j] + bias[j];
                 z[row + j] = zj;
                 a[row + j] = switch (f) {
-                    case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-zj)));
+                    case SIGMOID -> 1f / (exp(-zj) + 1f);                // the same arithmetic as the lanes
                     case TANH -> (float) Math.tanh(zj);
                     case RELU -> zj > 0f ? zj : 0f;
                     default -> zj;
                 };
             }
         }
+    }
+
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    // e^x = 2^n · e^r with n = round(x / ln 2) and r = x − n·ln 2 (|r| ≤ ln 2 / 2), ln 2 split in two
+    // parts so that n·LN2_HI is exact; e^r by a degree-7 polynomial (the Cephes single-precision
+    // coefficients); 2^n put straight into the exponent bits. About 1 ulp from the exact value.
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float ROUND = 12582912f;                       // 1.5·2^23: x + ROUND rounds x to an integer
+    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
+            P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+
+    /** e^x per lane, with x clamped to [−87, 88] (the float range of e^x without denormals). */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(-87f).min(88f);
+        FloatVector t = x.fma(LOG2E, ROUND);                            // ROUND + n
+        FloatVector n = t.sub(ROUND);
+        FloatVector r = n.fma(V_NEG_LN2_HI, x);
+        r = n.fma(V_NEG_LN2_LO, r);
+        FloatVector p = r.fma(P0, P1).fma(r, V_P2).fma(r, V_P3).fma(r, V_P4).fma(r, V_P5);
+        FloatVector er = p.mul(r).fma(r, r).add(1f);                    // 1 + r + r²·p(r)
+        IntVector bits = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND) - 127).lanewise(VectorOperators.LSHL, 23);
+        return er.mul(bits.reinterpretAsFloats());                     // · 2^n
+    }
+
+    private static final FloatVector V_NEG_LN2_HI = FloatVector.broadcast(S, -LN2_HI), V_NEG_LN2_LO = FloatVector.broadcast(S, -LN2_LO),
+            V_P2 = FloatVector.broadcast(S, P2), V_P3 = FloatVector.broadcast(S, P3), V_P4 = FloatVector.broadcast(S, P4),
+            V_P5 = FloatVector.broadcast(S, P5);
+
+    /** The same e^x for one float, operation for operation. */
+    static float exp(float x) {
+        x = Math.min(Math.max(x, -87f), 88f);
+        float t = Math.fma(x, LOG2E, ROUND);
+        float n = t - ROUND;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(r, P0, P1), r, P2), r, P3), r, P4), r, P5);
+        float er = Math.fma(p * r, r, r) + 1f;
+        int bits = (Float.floatToRawIntBits(t) - (Float.floatToRawIntBits(ROUND) - 127)) << 23;
+        return er * Float.intBitsToFloat(bits);
     }
 
     private static void check(int m, int n, int k, float[] a, float[] b, float[] c) {

@@ -1,0 +1,35 @@
+package org.backprop4j.math;
+
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The sigmoid's e^x: close to the exact value, and the vector lanes equal the scalar twin bit for bit. */
+class VectorExpTest {
+
+    @Test
+    void withinTwoUlpOfTheExactValueAndLanesEqualTheScalarTwin() {
+        Random r = new Random(2);
+        int lanes = FloatVector.SPECIES_PREFERRED.length();
+        float[] x = new float[lanes], y = new float[lanes];
+        double worstUlps = 0;
+        for (int i = 0; i < 200_000; i++) {
+            for (int l = 0; l < lanes; l++) x[l] = (float) (r.nextDouble() * 175 - 87);   // the clamp-free range
+            if (i == 0) { x[0] = 0f; x[1] = -87f; x[2] = 88f; x[3] = 1e-30f; x[4] = -1e-30f; }
+            VectorKernels.exp(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0)).intoArray(y, 0);
+            for (int l = 0; l < lanes; l++) {
+                assertEquals(Float.floatToIntBits(VectorKernels.exp(x[l])), Float.floatToIntBits(y[l]), "lane of e^" + x[l]);
+                double exact = Math.exp(x[l]);
+                worstUlps = Math.max(worstUlps, Math.abs(y[l] - exact) / Math.ulp((float) exact));
+            }
+        }
+        assertTrue(worstUlps <= 2, "worst error " + worstUlps + " ulp");
+        assertEquals(Float.floatToIntBits(VectorKernels.exp(88f)), Float.floatToIntBits(VectorKernels.exp(1000f)), "clamped above");
+        assertEquals(Float.floatToIntBits(VectorKernels.exp(-87f)), Float.floatToIntBits(VectorKernels.exp(-1000f)), "clamped below");
+        assertTrue(Float.isFinite(VectorKernels.exp(88f)) && VectorKernels.exp(-87f) > 0f);
+    }
+}
