@@ -156,8 +156,10 @@ public final class SparkData {
         JavaRDD<Block> blocks = raw;
         if (!scaler.isNone()) {
             float[] shift = scaler.shift(), divide = scaler.divide();
-            blocks = raw.map(b -> scaled(b, shift, divide)).persist(StorageLevel.MEMORY_ONLY());
+            blocks = raw.map(b -> scaled(b, shift, divide));
         }
+        // Cut the lineage: a parallelized RDD carries its rows inside each task, which would ship the data with every step.
+        blocks.rdd().localCheckpoint();
         long n = blocks.map(Block::rows).reduce(Integer::sum);
         if (blocks != raw) raw.unpersist(false);
         return new SparkDataset(blocks, n, inputs, outputs, classes, scaler, source);
