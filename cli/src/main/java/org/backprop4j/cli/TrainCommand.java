@@ -118,6 +118,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "CSV if FILE ends in .csv, JSON lines if in .jsonl or .json.")
     Path metrics;
 
+    @Option(names = "--spark", paramLabel = "MASTER", order = 44,
+            description = "Train on Apache Spark instead (e.g. local[2]): the ./nn script hands the command to the Spark launcher "
+                    + "of the spark module; see docs/SCALING.md.")
+    String spark;
+
     /** Set by cross-validate: train on this raw data instead of reading --data, and keep the model in {@link #trainedModel} instead of saving it. */
     Dataset givenData;
     /** The model trained on {@link #givenData}. */
@@ -125,6 +130,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (spark != null) {
+            throw new UserException("--spark: Spark is not in nn.jar; run it through the ./nn script (which starts the launcher "
+                    + "in spark/target) or spark-submit spark/target/backprop4j-spark.jar");
+        }
         long started = System.nanoTime();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();

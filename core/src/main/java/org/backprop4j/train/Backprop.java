@@ -24,7 +24,7 @@ import java.util.Random;
  * <p>Owns every buffer a step needs, sized once for the largest K, so a step allocates nothing.
  * Not thread-safe: one engine per training run.
  */
-public final class Backprop {
+public final class Backprop implements Gradients {
     private final Network net;
     private final Loss loss;
     private final Kernels kernels;
@@ -160,11 +160,13 @@ public final class Backprop {
     }
 
     /** ΔW(l) of the last {@link #gradients} call (s_{l+1}×s_l, row-major). Read-only view. */
+    @Override
     public float[] weightGradient(int l) {
         return dW[l];
     }
 
     /** Δb(l) of the last {@link #gradients} call. Read-only view. */
+    @Override
     public float[] biasGradient(int l) {
         return db[l];
     }

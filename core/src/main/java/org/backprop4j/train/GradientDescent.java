@@ -17,12 +17,12 @@ final class GradientDescent {
     }
 
     /** Applies one step with the gradients of a batch of K samples. net: modified in place. */
-    void step(Network net, Backprop grads, int K) {
+    void step(Network net, Gradients grads, int K) {
         step(net, grads, K, alpha);
     }
 
     /** The same with this step's learning rate {@code alpha} (a schedule's α_t) in place of the constructor's. */
-    void step(Network net, Backprop grads, int K, float alpha) {
+    void step(Network net, Gradients grads, int K, float alpha) {
         for (int l = 0; l < net.layers().size(); l++) {
             Dense d = net.layer(l);
             float[] w = d.weights().data;

@@ -20,8 +20,11 @@ import java.util.Set;
  * <p>The seed's configuration — plain gradient descent, no L1, no clipping — goes through
  * {@link GradientDescent} ({@link Kernels#descend}) untouched, so it stays the seed's arithmetic
  * bit for bit.
+ *
+ * <p>Public for trainers outside this package (the Spark module applies it on the driver to the
+ * gradients summed over the cluster); {@link Trainer} is its main user.
  */
-final class Optimizer {
+public final class Optimizer {
     private final UpdateRule rule;
     private final float lambda;
     private final float l1;
@@ -37,7 +40,7 @@ final class Optimizer {
      * An optimizer for {@code net}'s shapes with L2 weight {@code l2} (λ), L1 weight {@code l1} and
      * clipping threshold {@code clipNorm} (0: no clipping); the rule's state starts at zero.
      */
-    Optimizer(UpdateRule rule, Network net, double l2, double l1, double clipNorm, Kernels kernels) {
+    public Optimizer(UpdateRule rule, Network net, double l2, double l1, double clipNorm, Kernels kernels) {
         this.rule = rule;
         this.lambda = (float) l2;
         this.l1 = (float) l1;
@@ -65,7 +68,7 @@ final class Optimizer {
     }
 
     /** One step with the gradients of a batch of K samples and learning rate α_t. net: modified in place. */
-    void step(Network net, Backprop grads, int K, double alpha) {
+    public void step(Network net, Gradients grads, int K, double alpha) {
         t++;
         if (seed != null) {
             seed.step(net, grads, K, (float) alpha);                                          // E11, E12
@@ -98,7 +101,7 @@ final class Optimizer {
     }
 
     /** A copy of the rule's state and step count, as a model file keeps it. */
-    OptimizerState snapshot() {
+    public OptimizerState snapshot() {
         float[][][] w = new float[sW.length][][], b = new float[sb.length][][];
         for (int l = 0; l < sW.length; l++) {
             w[l] = new float[sW[l].length][];
@@ -115,7 +118,7 @@ final class Optimizer {
      * Continues from {@code state}: its step count and arrays replace this optimizer's. Returns false
      * (and changes nothing) when the state belongs to another rule or other shapes.
      */
-    boolean restore(OptimizerState state, Network net) {
+    public boolean restore(OptimizerState state, Network net) {
         List<String> names = rule.state();
         if (!state.rule().equals(rule.id()) || !Set.copyOf(state.names()).equals(Set.copyOf(names)) || !state.fits(net)) return false;
         for (int k = 0; k < names.size(); k++) {

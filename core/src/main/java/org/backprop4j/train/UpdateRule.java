@@ -17,7 +17,7 @@ import java.util.List;
  * corrections) are computed in double. The loops index raw arrays here rather than in
  * {@code math}, because each loop is the rule's equation and reads best beside it.
  */
-public sealed interface UpdateRule
+public sealed interface UpdateRule extends java.io.Serializable  // a small value of hyperparameters: distributed trainers ship it to their workers
         permits UpdateRule.Sgd, UpdateRule.Momentum, UpdateRule.Nesterov, UpdateRule.AdaGrad, UpdateRule.RmsProp, UpdateRule.Adam {
 
     /** The name on the command line and in the model file. */

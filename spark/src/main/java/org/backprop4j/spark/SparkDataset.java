@@ -1,0 +1,75 @@
+package org.backprop4j.spark;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.backprop4j.data.Scaler;
+
+import java.util.List;
+
+/**
+ * Training data on a Spark cluster: one {@link Block} of scaled samples per partition, cached in the
+ * executors' memory, with what was learnt from the whole data set while reading it (class names,
+ * the scaling, both computed distributed). Made by {@link SparkData}.
+ */
+public final class SparkDataset {
+    private final JavaRDD<Block> blocks;
+    private final long size;
+    private final int inputs;
+    private final int outputs;
+    private final List<String> classes;
+    private final Scaler scaler;
+    private final String source;
+
+    SparkDataset(JavaRDD<Block> blocks, long size, int inputs, int outputs, List<String> classes, Scaler scaler, String source) {
+        this.blocks = blocks;
+        this.size = size;
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.classes = List.copyOf(classes);
+        this.scaler = scaler;
+        this.source = source;
+    }
+
+    JavaRDD<Block> blocks() {
+        return blocks;
+    }
+
+    /** N: samples in all partitions. */
+    public long size() {
+        return size;
+    }
+
+    public int inputs() {
+        return inputs;
+    }
+
+    public int outputs() {
+        return outputs;
+    }
+
+    /** Class names in one-hot order, or empty for real-valued targets. */
+    public List<String> classes() {
+        return classes;
+    }
+
+    public boolean isClassification() {
+        return !classes.isEmpty();
+    }
+
+    /** The scaling fitted on this data (already applied to the blocks); {@link Scaler#NONE} for none. */
+    public Scaler scaler() {
+        return scaler;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public int partitions() {
+        return blocks.getNumPartitions();
+    }
+
+    /** Frees the cached blocks. */
+    public void unpersist() {
+        blocks.unpersist(false);
+    }
+}

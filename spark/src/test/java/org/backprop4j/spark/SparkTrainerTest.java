@@ -1,0 +1,132 @@
+package org.backprop4j.spark;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.backprop4j.data.Columns;
+import org.backprop4j.data.CsvReader;
+import org.backprop4j.data.Dataset;
+import org.backprop4j.data.Scaler;
+import org.backprop4j.nn.Activation;
+import org.backprop4j.nn.Loss;
+import org.backprop4j.nn.Network;
+import org.backprop4j.train.Trainer;
+import org.backprop4j.train.TrainingConfig;
+import org.backprop4j.train.UpdateRule;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Spark in local[2] mode (each task tried up to 3 times: local[2,3]), started here; Iris as the data. */
+class SparkTrainerTest {
+    static final Path IRIS = Path.of("..", "data", "iris.csv");
+    static SparkSession spark;
+    static JavaSparkContext jsc;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSession.builder().master("local[2,3]").appName("backprop4j-test")
+                .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.driver.host", "127.0.0.1").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+        jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        jsc.setLogLevel("ERROR");
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    static Dataset iris() {
+        Dataset raw = CsvReader.read(IRIS, new Columns.Label("species"), null);
+        return raw.scaled(Scaler.fit("standard", raw.x()));
+    }
+
+    static TrainingConfig fullBatch(int epochs) {
+        return TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).fullBatch().epochs(epochs).learningRate(0.5).l2(1e-3)
+                .shuffle(false).threads(1).seed(1).build();
+    }
+
+    static void assertSameWeights(Network expected, Network actual, float tolerance) {
+        for (int l = 0; l < expected.layers().size(); l++) {
+            assertArrayEquals(expected.layer(l).weights().data, actual.layer(l).weights().data, tolerance, "W of layer " + l);
+            assertArrayEquals(expected.layer(l).bias(), actual.layer(l).bias(), tolerance, "b of layer " + l);
+        }
+    }
+
+    @Test
+    void fullBatchSynchronousAggregationGivesTheSingleMachineModel() {
+        Dataset data = iris();
+        Network start = Network.create(new int[] {4, 10, 3}, Activation.TANH, Activation.SOFTMAX, 1);
+        Network single = new Trainer(fullBatch(30)).train(start, data);
+        SparkDataset distributed = SparkData.fromLocal(jsc, data, "none", 4);   // 4 partitions on 2 cores
+        Network spread = new SparkTrainer(fullBatch(30), Strategy.synchronous()).train(start, distributed);
+        assertSameWeights(single, spread, 1e-4f);   // the same float sums, taken in another order
+        distributed.unpersist();
+    }
+
+    @Test
+    void fullBatchWithAdamAlsoMatches() {
+        Dataset data = iris();
+        Network start = Network.create(new int[] {4, 8, 3}, Activation.SIGMOID, Activation.SOFTMAX, 2);
+        TrainingConfig adam = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).fullBatch().epochs(15).learningRate(0.05)
+                .shuffle(false).threads(1).updateRule(UpdateRule.adam(0.9, 0.999, 1e-8)).build();
+        Network single = new Trainer(adam).train(start, data);
+        SparkDataset distributed = SparkData.fromLocal(jsc, data, "none", 3);
+        assertSameWeights(single, new SparkTrainer(adam, new Strategy.Synchronous(1)).train(start, distributed), 1e-4f);
+        distributed.unpersist();
+    }
+
+    @Test
+    void aFailedTaskIsRetriedAndTheRunEndsTheSame() {
+        Dataset data = iris();
+        Network start = Network.create(new int[] {4, 10, 3}, Activation.TANH, Activation.SOFTMAX, 1);
+        SparkDataset distributed = SparkData.fromLocal(jsc, data, "none", 2);
+        Network clean = new SparkTrainer(fullBatch(10), Strategy.synchronous()).train(start, distributed);
+        SparkTrainer faulty = new SparkTrainer(fullBatch(10), Strategy.synchronous()).failFirstAttemptOfStep(5);
+        Network retried = faulty.train(start, distributed);
+        assertEquals(10, faulty.stepsTaken());
+        assertSameWeights(clean, retried, 1e-6f);
+        // the same for a round of parameter averaging
+        TrainingConfig mini = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).batchSize(10).epochs(3).learningRate(0.1)
+                .threads(1).build();
+        Network averaged = new SparkTrainer(mini, Strategy.averaging(4)).train(start, distributed);
+        Network averagedRetried = new SparkTrainer(mini, Strategy.averaging(4)).failFirstAttemptOfStep(3).train(start, distributed);
+        assertSameWeights(averaged, averagedRetried, 1e-6f);
+        distributed.unpersist();
+    }
+
+    @Test
+    void parameterAveragingLearnsIris() {
+        Dataset data = iris();
+        Network start = Network.create(new int[] {4, 10, 3}, Activation.TANH, Activation.SOFTMAX, 1);
+        SparkDataset distributed = SparkData.fromLocal(jsc, data, "none", 2);
+        TrainingConfig config = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).batchSize(10).epochs(40).learningRate(0.1)
+                .threads(1).updateRule(UpdateRule.momentum(0.9)).build();
+        SparkTrainer trainer = new SparkTrainer(config, Strategy.averaging(5));
+        Network trained = trainer.train(start, distributed);
+        SparkTrainer.Evaluated e = SparkTrainer.evaluate(trained, Loss.CROSS_ENTROPY, distributed);
+        assertTrue(e.accuracy() > 0.9, "accuracy " + e.accuracy());
+        assertEquals(150, e.samples());
+        assertEquals(40 * 2, trainer.stepsTaken());   // 75 rows per partition: 8 local steps an epoch, averaged after 5 and 3
+        distributed.unpersist();
+    }
+
+    @Test
+    void csvThroughSparkGivesTheSameClassesAndScalingAsTheLocalReader() {
+        Dataset raw = CsvReader.read(IRIS, new Columns.Label("species"), null);
+        Scaler local = Scaler.fit("standard", raw.x());
+        SparkDataset read = SparkData.read(spark, IRIS.toString(), "csv", null, new Columns.Label("species"), "standard", 2);
+        assertEquals(raw.classes(), read.classes());
+        assertEquals(150, read.size());
+        assertEquals(4, read.inputs());
+        assertArrayEquals(local.shift(), read.scaler().shift(), 1e-6f);
+        assertArrayEquals(local.divide(), read.scaler().divide(), 1e-6f);
+        read.unpersist();
+    }
+}
