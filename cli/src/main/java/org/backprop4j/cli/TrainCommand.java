@@ -338,18 +338,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static int[] parseLayers(String text) {
-        if (text.isBlank() || text.equalsIgnoreCase("none")) return new int[0];
-        String[] parts = text.split(",");
-        int[] sizes = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                sizes[i] = Integer.parseInt(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new UserException("--layers: '" + parts[i].trim() + "' is not a layer size (expected e.g. 100,50)");
-            }
-            if (sizes[i] < 1) throw new UserException("--layers: layer sizes must be positive, got " + sizes[i]);
-        }
-        return sizes;
+        return parse(() -> Network.parseHiddenSizes(text), "--layers");
     }
 
     /** Fails early (before training) when the output file could not be written. */

@@ -62,6 +62,25 @@ public final class Network {
         return new Network(layers);
     }
 
+    /**
+     * Hidden layer sizes from text such as "100,50"; "none" or "" for no hidden layer. The message of
+     * the IllegalArgumentException names the bad part.
+     */
+    public static int[] parseHiddenSizes(String text) {
+        if (text.isBlank() || text.equalsIgnoreCase("none")) return new int[0];
+        String[] parts = text.split(",");
+        int[] sizes = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                sizes[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + parts[i].trim() + "' is not a layer size (expected e.g. 100,50)");
+            }
+            if (sizes[i] < 1) throw new IllegalArgumentException("layer sizes must be positive, got " + sizes[i]);
+        }
+        return sizes;
+    }
+
     public List<Dense> layers() {
         return layers;
     }

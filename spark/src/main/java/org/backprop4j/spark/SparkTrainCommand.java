@@ -280,18 +280,11 @@ public final class SparkTrainCommand implements Callable<Integer> {
     }
 
     static int[] parseLayers(String text) {
-        if (text.isBlank() || text.equalsIgnoreCase("none")) return new int[0];
-        String[] parts = text.split(",");
-        int[] sizes = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                sizes[i] = Integer.parseInt(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--layers: '" + parts[i].trim() + "' is not a layer size (expected e.g. 100,50)");
-            }
-            if (sizes[i] < 1) throw new IllegalArgumentException("--layers: layer sizes must be positive, got " + sizes[i]);
+        try {
+            return org.backprop4j.nn.Network.parseHiddenSizes(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--layers: " + e.getMessage());
         }
-        return sizes;
     }
 
     interface Parse<T> {
