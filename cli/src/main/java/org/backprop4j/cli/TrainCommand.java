@@ -144,13 +144,7 @@ final class TrainCommand implements Callable<Integer> {
         if (initModel != null && training.initWeights != null) {
             throw new UserException("--init-weights cannot be combined with --init (the weights come from " + init + ")");
         }
-        if (initModel != null) {
-            for (String o : List.of("--layers", "--activation", "--output-activation")) {
-                if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
-                    throw new UserException(o + " cannot be combined with --init (sizes and activations come from " + init + ")");
-                }
-            }
-        }
+        if (initModel != null) checkAgreesWithInit(initModel.network());
         Loss lossFn = initModel != null && !spec.commandLine().getParseResult().hasMatchedOption("--loss")
                 ? initModel.loss() : parse(() -> Loss.of(loss), "--loss");
         Activation hidden = parse(() -> Activation.of(activation), "--activation");
@@ -335,6 +329,41 @@ final class TrainCommand implements Callable<Integer> {
                         : testData != null ? testData + " (--test-data)" : "none"},
                 new String[] {"kernel threads", Integer.toString(config.threads())},
                 new String[] {"Java", System.getProperty("java.version")});
+    }
+
+    /**
+     * With --init, sizes and activations come from the file; --layers, --activation and
+     * --output-activation may still be given (scripts often pass them all), but only if they say
+     * the same as the file.
+     */
+    private void checkAgreesWithInit(Network net) {
+        var given = spec.commandLine().getParseResult();
+        int hiddenLayers = net.layers().size() - 1;
+        if (given.hasMatchedOption("--layers")) {
+            int[] hidden = parseLayers(layers);
+            int[] fromFile = java.util.Arrays.copyOfRange(net.sizes(), 1, net.sizes().length - 1);
+            if (!java.util.Arrays.equals(hidden, fromFile)) {
+                throw new UserException("--layers " + layers + " disagrees with --init " + init + ", whose hidden layers are "
+                        + (fromFile.length == 0 ? "none" : java.util.Arrays.toString(fromFile)) + " (sizes come from the file)");
+            }
+        }
+        if (given.hasMatchedOption("--activation")) {
+            Activation f = parse(() -> Activation.of(activation), "--activation");
+            for (int l = 0; l < hiddenLayers; l++) {
+                if (net.layer(l).activation() != f) {
+                    throw new UserException("--activation " + activation + " disagrees with --init " + init + ", whose layer " + (l + 1)
+                            + " uses " + net.layer(l).activation() + " (activations come from the file)");
+                }
+            }
+        }
+        if (given.hasMatchedOption("--output-activation")) {
+            Activation f = parse(() -> Activation.of(outputActivation), "--output-activation");
+            Activation out = net.layer(hiddenLayers).activation();
+            if (out != f) {
+                throw new UserException("--output-activation " + outputActivation + " disagrees with --init " + init
+                        + ", whose output layer uses " + out + " (activations come from the file)");
+            }
+        }
     }
 
     static int[] parseLayers(String text) {

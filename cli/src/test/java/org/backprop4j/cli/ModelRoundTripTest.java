@@ -42,6 +42,19 @@ class ModelRoundTripTest {
         assertTrue(Files.isRegularFile(model));
     }
 
+    /** With --init, network options may be repeated if they agree with the file, and are refused if not. */
+    @Test
+    void initAcceptsNetworkOptionsThatAgreeWithTheFile() throws IOException {
+        Path out = dir.resolve("again.json");
+        Cli.run("train", "--data", s(iris), "--label", "species", "--init", s(model), "--layers", "8", "--activation", "sigmoid",
+                "--output-activation", "softmax", "--loss", "cross-entropy", "--no-shuffle", "--epochs", "1", "--out", s(out)).ok();
+        assertTrue(Files.isRegularFile(out));
+        Cli.Result r = Cli.run("train", "--data", s(iris), "--label", "species", "--init", s(model), "--activation", "tanh",
+                "--out", s(dir.resolve("no.json")));
+        assertTrue(r.code() != 0 && r.err().contains("--activation tanh disagrees with --init"), r.err());
+        assertFalse(Files.exists(dir.resolve("no.json")));
+    }
+
     @Test
     void evaluateJsonHasLossAndAccuracy() {
         Map<String, Object> f = Cli.jsonFields(Cli.run("evaluate", "--model", s(model), "--data", s(iris), "--label", "species",
