@@ -31,7 +31,7 @@ final class PredictCommand implements Callable<Integer> {
     DataOptions dataOptions;
 
     @Option(names = {"--outputs", "--probabilities"}, order = 20,
-            description = "For classifiers, also print the network's outputs (class probabilities with softmax).")
+            description = "For classifiers, also print the network's outputs (columns p_CLASS: class probabilities, with a softmax output; out_CLASS otherwise).")
     boolean outputs;
 
     @Option(names = "--out", paramLabel = "FILE", order = 21, description = "Write the CSV here (atomically) instead of to standard output.")
@@ -59,11 +59,14 @@ final class PredictCommand implements Callable<Integer> {
 
     private void writeCsv(Model m, Matrix y, Writer w) throws IOException {
         StringBuilder line = new StringBuilder();
+        var layers = m.network().layers();
+        boolean softmax = layers.get(layers.size() - 1).activation() == org.backprop4j.nn.Activation.SOFTMAX;
         if (m.isClassifier()) line.append("class");
         if (!m.isClassifier() || outputs) {
             for (int j = 0; j < y.cols; j++) {
                 if (line.length() > 0) line.append(',');
-                line.append(m.isClassifier() ? "p_" + m.classes().get(j) : "y" + j);
+                // p_ for probabilities (a softmax output); out_ for other outputs of a classifier
+                line.append(!m.isClassifier() ? "y" + j : (softmax ? "p_" : "out_") + m.classes().get(j));
             }
         }
         w.write(line.append('\n').toString());

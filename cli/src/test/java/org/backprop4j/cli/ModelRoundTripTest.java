@@ -42,6 +42,15 @@ class ModelRoundTripTest {
         assertTrue(Files.isRegularFile(model));
     }
 
+    /** Outputs of a non-softmax classifier are not called probabilities. */
+    @Test
+    void sigmoidOutputsAreLabelledOutNotP() throws IOException {
+        Path sig = dir.resolve("sig.json");
+        Cli.run("train", "--data", s(iris), "--label", "species", "--layers", "4", "--epochs", "2", "--out", s(sig)).ok();
+        String header = Cli.run("predict", "--model", s(sig), "--data", s(iris), "--label", "species", "--outputs").ok().out().lines().findFirst().orElse("");
+        assertEquals("class,out_setosa,out_versicolor,out_virginica", header);
+    }
+
     /** With --init, network options may be repeated if they agree with the file, and are refused if not. */
     @Test
     void initAcceptsNetworkOptionsThatAgreeWithTheFile() throws IOException {
