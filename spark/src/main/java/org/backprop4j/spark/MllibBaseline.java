@@ -23,7 +23,9 @@ import java.util.List;
  * data and network shape, for several iteration budgets, printing training time and test accuracy.
  * Not part of the library's API.
  *
- * <p>Arguments: MASTER TRAIN-IMAGES TRAIN-LABELS TEST-IMAGES TEST-LABELS HIDDEN MAXITER[,MAXITER...]
+ * <p>Arguments: MASTER TRAIN-IMAGES TRAIN-LABELS TEST-IMAGES TEST-LABELS HIDDEN MAXITER[,MAXITER...] [TARGET[,TARGET...]]
+ * <p>With accuracy targets (in %), one untimed fit of 2 iterations warms the JVM up first, and for each target the
+ * shortest training time of a fit that reached it is printed ("time to >= X% accuracy").
  */
 public final class MllibBaseline {
     private MllibBaseline() { }
@@ -40,6 +42,12 @@ public final class MllibBaseline {
         trainDf.count();
         testDf.count();
         MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy");
+        String[] targetText = args.length > 7 ? args[7].split(",") : new String[0];
+        if (targetText.length > 0) {
+            new MultilayerPerceptronClassifier().setLayers(new int[] {train.x().cols, hidden, train.y().cols}).setMaxIter(2)
+                    .setSeed(1).setBlockSize(128).fit(trainDf);   // warm-up, not reported
+        }
+        List<double[]> fits = new ArrayList<>();   // {maxIter, seconds, accuracy}
         for (String iterations : args[6].split(",")) {
             long start = System.nanoTime();
             MultilayerPerceptronClassificationModel model = new MultilayerPerceptronClassifier()
@@ -49,6 +57,14 @@ public final class MllibBaseline {
             double acc = accuracy.evaluate(model.transform(testDf));
             System.out.printf("mllib MultilayerPerceptronClassifier %s, maxIter %s: %.2f s training, test accuracy %.2f%%%n",
                     spark.sparkContext().master(), iterations, seconds, 100 * acc);
+            fits.add(new double[] {Integer.parseInt(iterations), seconds, acc});
+        }
+        for (String t : targetText) {
+            double target = Double.parseDouble(t);
+            double[] best = null;
+            for (double[] fit : fits) if (100 * fit[2] >= target && (best == null || fit[1] < best[1])) best = fit;
+            System.out.println(best == null ? String.format("mllib: time to >= %.2f%% accuracy: not reached", target)
+                    : String.format("mllib: time to >= %.2f%% accuracy: %.2f s (maxIter %d)", target, best[1], (int) best[0]));
         }
         spark.stop();
     }

@@ -89,6 +89,15 @@ public final class SparkTrainCommand implements Callable<Integer> {
     @Option(names = "--init-weights", paramLabel = "NAME", defaultValue = "default", order = 24, description = "Default: ${DEFAULT-VALUE}.")
     String initWeights;
 
+    @Option(names = "--init", paramLabel = "MODEL.json", order = 25,
+            description = "Start from this model's weights; sizes, activations, classes and scaling come from the file "
+                    + "(--layers/--activation/--output-activation only if they agree). The optimizer starts afresh and "
+                    + "epochs count from 1 (unlike nn train, which continues the saved run).")
+    Path init;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--batch-size", paramLabel = "N|full", defaultValue = "32", order = 30, description = "Default: ${DEFAULT-VALUE}.")
     String batchSize;
 
@@ -163,13 +172,16 @@ public final class SparkTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = new PrintWriter(System.err, true);
         // every option checked before Spark starts
-        Loss lossFn = option("--loss", () -> Loss.of(loss));
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        Model initModel = init == null ? null : ModelJson.read(init);
+        if (initModel != null) checkAgreesWithInit(initModel, given);
+        Loss lossFn = initModel != null && !given.hasMatchedOption("--loss") ? initModel.loss() : option("--loss", () -> Loss.of(loss));
         Activation hidden = option("--activation", () -> Activation.of(activation));
         Activation output = outputActivation != null ? option("--output-activation", () -> Activation.of(outputActivation))
                 : lossFn == Loss.CROSS_ENTROPY ? Activation.SOFTMAX : Activation.SIGMOID;
         BatchSize k = option("--batch-size", () -> BatchSize.parse(batchSize));
         UpdateRule rule = option("--optimizer", () -> rule(optimizer));
-        Init init = option("--init-weights", () -> Init.of(initWeights));
+        Init initW = option("--init-weights", () -> Init.of(initWeights));
         Strategy how = option("--strategy", () -> switch (strategy) {
             case "sync" -> new Strategy.Synchronous(treeDepth);
             case "average" -> new Strategy.Averaging(averageEvery);
@@ -193,7 +205,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
         spark.sparkContext().setLogLevel("WARN");
         try {
             long started = System.nanoTime();
-            SparkDataset train = SparkData.read(spark, data, format(data), labels, columns, scale, partitions);
+            SparkDataset train = initModel == null ? SparkData.read(spark, data, format(data), labels, columns, scale, partitions)
+                    : SparkData.readLike(spark, data, format(data), labels, columns, like(initModel), partitions);
             SparkDataset test = testData == null ? null
                     : SparkData.readLike(spark, testData, format(testData), testLabels, columns, train, partitions);
             int[] hiddenSizes = parseLayers(layers);
@@ -201,8 +214,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
             sizes[0] = train.inputs();
             System.arraycopy(hiddenSizes, 0, sizes, 1, hiddenSizes.length);
             sizes[sizes.length - 1] = train.outputs();
-            Network start = Network.create(sizes, hidden, output, init, seed);
-            lossFn.checkOutput(output);
+            Network start = initModel != null ? initModel.network() : Network.create(sizes, hidden, output, initW, seed);
+            lossFn.checkOutput(start.layer(start.layers().size() - 1).activation());
             double loaded = (System.nanoTime() - started) / 1e9;
             if (!quiet) {
                 err.printf("training %s on %d samples from %s in %d partitions (%s, master %s): loss %s, batch %s, %d epochs, "
@@ -247,6 +260,47 @@ public final class SparkTrainCommand implements Callable<Integer> {
             return 0;
         } finally {
             spark.stop();
+        }
+    }
+
+    /** What the training data must look like to continue from {@code model}: its inputs, outputs, classes and scaling. */
+    private SparkDataset like(Model model) {
+        return new SparkDataset(null, 0, model.network().inputs(), model.network().outputs(), model.classes(), model.scaler(),
+                "--init " + init);
+    }
+
+    /** With --init, sizes and activations come from the file; the options that say them may be given only when they agree. */
+    private void checkAgreesWithInit(Model model, CommandLine.ParseResult given) {
+        Network net = model.network();
+        if (given.hasMatchedOption("--init-weights")) {
+            throw new IllegalArgumentException("--init-weights cannot be combined with --init (the weights come from " + init + ")");
+        }
+        if (given.hasMatchedOption("--scale")) {
+            throw new IllegalArgumentException("--scale cannot be combined with --init on Spark (the scaling comes from " + init + ")");
+        }
+        int hiddenLayers = net.layers().size() - 1;
+        if (given.hasMatchedOption("--layers")) {
+            int[] fromFile = java.util.Arrays.copyOfRange(net.sizes(), 1, net.sizes().length - 1);
+            if (!java.util.Arrays.equals(parseLayers(layers), fromFile)) {
+                throw new IllegalArgumentException("--layers " + layers + " disagrees with --init " + init + ", whose hidden layers are "
+                        + (fromFile.length == 0 ? "none" : java.util.Arrays.toString(fromFile)) + " (sizes come from the file)");
+            }
+        }
+        if (given.hasMatchedOption("--activation")) {
+            Activation f = option("--activation", () -> Activation.of(activation));
+            for (int l = 0; l < hiddenLayers; l++) {
+                if (net.layer(l).activation() != f) {
+                    throw new IllegalArgumentException("--activation " + activation + " disagrees with --init " + init + ", whose layer "
+                            + (l + 1) + " uses " + net.layer(l).activation() + " (activations come from the file)");
+                }
+            }
+        }
+        if (given.hasMatchedOption("--output-activation")) {
+            Activation f = option("--output-activation", () -> Activation.of(outputActivation));
+            if (net.layer(hiddenLayers).activation() != f) {
+                throw new IllegalArgumentException("--output-activation " + outputActivation + " disagrees with --init " + init
+                        + ", whose output layer uses " + net.layer(hiddenLayers).activation() + " (activations come from the file)");
+            }
         }
     }
 

@@ -1,0 +1,127 @@
+package org.backprop4j.spark;
+
+import org.backprop4j.data.Columns;
+import org.backprop4j.data.CsvReader;
+import org.backprop4j.data.Dataset;
+import org.backprop4j.data.Scaler;
+import org.backprop4j.eval.Evaluation;
+import org.backprop4j.io.ModelJson;
+import org.backprop4j.nn.Activation;
+import org.backprop4j.nn.Init;
+import org.backprop4j.nn.Loss;
+import org.backprop4j.nn.Model;
+import org.backprop4j.nn.Network;
+import org.backprop4j.train.Trainer;
+import org.backprop4j.train.TrainingConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.backprop4j.spark.SparkTrainerTest.IRIS;
+import static org.backprop4j.spark.SparkTrainerTest.assertSameWeights;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code nn train --spark local[2] …} end to end: the launcher's entry point, a CSV in, a model file out. */
+class SparkTrainCommandTest {
+    @BeforeAll
+    static void quietSpark() {
+        // read by the launcher's SparkSession through SparkConf's system properties
+        System.setProperty("spark.ui.enabled", "false");
+        System.setProperty("spark.driver.bindAddress", "127.0.0.1");
+        System.setProperty("spark.driver.host", "127.0.0.1");
+    }
+
+    @Test
+    void csvInModelFileOutTheSingleMachineModel(@TempDir Path dir) {
+        Path out = dir.resolve("iris.json");
+        StringWriter err = new StringWriter();
+        int code = SparkTrainCommand.run(new String[] {"--spark", "local[2]", "--data", IRIS.toString(), "--label", "species",
+                "--layers", "10", "--activation", "tanh", "--loss", "cross-entropy", "--batch-size", "full", "--epochs", "50",
+                "--learning-rate", "0.5", "--scale", "standard", "--quiet", "--out", out.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(0, code, err.toString());
+        assertTrue(Files.isRegularFile(out));
+
+        Model model = ModelJson.read(out);
+        Dataset raw = CsvReader.read(IRIS, new Columns.Label("species"), null);
+        assertEquals(raw.classes(), model.classes());
+        assertEquals(Loss.CROSS_ENTROPY, model.loss());
+        Scaler local = Scaler.fit("standard", raw.x());
+        assertEquals("standard", model.scaler().method());
+        assertArrayEquals(local.shift(), model.scaler().shift(), 1e-6f);
+        assertArrayEquals(local.divide(), model.scaler().divide(), 1e-6f);
+        Evaluation e = Evaluation.of(model, raw, 0);   // the file's scaler applied to the raw CSV
+        assertEquals(150, e.samples());
+        assertTrue(e.accuracy() > 0.9, "accuracy " + e.accuracy());
+
+        // full batch: the very model nn train computes in one JVM from the same start
+        TrainingConfig config = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).fullBatch().epochs(50).learningRate(0.5)
+                .seed(1).threads(1).build();
+        Network start = Network.create(new int[] {4, 10, 3}, Activation.TANH, Activation.SOFTMAX, Init.of("default"), 1);
+        Network single = new Trainer(config).train(start, raw.scaled(local));
+        assertSameWeights(single, model.network(), 1e-4f);
+    }
+
+    @Test
+    void fullBatchFromAnInitModelIsTheSingleMachineRunFromTheSameFile(@TempDir Path dir) throws Exception {
+        // the file: a 4-7-3 sigmoid/softmax network, 5 epochs into training, with a min-max scaling (not the default)
+        Dataset raw = CsvReader.read(IRIS, new Columns.Label("species"), null);
+        Scaler scaler = Scaler.fit("minmax", raw.x());
+        TrainingConfig warm = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).batchSize(16).epochs(5).learningRate(0.2)
+                .seed(4).threads(1).build();
+        Network begun = new Trainer(warm).train(Network.create(new int[] {4, 7, 3}, Activation.SIGMOID, Activation.SOFTMAX, 4),
+                raw.scaled(scaler));
+        Path initFile = dir.resolve("start.json");
+        ModelJson.write(new Model(begun, Loss.CROSS_ENTROPY, raw.classes(), scaler, 0), initFile);
+
+        Path out = dir.resolve("continued.json");
+        StringWriter err = new StringWriter();
+        int code = SparkTrainCommand.run(new String[] {"--spark", "local[2]", "--data", IRIS.toString(), "--label", "species",
+                "--init", initFile.toString(), "--layers", "7", "--batch-size", "full", "--epochs", "25",
+                "--learning-rate", "0.5", "--partitions", "3", "--quiet", "--out", out.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(0, code, err.toString());
+        Model continued = ModelJson.read(out);
+        assertEquals(Loss.CROSS_ENTROPY, continued.loss());            // from the file, --loss not given
+        assertEquals(raw.classes(), continued.classes());
+        assertEquals("minmax", continued.scaler().method());           // the file's scaling, not --scale's default
+        assertArrayEquals(scaler.shift(), continued.scaler().shift(), 0f);
+        assertArrayEquals(scaler.divide(), continued.scaler().divide(), 0f);
+        assertEquals(Activation.SIGMOID, continued.network().layer(0).activation());
+
+        Model file = ModelJson.read(initFile);
+        TrainingConfig config = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).fullBatch().epochs(25).learningRate(0.5)
+                .seed(1).threads(1).build();
+        Network single = new Trainer(config).train(file.network(), raw.scaled(file.scaler()));
+        assertSameWeights(single, continued.network(), 1e-4f);
+        assertTrue(Evaluation.of(continued, raw, 0).accuracy() > Evaluation.of(file, raw, 0).accuracy() - 1e-9);
+
+        // an option that disagrees with the file: one line, exit 2
+        StringWriter bad = new StringWriter();
+        assertEquals(2, SparkTrainCommand.run(new String[] {"--spark", "local[2]", "--data", IRIS.toString(), "--label", "species",
+                "--init", initFile.toString(), "--layers", "8", "--out", dir.resolve("x.json").toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(bad)));
+        assertTrue(bad.toString().contains("--layers 8 disagrees with --init"), bad.toString());
+        assertEquals(1, bad.toString().strip().lines().count(), bad.toString());
+    }
+
+    @Test
+    void aBadOptionIsOneLineAndExitTwoBeforeSparkStarts(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        int code = SparkTrainCommand.run(new String[] {"--spark", "local[2]", "--data", IRIS.toString(), "--label", "species",
+                "--optimizer", "lbfgs", "--out", dir.resolve("m.json").toString()}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
+        assertEquals(2, code);
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().contains("--optimizer"), err.toString());
+        assertFalse(Files.exists(dir.resolve("m.json")));
+    }
+}
