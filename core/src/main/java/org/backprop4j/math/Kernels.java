@@ -67,6 +67,26 @@ public interface Kernels {
         }
     }
 
+    /**
+     * {@link #descend(int, float[], float[], float, int, float)} on a rows × cols weight matrix,
+     * row-major. The same arithmetic element by element; the shape lets a threaded implementation
+     * give each thread the rows (units) it owns in the products, so they stay in its cache.
+     */
+    default void descend(int rows, int cols, float[] w, float[] dw, float alpha, int K, float lambda) {
+        descend(rows * cols, w, dw, alpha, K, lambda);
+    }
+
+    /**
+     * Row r of dst = row {@code order[from + r]} of src, for r &lt; K; rows of {@code cols} floats:
+     * a batch's inputs, gathered from the data set in the epoch's shuffled order. src: not modified;
+     * dst: overwritten.
+     */
+    default void gatherRows(float[] src, int cols, int[] order, int from, int K, float[] dst) {
+        for (int r = 0; r < K; r++) {
+            System.arraycopy(src, order[from + r] * cols, dst, r * cols, cols);
+        }
+    }
+
     /** The plain loops, for tests and as a readable statement of each operation. */
     static Kernels naive() {
         return new NaiveKernels();

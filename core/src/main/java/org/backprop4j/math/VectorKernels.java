@@ -35,14 +35,17 @@ import jdk.incubator.vector.VectorSpecies;
  * transposed (r = j, l = i).
  *
  * <p>The micro-kernel holds a tile of C in registers — 4 rows × 4 vectors (16 accumulators, 64
- * columns with 512-bit vectors), or 8 rows × 2 or 1 vectors for narrow panels — and for each p
- * loads the panel's vectors, broadcasts one X value per row and issues one fused multiply-add per
- * accumulator: 8 loads for 16 FMAs, so the FMA units set the pace. Tiles are taken panel after
- * panel, so a panel (k × 64 floats) stays in L2 while the rows of X stream past it. The k loop is
- * not blocked: for the layer widths of an MLP it costs little, and it leaves each output a single
- * register-resident sum. Ragged edges take no masked paths: the last panel is narrower (1–3
- * vectors, its last vector padded with zeros), a short last row block repeats its last row, and an
- * edge tile goes through a small scratch tile.
+ * columns with 512-bit vectors) — and for each p loads the panel's vectors, broadcasts one X value
+ * per row and issues one fused multiply-add per accumulator: 8 loads for 16 FMAs, so the FMA units
+ * set the pace. Tiles are taken panel after panel, so a panel (k × 64 floats) stays in L2 while
+ * the rows of X stream past it. The k loop is not blocked: for the layer widths of an MLP it costs
+ * little, and it leaves each output a single register-resident sum. Ragged edges take no masked
+ * paths: the last panel is packed with zero lanes up to full width, a short last row block repeats
+ * its last row, and an edge tile goes through a small scratch tile. There is only this one
+ * micro-kernel on purpose: narrower variants (8 rows × 1 or 2 vectors) saved a few percent on
+ * ragged panels, but a variant that only a ragged last batch used reached the JIT's optimising
+ * tier seconds late and ran boxed (hundreds of KB allocated per step) until then; for the output
+ * layer, {@link #gemmNT} picks the orientation with the fewest padded tiles.
  *
  * <h2>The dot engine, for NT with a small side</h2>
  * In NT both operands run along p, so C(i,j) is a dot product of two contiguous rows. When one
@@ -73,7 +76,7 @@ final class VectorKernels implements Kernels {
     private static final int NV = 4;
     /** Lanes in a full panel. */
     private static final int PANEL = NV * VL;
-    /** Floats in the largest register tile (4 rows × 4 vectors, 8 × 2, or the dot tile). */
+    /** Floats in the largest register tile (4 rows × 4 vectors, or the dot tile). */
     private static final int TILE = 16 * VL;
     /**
      * Below this many multiply-adds (about 10 µs of work) a product stays on the caller's thread:
@@ -90,6 +93,8 @@ final class VectorKernels implements Kernels {
     private final int threads;
     private final Panels panels;
     private final Dots dots;
+    private final Descent descent;
+    private final Gather gather;
     /** Created by the first product big enough to split, so one-sample predictions start no threads. */
     private Pool pool;
 
@@ -104,6 +109,8 @@ final class VectorKernels implements Kernels {
         this.threads = threads;
         this.panels = new Panels(threads);
         this.dots = new Dots(threads);
+        this.descent = new Descent(threads);
+        this.gather = new Gather(threads);
     }
 
     /** True if the preferred vector shape has enough lanes for this blocking to beat {@link JavaKernels}. */
@@ -132,13 +139,18 @@ final class VectorKernels implements Kernels {
         if (useDots(m, n, k)) {
             dots.set(m, n, k, a, b, c);
             run(dots, (long) m * n * k);
-        } else if (m <= n) {
-            panels.set(n, m, k, b, k, 1, a, k, true, c, n, true);      // rows j, lanes i
+        } else if (tiles(n, m) < tiles(m, n) || (tiles(n, m) == tiles(m, n) && m <= n)) {
+            panels.set(n, m, k, b, k, 1, a, k, true, c, n, true, true);        // rows j (units), lanes i
             run(panels, (long) m * n * k);
         } else {
-            panels.set(m, n, k, a, k, 1, b, k, true, c, n, false);     // rows i, lanes j
+            panels.set(m, n, k, a, k, 1, b, k, true, c, n, false, false);      // rows i, lanes j (units)
             run(panels, (long) m * n * k);
         }
+    }
+
+    /** Register tiles of a rows × lanes product, zero-padded lanes included. */
+    private static long tiles(int rows, int lanes) {
+        return (long) ((rows + 3) / 4) * ((lanes + PANEL - 1) / PANEL);
     }
 
     /**
@@ -155,7 +167,7 @@ final class VectorKernels implements Kernels {
     public void gemmNN(int m, int n, int k, float[] a, float[] b, float[] c) {
         check(m, n, k, a, b, c);
         if (m == 0 || n == 0) return;
-        panels.set(m, n, k, a, k, 1, b, n, false, c, n, false);        // rows i, lanes j
+        panels.set(m, n, k, a, k, 1, b, n, false, c, n, false, false);     // rows i, lanes j (units of the layer below)
         run(panels, (long) m * n * k);
     }
 
@@ -168,9 +180,9 @@ final class VectorKernels implements Kernels {
         check(m, n, k, a, b, c);
         if (m == 0 || n == 0) return;
         if (n >= m || n >= PANEL) {
-            panels.set(m, n, k, a, 1, m, b, n, false, c, n, false);    // rows i, lanes j
+            panels.set(m, n, k, a, 1, m, b, n, false, c, n, false, true);      // rows i (units), lanes j
         } else {
-            panels.set(n, m, k, b, 1, n, a, m, false, c, n, true);     // rows j, lanes i
+            panels.set(n, m, k, b, 1, n, a, m, false, c, n, true, false);      // rows j, lanes i (units)
         }
         run(panels, (long) m * n * k);
     }
@@ -320,6 +332,51 @@ final class VectorKernels implements Kernels {
         return er * Float.intBitsToFloat(bits);
     }
 
+    /** E11 by rows: each thread updates the rows of W it computed in the products (see {@link Tiles}). */
+    @Override
+    public void descend(int rows, int cols, float[] w, float[] dw, float alpha, int K, float lambda) {
+        if (rows < 0 || cols < 0) throw new IllegalArgumentException("bad shape " + rows + "×" + cols);
+        Objects.checkFromIndexSize(0, rows * cols, w.length);
+        Objects.checkFromIndexSize(0, rows * cols, dw.length);
+        if (rows == 0 || cols == 0) return;
+        descent.set(rows, cols, w, dw, alpha, K, lambda);
+        // An update reads 2 and writes 1 float per element: count it like a few multiply-adds.
+        run(descent, 16L * rows * cols);
+    }
+
+    @Override
+    public void descend(int n, float[] w, float[] dw, float alpha, int K, float lambda) {
+        descend(1, n, w, dw, alpha, K, lambda);
+    }
+
+    /**
+     * The batch's rows, copied by the threads that will use them first: each thread brings half the
+     * rows from memory (the data set is far larger than the caches), so the copy takes half as long.
+     */
+    @Override
+    public void gatherRows(float[] src, int cols, int[] order, int from, int K, float[] dst) {
+        if (K < 0 || cols < 0) throw new IllegalArgumentException("bad shape " + K + "×" + cols);
+        Objects.checkFromIndexSize(from, K, order.length);
+        Objects.checkFromIndexSize(0, K * cols, dst.length);
+        if (K == 0 || cols == 0) return;
+        gather.set(src, cols, order, from, dst);
+        gather.tiles(K, 32L * cols);
+        // A row from memory costs about as much as 32 multiply-adds per float.
+        run(gather, 32L * K * cols);
+    }
+
+    /** w := w − alpha·(dw/K + lambda·w) on elements from … to−1: per lane the same operations as the scalar loop. */
+    private static void descendRange(float[] w, float[] dw, int from, int to, float alpha, int K, float lambda) {
+        float k = K;
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += VL) {
+            FloatVector wv = FloatVector.fromArray(S, w, i);
+            FloatVector step = FloatVector.fromArray(S, dw, i).div(k).add(wv.mul(lambda)).mul(alpha);
+            wv.sub(step).intoArray(w, i);
+        }
+        for (; i < to; i++) w[i] -= alpha * (dw[i] / k + lambda * w[i]);
+    }
+
     private static void check(int m, int n, int k, float[] a, float[] b, float[] c) {
         if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("bad shape " + m + "×" + n + "×" + k);
         Objects.checkFromIndexSize(0, m * k, a.length);
@@ -364,6 +421,11 @@ final class VectorKernels implements Kernels {
      * worker still waking up) delays the product by at most one chunk, not by its whole share:
      * the others take its tiles. Which thread computes a tile never changes its value.
      *
+     * <p>The shares cut a layer's <em>units</em> (its outputs: rows of W) at the same places in
+     * every product and update of a step ({@link #unitBlock}): so thread t reads and writes the same
+     * rows of W and ΔW step after step, and they stay in its core's cache; a split that differed
+     * from product to product would move them between the cores several times a step.
+     *
      * <p>Kept apart from {@link VectorKernels} (static classes), so that worker threads never hold
      * a reference to the kernels object, which would stop the {@link Cleaner} from shutting them down.
      */
@@ -377,11 +439,14 @@ final class VectorKernels implements Kernels {
         /** Per thread: one tile of C, for edge tiles and sums across lanes. */
         final float[][] tiles;
         int tileCount;
-        private int shares, chunk;
+        int shares;
+        private int chunk;
+        private final int[] starts;                 // first tile of share u; starts[shares] = tileCount
 
         Tiles(int threads) {
             cursors = new AtomicIntegerArray(threads * PAD);
             tiles = new float[threads][TILE];
+            starts = new int[threads + 1];
         }
 
         /** Sets the tile count and the multiply-adds per tile of the current product. */
@@ -393,18 +458,30 @@ final class VectorKernels implements Kernels {
         /** Cuts the tiles into {@code threads} shares; called by the caller before the workers start. */
         final void share(int threads) {
             shares = threads;
-            for (int u = 0; u < threads; u++) cursors.set(u * PAD, shareStart(u));
+            for (int u = 0; u <= threads; u++) starts[u] = u == threads ? tileCount : shareStart(u, threads);
+            for (int u = 0; u < threads; u++) cursors.set(u * PAD, starts[u]);
         }
 
-        private int shareStart(int u) {
-            return (int) ((long) tileCount * u / shares);
+        /** The first tile of share u of {@code shares} (0 for u = 0); shares must not decrease. */
+        abstract int shareStart(int u, int shares);
+
+        /** The share tile i belongs to. */
+        final int shareOf(int i) {
+            int u = 0;
+            while (i >= starts[u + 1]) u++;
+            return u;
+        }
+
+        /** The first tile of share u, as set by {@link #share}. */
+        final int start(int u) {
+            return starts[u];
         }
 
         @Override
         public final void work(int t) {
             for (int i = 0; i < shares; i++) {
                 int u = (t + i) % shares;                    // own share first, then the others'
-                int end = shareStart(u + 1);
+                int end = starts[u + 1];
                 for (int s; (s = cursors.getAndAdd(u * PAD, chunk)) < end; ) {
                     for (int tile = s, e = Math.min(s + chunk, end); tile < e; tile++) tile(t, tile);
                 }
@@ -418,6 +495,14 @@ final class VectorKernels implements Kernels {
         abstract void release();
     }
 
+    /**
+     * Where share u of {@code shares} begins when {@code blocks} blocks of units are shared out: the
+     * one split rule of every job, so that equal unit counts are always cut at the same places.
+     */
+    static int unitBlock(int blocks, int u, int shares) {
+        return (int) ((long) blocks * u / shares);
+    }
+
     // ------------------------------------------------------------------------------------------
     // The main engine.
     // ------------------------------------------------------------------------------------------
@@ -425,14 +510,20 @@ final class VectorKernels implements Kernels {
     /**
      * C(r,l) = Σ_p X(r,p)·Y(p,l) for r < rows, l < lanes, with X(r,p) = {@code x[r·rs + p·ps]},
      * Y(p,l) = {@code y[p·ldy + l]} (or {@code y[l·ldy + p]} if yByLane), and C(r,l) written to
-     * {@code c[r·ldc + l]} (or {@code c[l·ldc + r]} if cByLane). Tiles are numbered panel by panel.
+     * {@code c[r·ldc + l]} (or {@code c[l·ldc + r]} if cByLane).
+     *
+     * <p>The tiles form a grid of row blocks (4 rows) × panels (PANEL lanes; the last one padded
+     * with zero lanes, so every tile runs the one micro-kernel, which the JIT has compiled long
+     * before a ragged last batch needs it). The units of the layer are the rows or the lanes; the
+     * shares cut them (see {@link Tiles}), and inside a share the tiles go panel after panel, so a
+     * packed panel serves all the share's row blocks.
      */
     private static final class Panels extends Tiles {
         // The current product; written by the caller before Pool#run publishes it to the workers.
         private int rows, lanes, k, rs, ps, ldy, ldc;
         private float[] x, y, c;
-        private boolean yByLane, cByLane, inPlace;
-        private int panelCount, vectors, fullPanelTiles;
+        private boolean yByLane, cByLane, inPlace, unitsAreRows;
+        private int panelCount, rowBlocks;
         private int product;                        // counts products, so a stale packed panel is never reused
 
         // Per-thread scratch, grown on demand and then reused; only thread t touches slot t.
@@ -448,7 +539,7 @@ final class VectorKernels implements Kernels {
         }
 
         void set(int rows, int lanes, int k, float[] x, int rs, int ps,
-                 float[] y, int ldy, boolean yByLane, float[] c, int ldc, boolean cByLane) {
+                 float[] y, int ldy, boolean yByLane, float[] c, int ldc, boolean cByLane, boolean unitsAreRows) {
             this.rows = rows;
             this.lanes = lanes;
             this.k = k;
@@ -461,13 +552,12 @@ final class VectorKernels implements Kernels {
             this.c = c;
             this.ldc = ldc;
             this.cByLane = cByLane;
+            this.unitsAreRows = unitsAreRows;
             inPlace = !yByLane && rows <= READ_IN_PLACE_MAX_ROWS;
             product++;
             panelCount = (lanes + PANEL - 1) / PANEL;
-            vectors = (lanes + VL - 1) / VL;
-            fullPanelTiles = rowBlocks(NV);
-            tiles((panelCount - 1) * fullPanelTiles + rowBlocks(vectorsIn(panelCount - 1)),
-                    (long) rowsPerTile(NV) * PANEL * k);
+            rowBlocks = (rows + 3) / 4;
+            tiles(panelCount * rowBlocks, 4L * PANEL * k);
         }
 
         @Override
@@ -475,80 +565,75 @@ final class VectorKernels implements Kernels {
             x = y = c = null;
         }
 
-        /** Vectors in panel q: NV, except in the last panel. */
-        private int vectorsIn(int q) {
-            return Math.min(NV, vectors - q * NV);
-        }
-
-        /** Row blocks (tiles) in a panel of w vectors. */
-        private int rowBlocks(int w) {
-            int mr = rowsPerTile(w);
-            return (rows + mr - 1) / mr;
+        @Override
+        int shareStart(int u, int shares) {
+            return unitsAreRows ? unitBlock(rowBlocks, u, shares) * panelCount : unitBlock(panelCount, u, shares) * rowBlocks;
         }
 
         @Override
         void tile(int t, int i) {
-            int q = Math.min(i / fullPanelTiles, panelCount - 1);
-            int w = vectorsIn(q);
-            int mr = rowsPerTile(w);
-            int r0 = (i - q * fullPanelTiles) * mr;
-            int width = w * VL;
+            int q, rb;
+            if (unitsAreRows) {                     // share u: row blocks b0 … b1−1 × all panels, panel by panel
+                int u = shareOf(i);
+                int b0 = start(u) / panelCount, stripe = start(u + 1) / panelCount - b0;
+                int local = i - start(u);
+                q = local / stripe;
+                rb = b0 + local % stripe;
+            } else {                                // panel by panel; a share is whole panels
+                q = i / rowBlocks;
+                rb = i % rowBlocks;
+            }
+            int r0 = rb * 4;
             int l0 = q * PANEL;
-            int lanesValid = Math.min(width, lanes - l0);
-            int rowsValid = Math.min(mr, rows - r0);
+            int lanesValid = Math.min(PANEL, lanes - l0);
+            int rowsValid = Math.min(4, rows - r0);
 
             // The panel: in place when allowed and whole, else packed (once per panel and thread).
             float[] pk = y;
             int pb = l0, pstride = ldy;
-            if (!inPlace || lanesValid < width) {
+            if (!inPlace || lanesValid < PANEL) {
                 pk = packed[t];
                 if (packedPanel[t] != q || packedProduct[t] != product) {
                     if (pk.length < PANEL * k) packed[t] = pk = new float[PANEL * k];
-                    pack(q, width, lanesValid, pk);
+                    pack(q, lanesValid, pk);
                     packedPanel[t] = q;
                     packedProduct[t] = product;
                 }
                 pb = 0;
-                pstride = width;
+                pstride = PANEL;
             }
 
-            boolean direct = !cByLane && rowsValid == mr && lanesValid == width;
+            boolean direct = !cByLane && rowsValid == 4 && lanesValid == PANEL;
             float[] tile = tiles[t];
             float[] out = direct ? c : tile;
             int o = direct ? r0 * ldc + l0 : 0;
-            int ldo = direct ? ldc : width;
-            int x0 = r0 * rs;
-            switch (w) {
-                case 4 -> kernel4x4(k, x, x0, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
-                case 3 -> kernel4x3(k, x, x0, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
-                case 2 -> kernel8x2(k, x, x0, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
-                default -> kernel8x1(k, x, x0, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
-            }
+            int ldo = direct ? ldc : PANEL;
+            kernel4x4(k, x, r0 * rs, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
             if (direct) return;
             if (cByLane) {
                 for (int l = 0; l < lanesValid; l++) {
                     int d = (l0 + l) * ldc + r0;
-                    for (int r = 0; r < rowsValid; r++) c[d + r] = tile[r * width + l];
+                    for (int r = 0; r < rowsValid; r++) c[d + r] = tile[r * PANEL + l];
                 }
             } else {
                 for (int r = 0; r < rowsValid; r++) {
-                    System.arraycopy(tile, r * width, c, (r0 + r) * ldc + l0, lanesValid);
+                    System.arraycopy(tile, r * PANEL, c, (r0 + r) * ldc + l0, lanesValid);
                 }
             }
         }
 
         /**
-         * Copies panel q (lanes l0 … l0 + width) to dst, Y(p, l0 + l) at {@code dst[p·width + l]}.
-         * Lanes past the last are zero, so the edge vector never computes on stale scratch
+         * Copies panel q (lanes l0 … l0 + PANEL) to dst, Y(p, l0 + l) at {@code dst[p·PANEL + l]}.
+         * Lanes past the last are zero, so the edge vectors never compute on stale scratch
          * (denormals would be slow).
          */
-        private void pack(int q, int width, int valid, float[] dst) {
+        private void pack(int q, int valid, float[] dst) {
             int l0 = q * PANEL;
             if (!yByLane) {
                 for (int p = 0; p < k; p++) {
-                    int d = p * width;
+                    int d = p * PANEL;
                     System.arraycopy(y, p * ldy + l0, dst, d, valid);
-                    for (int l = valid; l < width; l++) dst[d + l] = 0f;
+                    for (int l = valid; l < PANEL; l++) dst[d + l] = 0f;
                 }
             } else {
                 // A transposition, in blocks of 16 p, so that the 16-float pieces of the source rows
@@ -557,23 +642,86 @@ final class VectorKernels implements Kernels {
                     int pe = Math.min(pb + 16, k);
                     for (int l = 0; l < valid; l++) {
                         int s = (l0 + l) * ldy;
-                        for (int p = pb; p < pe; p++) dst[p * width + l] = y[s + p];
+                        for (int p = pb; p < pe; p++) dst[p * PANEL + l] = y[s + p];
                     }
                     for (int p = pb; p < pe; p++) {
-                        for (int l = valid; l < width; l++) dst[p * width + l] = 0f;
+                        for (int l = valid; l < PANEL; l++) dst[p * PANEL + l] = 0f;
                     }
                 }
             }
         }
     }
 
-    /**
-     * Rows per register tile for a panel of w vectors: 16 accumulators where possible, and never
-     * fewer than 8 independent sums, since an FMA's result comes 4 cycles after it starts and up to
-     * two start per cycle.
-     */
-    private static int rowsPerTile(int w) {
-        return w >= 3 ? 4 : 8;
+    /** E11 on a rows × cols matrix, in tiles of 4 rows: the row blocks of the products that wrote ΔW. */
+    private static final class Descent extends Tiles {
+        private int rows, cols, K;
+        private float[] w, dw;
+        private float alpha, lambda;
+
+        Descent(int threads) {
+            super(threads);
+        }
+
+        void set(int rows, int cols, float[] w, float[] dw, float alpha, int K, float lambda) {
+            this.rows = rows;
+            this.cols = cols;
+            this.w = w;
+            this.dw = dw;
+            this.alpha = alpha;
+            this.K = K;
+            this.lambda = lambda;
+            tiles((rows + 3) / 4, 16L * 4 * cols);
+        }
+
+        @Override
+        int shareStart(int u, int shares) {
+            return unitBlock(tileCount, u, shares);
+        }
+
+        @Override
+        void tile(int t, int i) {
+            descendRange(w, dw, i * 4 * cols, Math.min(i * 4 + 4, rows) * cols, alpha, K, lambda);
+        }
+
+        @Override
+        void release() {
+            w = dw = null;
+        }
+    }
+
+    /** Rows of the data set to a batch buffer, one tile per row. */
+    private static final class Gather extends Tiles {
+        private float[] src, dst;
+        private int[] order;
+        private int cols, from;
+
+        Gather(int threads) {
+            super(threads);
+        }
+
+        void set(float[] src, int cols, int[] order, int from, float[] dst) {
+            this.src = src;
+            this.cols = cols;
+            this.order = order;
+            this.from = from;
+            this.dst = dst;
+        }
+
+        @Override
+        int shareStart(int u, int shares) {
+            return unitBlock(tileCount, u, shares);
+        }
+
+        @Override
+        void tile(int t, int r) {
+            System.arraycopy(src, order[from + r] * cols, dst, r * cols, cols);
+        }
+
+        @Override
+        void release() {
+            src = dst = null;
+            order = null;
+        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -605,6 +753,11 @@ final class VectorKernels implements Kernels {
         @Override
         void release() {
             a = b = c = null;
+        }
+
+        @Override
+        int shareStart(int u, int shares) {         // whole j blocks: the units are j, the rows of B = W
+            return unitBlock((n + 3) / 4, u, shares) * iBlocks;
         }
 
         @Override
@@ -692,165 +845,6 @@ final class VectorKernels implements Kernels {
         c31.intoArray(out, o + VL);
         c32.intoArray(out, o + 2 * VL);
         c33.intoArray(out, o + 3 * VL);
-    }
-
-    private static void kernel4x3(int k, float[] x, int x0, int rs, int ps, int rowsValid,
-                                  float[] pk, int pb, int pstride, float[] out, int o, int ldo) {
-        int r0 = x0;
-        int r1 = x0 + Math.min(1, rowsValid - 1) * rs;
-        int r2 = x0 + Math.min(2, rowsValid - 1) * rs;
-        int r3 = x0 + Math.min(3, rowsValid - 1) * rs;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00;
-        for (int p = 0, xp = 0, q = pb; p < k; p++, xp += ps, q += pstride) {
-            FloatVector y0 = FloatVector.fromArray(S, pk, q);
-            FloatVector y1 = FloatVector.fromArray(S, pk, q + VL);
-            FloatVector y2 = FloatVector.fromArray(S, pk, q + 2 * VL);
-            FloatVector a = FloatVector.broadcast(S, x[r0 + xp]);
-            c00 = a.fma(y0, c00);
-            c01 = a.fma(y1, c01);
-            c02 = a.fma(y2, c02);
-            a = FloatVector.broadcast(S, x[r1 + xp]);
-            c10 = a.fma(y0, c10);
-            c11 = a.fma(y1, c11);
-            c12 = a.fma(y2, c12);
-            a = FloatVector.broadcast(S, x[r2 + xp]);
-            c20 = a.fma(y0, c20);
-            c21 = a.fma(y1, c21);
-            c22 = a.fma(y2, c22);
-            a = FloatVector.broadcast(S, x[r3 + xp]);
-            c30 = a.fma(y0, c30);
-            c31 = a.fma(y1, c31);
-            c32 = a.fma(y2, c32);
-        }
-        c00.intoArray(out, o);
-        c01.intoArray(out, o + VL);
-        c02.intoArray(out, o + 2 * VL);
-        o += ldo;
-        c10.intoArray(out, o);
-        c11.intoArray(out, o + VL);
-        c12.intoArray(out, o + 2 * VL);
-        o += ldo;
-        c20.intoArray(out, o);
-        c21.intoArray(out, o + VL);
-        c22.intoArray(out, o + 2 * VL);
-        o += ldo;
-        c30.intoArray(out, o);
-        c31.intoArray(out, o + VL);
-        c32.intoArray(out, o + 2 * VL);
-    }
-
-    private static void kernel8x2(int k, float[] x, int x0, int rs, int ps, int rowsValid,
-                                  float[] pk, int pb, int pstride, float[] out, int o, int ldo) {
-        int r0 = x0;
-        int r1 = x0 + Math.min(1, rowsValid - 1) * rs;
-        int r2 = x0 + Math.min(2, rowsValid - 1) * rs;
-        int r3 = x0 + Math.min(3, rowsValid - 1) * rs;
-        int r4 = x0 + Math.min(4, rowsValid - 1) * rs;
-        int r5 = x0 + Math.min(5, rowsValid - 1) * rs;
-        int r6 = x0 + Math.min(6, rowsValid - 1) * rs;
-        int r7 = x0 + Math.min(7, rowsValid - 1) * rs;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00;
-        FloatVector c10 = c00, c11 = c00;
-        FloatVector c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00;
-        FloatVector c40 = c00, c41 = c00;
-        FloatVector c50 = c00, c51 = c00;
-        FloatVector c60 = c00, c61 = c00;
-        FloatVector c70 = c00, c71 = c00;
-        for (int p = 0, xp = 0, q = pb; p < k; p++, xp += ps, q += pstride) {
-            FloatVector y0 = FloatVector.fromArray(S, pk, q);
-            FloatVector y1 = FloatVector.fromArray(S, pk, q + VL);
-            FloatVector a = FloatVector.broadcast(S, x[r0 + xp]);
-            c00 = a.fma(y0, c00);
-            c01 = a.fma(y1, c01);
-            a = FloatVector.broadcast(S, x[r1 + xp]);
-            c10 = a.fma(y0, c10);
-            c11 = a.fma(y1, c11);
-            a = FloatVector.broadcast(S, x[r2 + xp]);
-            c20 = a.fma(y0, c20);
-            c21 = a.fma(y1, c21);
-            a = FloatVector.broadcast(S, x[r3 + xp]);
-            c30 = a.fma(y0, c30);
-            c31 = a.fma(y1, c31);
-            a = FloatVector.broadcast(S, x[r4 + xp]);
-            c40 = a.fma(y0, c40);
-            c41 = a.fma(y1, c41);
-            a = FloatVector.broadcast(S, x[r5 + xp]);
-            c50 = a.fma(y0, c50);
-            c51 = a.fma(y1, c51);
-            a = FloatVector.broadcast(S, x[r6 + xp]);
-            c60 = a.fma(y0, c60);
-            c61 = a.fma(y1, c61);
-            a = FloatVector.broadcast(S, x[r7 + xp]);
-            c70 = a.fma(y0, c70);
-            c71 = a.fma(y1, c71);
-        }
-        c00.intoArray(out, o);
-        c01.intoArray(out, o + VL);
-        o += ldo;
-        c10.intoArray(out, o);
-        c11.intoArray(out, o + VL);
-        o += ldo;
-        c20.intoArray(out, o);
-        c21.intoArray(out, o + VL);
-        o += ldo;
-        c30.intoArray(out, o);
-        c31.intoArray(out, o + VL);
-        o += ldo;
-        c40.intoArray(out, o);
-        c41.intoArray(out, o + VL);
-        o += ldo;
-        c50.intoArray(out, o);
-        c51.intoArray(out, o + VL);
-        o += ldo;
-        c60.intoArray(out, o);
-        c61.intoArray(out, o + VL);
-        o += ldo;
-        c70.intoArray(out, o);
-        c71.intoArray(out, o + VL);
-    }
-
-    private static void kernel8x1(int k, float[] x, int x0, int rs, int ps, int rowsValid,
-                                  float[] pk, int pb, int pstride, float[] out, int o, int ldo) {
-        int r0 = x0;
-        int r1 = x0 + Math.min(1, rowsValid - 1) * rs;
-        int r2 = x0 + Math.min(2, rowsValid - 1) * rs;
-        int r3 = x0 + Math.min(3, rowsValid - 1) * rs;
-        int r4 = x0 + Math.min(4, rowsValid - 1) * rs;
-        int r5 = x0 + Math.min(5, rowsValid - 1) * rs;
-        int r6 = x0 + Math.min(6, rowsValid - 1) * rs;
-        int r7 = x0 + Math.min(7, rowsValid - 1) * rs;
-        FloatVector c00 = FloatVector.zero(S), c10 = c00, c20 = c00, c30 = c00;
-        FloatVector c40 = c00, c50 = c00, c60 = c00, c70 = c00;
-        for (int p = 0, xp = 0, q = pb; p < k; p++, xp += ps, q += pstride) {
-            FloatVector y0 = FloatVector.fromArray(S, pk, q);
-            c00 = FloatVector.broadcast(S, x[r0 + xp]).fma(y0, c00);
-            c10 = FloatVector.broadcast(S, x[r1 + xp]).fma(y0, c10);
-            c20 = FloatVector.broadcast(S, x[r2 + xp]).fma(y0, c20);
-            c30 = FloatVector.broadcast(S, x[r3 + xp]).fma(y0, c30);
-            c40 = FloatVector.broadcast(S, x[r4 + xp]).fma(y0, c40);
-            c50 = FloatVector.broadcast(S, x[r5 + xp]).fma(y0, c50);
-            c60 = FloatVector.broadcast(S, x[r6 + xp]).fma(y0, c60);
-            c70 = FloatVector.broadcast(S, x[r7 + xp]).fma(y0, c70);
-        }
-        c00.intoArray(out, o);
-        o += ldo;
-        c10.intoArray(out, o);
-        o += ldo;
-        c20.intoArray(out, o);
-        o += ldo;
-        c30.intoArray(out, o);
-        o += ldo;
-        c40.intoArray(out, o);
-        o += ldo;
-        c50.intoArray(out, o);
-        o += ldo;
-        c60.intoArray(out, o);
-        o += ldo;
-        c70.intoArray(out, o);
     }
 
     // ------------------------------------------------------------------------------------------

@@ -101,7 +101,7 @@ public final class Backprop implements Gradients {
      */
     public double gradients(Matrix x, Matrix targets, int[] order, int from, int K) {
         if (K < 1 || K > maxK) throw new IllegalArgumentException("batch of " + K + " samples, engine sized for " + maxK);
-        x.gatherRows(order, from, K, a[0]);
+        kernels.gatherRows(x.data, x.cols, order, from, K, a[0]);
         targets.gatherRows(order, from, K, y);
         forward(K, true);
         return backward(K);

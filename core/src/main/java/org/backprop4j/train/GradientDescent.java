@@ -26,7 +26,7 @@ final class GradientDescent {
         for (int l = 0; l < net.layers().size(); l++) {
             Dense d = net.layer(l);
             float[] w = d.weights().data;
-            kernels.descend(w.length, w, grads.weightGradient(l), alpha, K, lambda);             // E11
+            kernels.descend(d.outputs(), d.inputs(), w, grads.weightGradient(l), alpha, K, lambda); // E11
             kernels.descend(d.bias().length, d.bias(), grads.biasGradient(l), alpha, K, 0f);     // E12
         }
     }

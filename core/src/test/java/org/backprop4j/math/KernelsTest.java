@@ -185,6 +185,44 @@ class KernelsTest {
         }
     }
 
+    /**
+     * The row-wise update and the batch gather, split over threads when large: the same bits as the
+     * naive loops (element by element the same operations), for any thread count and ragged row counts.
+     */
+    @Test
+    void descendByRowsAndGatherRowsMatchNaiveBitForBit() {
+        Random random = new Random(17);
+        int[][] shapes = {{100, 784}, {1, 1000}, {7, 3}, {1024, 1024}, {13, 4097}, {255, 129}};
+        Kernels naive = Kernels.naive();
+        Kernels[] fast = {new VectorKernels(1), new VectorKernels(2), new VectorKernels(3), Kernels.java()};
+        for (int repeat = 0; repeat < 2; repeat++) {
+            for (int[] s : shapes) {
+                int rows = s[0], cols = s[1];
+                float[] w = randoms(random, rows * cols + 5), dw = randoms(random, rows * cols + 5);
+                float[] expected = w.clone();
+                naive.descend(rows * cols, expected, dw, 0.37f, 32, 1e-4f);
+                for (Kernels kernels : fast) {
+                    float[] got = w.clone();
+                    kernels.descend(rows, cols, got, dw, 0.37f, 32, 1e-4f);
+                    assertArrayEquals(expected, got, kernels + " descend " + rows + "×" + cols);
+                }
+                int K = Math.max(1, rows % 300), n = K + 50;
+                float[] src = randoms(random, n * cols);
+                int[] order = new int[K + 3];
+                for (int i = 0; i < order.length; i++) order[i] = random.nextInt(n);
+                float[] want = new float[K * cols + 7];
+                java.util.Arrays.fill(want, Float.NaN);
+                float[] dstTemplate = want.clone();
+                naive.gatherRows(src, cols, order, 3, K, want);
+                for (Kernels kernels : fast) {
+                    float[] got = dstTemplate.clone();
+                    kernels.gatherRows(src, cols, order, 3, K, got);
+                    assertArrayEquals(want, got, kernels + " gather " + K + "×" + cols);
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
 
     /**
