@@ -115,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
         double allocPerStep = (double) (recorder.allocatedAtEnd - recorder.allocatedAfterWarmup) / steps;
 
         double inferenceRate = inferenceThroughput(trained, data.x(), n);
-        double latencyUs = singleSampleLatencyMicros(trained, data.x());
+        double latencyUs = singleSampleLatencyMicros(trained, data.x(), n);
 
         long parameterBytes = 4L * trained.parameterCount();
         long dataBytes = 4L * ((long) data.x().data.length + data.y().data.length);
@@ -186,8 +186,8 @@ final class BenchCommand implements Callable<Integer> {
         return median(rates);
     }
 
-    private static double singleSampleLatencyMicros(Network net, Matrix x) {
-        Predictor p = new Predictor(net);
+    private static double singleSampleLatencyMicros(Network net, Matrix x, int threads) {
+        Predictor p = new Predictor(net, 1, Kernels.fast(threads));
         float[] in = Arrays.copyOf(x.data, x.cols), out = new float[net.outputs()];
         int calls = 200;
         double[] perCall = new double[101];

@@ -84,6 +84,13 @@ final class VectorKernels implements Kernels {
      */
     private static final long PARALLEL_MIN_FMAS = 1L << 19;
     /**
+     * A one-sample product (m = 1) of at least this many multiply-adds (a 100×256 layer) is split
+     * over awake workers: it streams its weights from L2, and two cores stream twice as fast.
+     */
+    private static final long MATRIX_VECTOR_SPLIT_FMAS = 1L << 15;
+    /** Floats of W (or ΔW) per thread up to which each thread keeps its own rows: 512 KB, a quarter of this machine's L2. */
+    private static final long OWNED_MAX_FLOATS = 1L << 17;
+    /**
      * Up to this many rows the main engine reads full panels in place instead of packing them: with
      * few row blocks to reuse it, a copy of the panel does not pay for itself. (With many rows and a
      * long k, the packed copy wins slightly: it is contiguous, where B's rows are pages apart.)
@@ -95,6 +102,7 @@ final class VectorKernels implements Kernels {
     private final Dots dots;
     private final Descent descent;
     private final Gather gather;
+    private final RowDots rowDots;
     /** Created by the first product big enough to split, so one-sample predictions start no threads. */
     private Pool pool;
 
@@ -111,6 +119,7 @@ final class VectorKernels implements Kernels {
         this.dots = new Dots(threads);
         this.descent = new Descent(threads);
         this.gather = new Gather(threads);
+        this.rowDots = new RowDots(threads);
     }
 
     /** True if the preferred vector shape has enough lanes for this blocking to beat {@link JavaKernels}. */
@@ -191,11 +200,32 @@ final class VectorKernels implements Kernels {
      * c[j] = b_j · x for the n rows of b[n×k]: one sample's forward product (a prediction). The dot
      * engine's 4 × 4 tile would repeat the single row four times; here four rows of b share each
      * load of x. Each c[j] is VL chains along p (one per p mod VL) summed across lanes by halving, then the
-     * k mod VL leftover terms: an order fixed by the shape. Always on the caller's thread.
+     * k mod VL leftover terms: an order fixed by the shape. Split by rows over the threads when the
+     * workers are awake (spinning after a recent job), since one core's L2 cannot stream the first
+     * layer's weights fast enough (784×100 floats take ~3.4 µs); never waits for a parked worker.
      */
-    private static void matrixVector(int n, int k, float[] b, float[] x, float[] c) {
+    private void matrixVector(int n, int k, float[] b, float[] x, float[] c) {
+        if (threads > 1 && (long) n * k >= MATRIX_VECTOR_SPLIT_FMAS) {
+            if (pool == null) startPool();
+            if (pool.hot()) {                       // a parked worker would take longer to wake than the product lasts
+                rowDots.set(n, k, b, x, c);
+                rowDots.share(Math.min(threads, rowDots.tileCount));
+                try {
+                    pool.run(rowDots, Math.min(threads, rowDots.tileCount), false);
+                } finally {
+                    rowDots.release();
+                }
+                return;
+            }
+            pool.wake();                            // not for this product: for the next ones, if they come soon
+        }
+        matrixVector(0, n, k, b, x, c);
+    }
+
+    /** c[j] = b_j · x for the rows j0 … j1−1 of b[·×k]; see {@link #matrixVector(int, int, float[], float[], float[])}. */
+    private static void matrixVector(int j0, int j1, int k, float[] b, float[] x, float[] c) {
         int bound = S.loopBound(k);
-        int j = 0;
+        int j = j0, n = j1;
         // Eight rows at a time: eight independent FMA chains hide the FMA latency, and each load of
         // x serves eight rows. The weights stream from L2, which sets the pace (about 3 µs for 784×100).
         for (; j + 8 <= n; j += 8) {
@@ -393,15 +423,17 @@ final class VectorKernels implements Kernels {
             if (t == 1) {
                 job.work(0);
             } else {
-                if (pool == null) {
-                    pool = new Pool(threads - 1);
-                    Reaper.CLEANER.register(this, pool::shutdown); // stops the workers once these kernels are unreachable
-                }
-                pool.run(job, t);
+                if (pool == null) startPool();
+                pool.run(job, t, true);
             }
         } finally {
             job.release();
         }
+    }
+
+    private void startPool() {
+        pool = new Pool(threads - 1);
+        Reaper.CLEANER.register(this, pool::shutdown); // stops the workers once these kernels are unreachable
     }
 
     // ------------------------------------------------------------------------------------------
@@ -453,6 +485,11 @@ final class VectorKernels implements Kernels {
         final void tiles(int count, long fmasPerTile) {
             tileCount = count;
             chunk = (int) Math.max(1, CHUNK_FMAS / Math.max(1, fmasPerTile));
+        }
+
+        /** Sets the tiles claimed at a time, in place of the count {@link #tiles} derived. */
+        final void chunk(int tiles) {
+            chunk = tiles;
         }
 
         /** Cuts the tiles into {@code threads} shares; called by the caller before the workers start. */
@@ -552,7 +589,10 @@ final class VectorKernels implements Kernels {
             this.c = c;
             this.ldc = ldc;
             this.cByLane = cByLane;
-            this.unitsAreRows = unitsAreRows;
+            // Owning rows pays while a thread's rows (of W or ΔW: rows × k or rows × lanes floats)
+            // fit in its core's L2 beside the rest; larger layers stream from L3 anyway, and then
+            // whole panels per thread halve the packing (each panel is packed by one thread only).
+            this.unitsAreRows = unitsAreRows && (long) rows * Math.max(k, lanes) <= OWNED_MAX_FLOATS * tiles.length;
             inPlace = !yByLane && rows <= READ_IN_PLACE_MAX_ROWS;
             product++;
             panelCount = (lanes + PANEL - 1) / PANEL;
@@ -721,6 +761,41 @@ final class VectorKernels implements Kernels {
         void release() {
             src = dst = null;
             order = null;
+        }
+    }
+
+    /** One sample's product c = B·x in tiles of 8 rows of B (see {@link #matrixVector}). */
+    private static final class RowDots extends Tiles {
+        private int n, k;
+        private float[] b, x, c;
+
+        RowDots(int threads) {
+            super(threads);
+        }
+
+        void set(int n, int k, float[] b, float[] x, float[] c) {
+            this.n = n;
+            this.k = k;
+            this.b = b;
+            this.x = x;
+            this.c = c;
+            tiles((n + 7) / 8, 8L * k);
+            chunk(3);                               // ~0.7 µs: fewer claims, and a late worker still leaves little to the caller
+        }
+
+        @Override
+        int shareStart(int u, int shares) {
+            return unitBlock(tileCount, u, shares);
+        }
+
+        @Override
+        void tile(int t, int i) {
+            matrixVector(i * 8, Math.min(i * 8 + 8, n), k, b, x, c);
+        }
+
+        @Override
+        void release() {
+            b = x = c = null;
         }
     }
 
@@ -972,14 +1047,28 @@ final class VectorKernels implements Kernels {
             }
         }
 
-        /** Runs {@code job.work(t)} for t = 0 … threads−1, t = 0 on the caller, and waits for all. */
-        void run(Job job, int threads) {
+        /** True if no worker is parked: all are in a job or spinning, ready within a fraction of a microsecond. */
+        boolean hot() {
+            for (Worker w : workers) if (w.parked) return false;
+            return true;
+        }
+
+        /** Unparks the parked workers without giving them a job: they spin for {@link #SPIN_NANOS}, ready for one. */
+        void wake() {
+            for (Worker w : workers) if (w.parked) LockSupport.unpark(w);
+        }
+
+        /**
+         * Runs {@code job.work(t)} for t = 0 … threads−1, t = 0 on the caller, and waits for all.
+         * With {@code wake} false, parked workers are left parked (the caller and the others take their tiles).
+         */
+        void run(Job job, int threads, boolean wake) {
             this.job = job;
             active = threads;
             failure = null;
             open = true;                           // volatile: a worker that sees it sees all of the above
             generation++;
-            for (int i = 0; i < threads - 1; i++) {
+            for (int i = 0; wake && i < threads - 1; i++) {
                 if (workers[i].parked) LockSupport.unpark(workers[i]);
             }
             Throwable mine = null;
@@ -1034,6 +1123,7 @@ final class VectorKernels implements Kernels {
                             // Re-check after announcing: the caller either sees `parked` or we see its bump.
                             if (pool.generation == seen && !pool.shutdown) LockSupport.park(this);
                             parked = false;
+                            idleSince = System.nanoTime();   // woken (perhaps by wake()): spin again before parking
                         }
                     }
                     seen = g;

@@ -131,7 +131,8 @@ class KernelsTest {
     @Test
     void threadCountDoesNotChangeTheBits() {
         Random random = new Random(5);
-        int[][] shapes = {{256, 300, 200}, {10, 784, 100}, {32, 784, 100}, {100, 784, 32}, {250, 90, 333}, {7, 999, 130}};
+        int[][] shapes = {{256, 300, 200}, {10, 784, 100}, {32, 784, 100}, {100, 784, 32}, {250, 90, 333}, {7, 999, 130},
+                {1, 100, 784}, {1, 100, 784}, {1, 333, 517}};      // one sample, split by rows once the workers are awake
         Kernels one = new VectorKernels(1), two = new VectorKernels(2), three = new VectorKernels(3);
         for (int repeat = 0; repeat < 3; repeat++) {          // again, once the JIT has compiled everything
             for (int[] s : shapes) {
