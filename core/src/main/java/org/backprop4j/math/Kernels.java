@@ -58,6 +58,15 @@ public interface Kernels {
     }
 
     /**
+     * E7's "⊙ f'(z)" on the first m rows of an m × n batch: g := g ⊙ f'(z), with a = f(z) at hand
+     * (softmax applies its Jacobian row by row). z, a: not modified; g: modified. This default is
+     * the naive twin: the activation's own float32 loop.
+     */
+    default void activationBackward(org.backprop4j.nn.Activation f, int m, int n, float[] z, float[] a, float[] g) {
+        f.backward(z, a, g, m, n);
+    }
+
+    /**
      * One gradient-descent step on n parameters, E11: w := w − alpha·(dw/K + lambda·w). With
      * lambda = 0 this is E12. dw: not modified; w: modified.
      */

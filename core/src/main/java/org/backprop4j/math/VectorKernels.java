@@ -11,6 +11,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
+import org.backprop4j.nn.Activation;
 
 /**
  * The fast kernels: register-blocked matrix products on the incubating Vector API
@@ -88,6 +89,11 @@ final class VectorKernels implements Kernels {
      * over awake workers: it streams its weights from L2, and two cores stream twice as fast.
      */
     private static final long MATRIX_VECTOR_SPLIT_FMAS = 1L << 15;
+    /**
+     * What an element of bias + activation or of E7's ⊙ f'(z) costs, in multiply-adds: so the
+     * elementwise passes are split over the threads from about 64K elements (a batch of 256 × 256).
+     */
+    private static final long ELEMENTWISE_COST = 8;
     /** Floats of W (or ΔW) per thread up to which each thread keeps its own rows: 512 KB, a quarter of this machine's L2. */
     private static final long OWNED_MAX_FLOATS = 1L << 17;
     /**
@@ -103,6 +109,7 @@ final class VectorKernels implements Kernels {
     private final Descent descent;
     private final Gather gather;
     private final RowDots rowDots;
+    private final Rows rows;
     /** Created by the first product big enough to split, so one-sample predictions start no threads. */
     private Pool pool;
 
@@ -120,6 +127,7 @@ final class VectorKernels implements Kernels {
         this.descent = new Descent(threads);
         this.gather = new Gather(threads);
         this.rowDots = new RowDots(threads);
+        this.rows = new Rows(threads);
     }
 
     /** True if the preferred vector shape has enough lanes for this blocking to beat {@link JavaKernels}. */
@@ -288,7 +296,7 @@ final class VectorKernels implements Kernels {
      * the same seed differ.
      */
     @Override
-    public void biasActivate(org.backprop4j.nn.Activation f, int m, int n, float[] z, float[] bias, float[] a) {
+    public void biasActivate(Activation f, int m, int n, float[] z, float[] bias, float[] a) {
         switch (f) {
             case SIGMOID, TANH, RELU, IDENTITY -> { }
             default -> {
@@ -296,8 +304,14 @@ final class VectorKernels implements Kernels {
                 return;
             }
         }
-        int bound = f == org.backprop4j.nn.Activation.TANH ? 0 : S.loopBound(n);
-        for (int i = 0; i < m; i++) {
+        rows.set(Rows.BIAS_ACTIVATE, f, m, n, z, bias, a);
+        run(rows, ELEMENTWISE_COST * m * n);
+    }
+
+    /** biasActivate on rows i0 … i1−1. */
+    private static void biasActivateRows(Activation f, int i0, int i1, int n, float[] z, float[] bias, float[] a) {
+        int bound = f == Activation.TANH ? 0 : S.loopBound(n);
+        for (int i = i0; i < i1; i++) {
             int row = i * n;
             int j = 0;
             for (; j < bound; j += VL) {
@@ -320,6 +334,54 @@ final class VectorKernels implements Kernels {
                     default -> zj;
                 };
             }
+        }
+    }
+
+    /**
+     * E7's ⊙ f'(z) on vectors, for the activations whose f' is elementwise and cheap; per element
+     * the same operations as {@link Activation#backward}, so the same bits. Large batches are split
+     * by rows over the threads.
+     */
+    @Override
+    public void activationBackward(Activation f, int m, int n, float[] z, float[] a, float[] g) {
+        switch (f) {
+            case SIGMOID, TANH, RELU -> { }
+            case IDENTITY -> {
+                return;                                                // f' = 1
+            }
+            default -> {
+                Kernels.super.activationBackward(f, m, n, z, a, g);
+                return;
+            }
+        }
+        rows.set(Rows.BACKWARD, f, m, n, z, a, g);
+        run(rows, ELEMENTWISE_COST * m * n);
+    }
+
+    /** g ⊙= f'(z) on elements from … to−1. */
+    private static void backwardRange(Activation f, int from, int to, float[] z, float[] a, float[] g) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += VL) {
+            FloatVector gv = FloatVector.fromArray(S, g, i);
+            switch (f) {
+                case SIGMOID -> {
+                    FloatVector av = FloatVector.fromArray(S, a, i);
+                    gv = gv.mul(av.mul(ONE.sub(av)));                  // g · a(1 − a)
+                }
+                case TANH -> {
+                    FloatVector av = FloatVector.fromArray(S, a, i);
+                    gv = gv.mul(ONE.sub(av.mul(av)));                  // g · (1 − a²)
+                }
+                default -> gv = FloatVector.zero(S).blend(gv, FloatVector.fromArray(S, z, i).compare(VectorOperators.GT, 0f));
+            }
+            gv.intoArray(g, i);
+        }
+        for (; i < to; i++) {
+            g[i] = switch (f) {
+                case SIGMOID -> g[i] * (a[i] * (1f - a[i]));
+                case TANH -> g[i] * (1f - a[i] * a[i]);
+                default -> z[i] > 0f ? g[i] : 0f;
+            };
         }
     }
 
@@ -796,6 +858,47 @@ final class VectorKernels implements Kernels {
         @Override
         void release() {
             b = x = c = null;
+        }
+    }
+
+    /** An elementwise pass over the first m rows of an m × n batch, in tiles of 4 rows. */
+    private static final class Rows extends Tiles {
+        static final int BIAS_ACTIVATE = 0, BACKWARD = 1;
+        private int what, m, n;
+        private Activation f;
+        private float[] x, y, w;
+
+        Rows(int threads) {
+            super(threads);
+        }
+
+        /** BIAS_ACTIVATE: x = z, y = bias, w = a. BACKWARD: x = z, y = a, w = g. */
+        void set(int what, Activation f, int m, int n, float[] x, float[] y, float[] w) {
+            this.what = what;
+            this.f = f;
+            this.m = m;
+            this.n = n;
+            this.x = x;
+            this.y = y;
+            this.w = w;
+            tiles((m + 3) / 4, ELEMENTWISE_COST * 4 * n);
+        }
+
+        @Override
+        int shareStart(int u, int shares) {
+            return unitBlock(tileCount, u, shares);
+        }
+
+        @Override
+        void tile(int t, int i) {
+            int i0 = i * 4, i1 = Math.min(i0 + 4, m);
+            if (what == BIAS_ACTIVATE) biasActivateRows(f, i0, i1, n, x, y, w);
+            else backwardRange(f, i0 * n, i1 * n, x, y, w);
+        }
+
+        @Override
+        void release() {
+            x = y = w = null;
         }
     }
 

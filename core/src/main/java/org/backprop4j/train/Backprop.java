@@ -153,7 +153,7 @@ public final class Backprop implements Gradients {
             if (l > 0) {
                 kernels.gemmNN(K, in, out, delta[l], d.weights().data, delta[l - 1]);            // E7: Wᵀ δ ...
                 if (dropout[l] != null) dropout[l].backward(delta[l - 1], K * in);                // through ã = a ⊙ m
-                net.layer(l - 1).activation().backward(z[l - 1], a[l], delta[l - 1], K, in);      // E7: ... ⊙ f'(z)
+                kernels.activationBackward(net.layer(l - 1).activation(), K, in, z[l - 1], a[l], delta[l - 1]); // E7: ... ⊙ f'(z)
             }
         }
         return cost;

@@ -224,6 +224,46 @@ class KernelsTest {
         }
     }
 
+    /**
+     * E7's ⊙ f'(z): the same bits as the activation's own loop for every activation, any thread count
+     * (large batches are split by rows); bias + activation: the same bits for any thread count.
+     */
+    @Test
+    void activationPassesAreSplitWithoutChangingBits() {
+        Random random = new Random(23);
+        int[][] shapes = {{256, 1024}, {7, 33}, {300, 257}, {1, 17}};
+        Kernels naive = Kernels.naive();
+        Kernels[] vector = {new VectorKernels(1), new VectorKernels(2), new VectorKernels(3)};
+        for (int repeat = 0; repeat < 2; repeat++) {
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1];
+                for (org.backprop4j.nn.Activation f : org.backprop4j.nn.Activation.values()) {
+                    float[] z = randoms(random, m * n), bias = randoms(random, n), a = new float[m * n];
+                    for (int i = 0; i < z.length; i += 7) z[i] = 0f;          // ReLU's kink
+                    f.forward(z, a, m, n);
+                    float[] g = randoms(random, m * n + 3);
+                    float[] want = g.clone();
+                    naive.activationBackward(f, m, n, z, a, want);
+                    float[] firstZ = null, firstA = null;
+                    for (Kernels kernels : vector) {
+                        float[] got = g.clone();
+                        kernels.activationBackward(f, m, n, z, a, got);
+                        assertArrayEquals(want, got, f + " backward " + m + "×" + n + " " + kernels);
+                        float[] zz = z.clone(), aa = new float[m * n];
+                        kernels.biasActivate(f, m, n, zz, bias, aa);
+                        if (firstZ == null) {
+                            firstZ = zz;
+                            firstA = aa;
+                        } else {
+                            assertArrayEquals(firstZ, zz, f + " bias " + m + "×" + n + " " + kernels);
+                            assertArrayEquals(firstA, aa, f + " activate " + m + "×" + n + " " + kernels);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
 
     /**
