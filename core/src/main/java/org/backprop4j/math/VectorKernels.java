@@ -176,7 +176,7 @@ final class VectorKernels implements Kernels {
      * the sum across lanes. Its lane-sum rounds are written for 8 or 16 lanes.
      */
     private static boolean useDots(int m, int n, int k) {
-        return (VL == 8 || VL == 16) && k >= 16 * VL && (Math.min(m, n) <= 16 || Math.max(m, n) <= 256);
+        return (VL == 8 || VL == 16) && (k >= 16 * VL && Math.max(m, n) <= 256 || k >= 4 * VL && Math.min(m, n) <= 16);
     }
 
     /** c[m×n] = a[m×k] · b[k×n]. A's rows are X's rows, B's rows of p are already panels. */
@@ -422,6 +422,24 @@ final class VectorKernels implements Kernels {
         float er = Math.fma(p * r, r, r) + 1f;
         int bits = (Float.floatToRawIntBits(t) - (Float.floatToRawIntBits(ROUND) - 127)) << 23;
         return er * Float.intBitsToFloat(bits);
+    }
+
+    /** Δb (E10): the rows added one after another, as in the naive loop, a vector of columns at a time. */
+    @Override
+    public void columnSums(int m, int n, float[] a, float[] out) {
+        Objects.checkFromIndexSize(0, m * n, a.length);
+        Objects.checkFromIndexSize(0, n, out.length);
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += VL) {
+            FloatVector sum = FloatVector.zero(S);
+            for (int i = 0; i < m; i++) sum = sum.add(FloatVector.fromArray(S, a, i * n + j));
+            sum.intoArray(out, j);
+        }
+        for (; j < n; j++) {
+            float sum = 0f;
+            for (int i = 0; i < m; i++) sum += a[i * n + j];
+            out[j] = sum;
+        }
     }
 
     /** E11 by rows: each thread updates the rows of W it computed in the products (see {@link Tiles}). */
