@@ -173,10 +173,13 @@ final class VectorKernels implements Kernels {
     /**
      * The dot engine pays when a panel transposition would be amortised over few rows (the other
      * side ≤ 256) or lanes would be mostly empty (a side ≤ 16), and k is long enough to amortise
-     * the sum across lanes. Its lane-sum rounds are written for 8 or 16 lanes.
+     * the sum across lanes; a narrow output layer after a small batch (W1's 32×10 from 100) already pays from
+     * k ≥ 4 vectors. Its lane-sum rounds are written for 8 or 16 lanes.
      */
     private static boolean useDots(int m, int n, int k) {
-        return (VL == 8 || VL == 16) && (k >= 16 * VL && Math.max(m, n) <= 256 || k >= 4 * VL && Math.min(m, n) <= 16);
+        return (VL == 8 || VL == 16)
+                && (k >= 16 * VL && (Math.min(m, n) <= 16 || Math.max(m, n) <= 256)
+                    || k >= 4 * VL && Math.min(m, n) <= 16 && Math.max(m, n) <= 64);   // a narrow output layer, small batch
     }
 
     /** c[m×n] = a[m×k] · b[k×n]. A's rows are X's rows, B's rows of p are already panels. */
@@ -1150,6 +1153,11 @@ final class VectorKernels implements Kernels {
      */
     static final class Pool {
         private static final long SPIN_NANOS = 100_000;
+        /**
+         * Spins (a few microseconds) between yields of a waiting thread. A yield costs well under a
+         * microsecond when the core has nothing else to run, and hands it over when it has.
+         */
+        private static final int YIELD_AFTER_SPINS = 128;
 
         private final Worker[] workers;
         private volatile Job job;
@@ -1203,8 +1211,10 @@ final class VectorKernels implements Kernels {
             // the close, no worker is in the job or can enter it: the caller may reuse its fields.
             open = false;
             for (int spins = 0; inside.get() != 0; spins++) {
-                if (spins < 20_000) Thread.onSpinWait();
-                else Thread.yield();               // a worker was descheduled mid-chunk: let it run
+                // Soon yield: if the OS has put the worker on this core (it does, for milliseconds at a
+                // time, when some other thread wakes up), spinning would only wait out a time slice.
+                if (spins < YIELD_AFTER_SPINS) Thread.onSpinWait();
+                else Thread.yield();
             }
             this.job = null;
             if (mine == null) mine = failure;
@@ -1232,13 +1242,15 @@ final class VectorKernels implements Kernels {
             @Override
             public void run() {
                 int seen = 0;                      // not pool.generation: the first job may already be posted
+                int spins = 0;
                 while (true) {
                     long idleSince = System.nanoTime();
                     int g;
                     while ((g = pool.generation) == seen) {
                         if (pool.shutdown) return;
                         if (System.nanoTime() - idleSince < SPIN_NANOS) {
-                            Thread.onSpinWait();
+                            if ((++spins & (YIELD_AFTER_SPINS - 1)) == 0) Thread.yield();   // let a caller on this core run
+                            else Thread.onSpinWait();
                         } else {
                             parked = true;
                             // Re-check after announcing: the caller either sees `parked` or we see its bump.
