@@ -156,7 +156,7 @@ final class VectorKernels implements Kernels {
         if (useDots(m, n, k)) {
             dots.set(m, n, k, a, b, c);
             run(dots, (long) m * n * k);
-        } else if (tiles(n, m) < tiles(m, n) || (tiles(n, m) == tiles(m, n) && m <= n)) {
+        } else if (cost(n, m, k, (long) m * k) <= cost(m, n, k, (long) n * k)) {
             panels.set(n, m, k, b, k, 1, a, k, true, c, n, true, true);        // rows j (units), lanes i
             run(panels, (long) m * n * k);
         } else {
@@ -165,21 +165,24 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** Register tiles of a rows × lanes product, zero-padded lanes included. */
-    private static long tiles(int rows, int lanes) {
-        return (long) ((rows + 3) / 4) * ((lanes + PANEL - 1) / PANEL);
+    /**
+     * Rough cycles of a rows × lanes × k product on the main engine, from the register tiles (padded
+     * lanes included; a one-vector panel runs at half speed) and the floats its lane side transposes.
+     */
+    private static long cost(int rows, int lanes, int k, long transposed) {
+        int width = lanes <= VL ? VL : PANEL;
+        long tiles = (long) ((rows + 3) / 4) * ((lanes + width - 1) / width);
+        long fmaCycles = tiles * 4 * (width / VL) * k / 2 * (width == VL ? 2 : 1);
+        return fmaCycles + transposed;
     }
 
     /**
      * The dot engine pays when a panel transposition would be amortised over few rows (the other
      * side ≤ 256) or lanes would be mostly empty (a side ≤ 16), and k is long enough to amortise
-     * the sum across lanes; a narrow output layer after a small batch (W1's 32×10 from 100) already pays from
-     * k ≥ 4 vectors. Its lane-sum rounds are written for 8 or 16 lanes.
+     * the sum across lanes. Its lane-sum rounds are written for 8 or 16 lanes.
      */
     private static boolean useDots(int m, int n, int k) {
-        return (VL == 8 || VL == 16)
-                && (k >= 16 * VL && (Math.min(m, n) <= 16 || Math.max(m, n) <= 256)
-                    || k >= 4 * VL && Math.min(m, n) <= 16 && Math.max(m, n) <= 64);   // a narrow output layer, small batch
+        return (VL == 8 || VL == 16) && k >= 16 * VL && (Math.min(m, n) <= 16 || Math.max(m, n) <= 256);
     }
 
     /** c[m×n] = a[m×k] · b[k×n]. A's rows are X's rows, B's rows of p are already panels. */
@@ -644,6 +647,7 @@ final class VectorKernels implements Kernels {
         private float[] x, y, c;
         private boolean yByLane, cByLane, inPlace, unitsAreRows;
         private int panelCount, rowBlocks;
+        private int width;                          // lanes per panel: PANEL, or VL when all lanes fit one vector
         private int product;                        // counts products, so a stale packed panel is never reused
 
         // Per-thread scratch, grown on demand and then reused; only thread t touches slot t.
@@ -678,9 +682,10 @@ final class VectorKernels implements Kernels {
             this.unitsAreRows = unitsAreRows && (long) rows * Math.max(k, lanes) <= OWNED_MAX_FLOATS * tiles.length;
             inPlace = !yByLane && rows <= READ_IN_PLACE_MAX_ROWS;
             product++;
-            panelCount = (lanes + PANEL - 1) / PANEL;
+            width = lanes <= VL ? VL : PANEL;
+            panelCount = (lanes + width - 1) / width;
             rowBlocks = (rows + 3) / 4;
-            tiles(panelCount * rowBlocks, 4L * PANEL * k);
+            tiles(panelCount * rowBlocks, 4L * width * k);
         }
 
         @Override
@@ -707,14 +712,14 @@ final class VectorKernels implements Kernels {
                 rb = i % rowBlocks;
             }
             int r0 = rb * 4;
-            int l0 = q * PANEL;
-            int lanesValid = Math.min(PANEL, lanes - l0);
+            int l0 = q * width;
+            int lanesValid = Math.min(width, lanes - l0);
             int rowsValid = Math.min(4, rows - r0);
 
             // The panel: in place when allowed and whole, else packed (once per panel and thread).
             float[] pk = y;
             int pb = l0, pstride = ldy;
-            if (!inPlace || lanesValid < PANEL) {
+            if (!inPlace || lanesValid < width) {
                 pk = packed[t];
                 if (packedPanel[t] != q || packedProduct[t] != product) {
                     if (pk.length < PANEL * k) packed[t] = pk = new float[PANEL * k];
@@ -723,40 +728,41 @@ final class VectorKernels implements Kernels {
                     packedProduct[t] = product;
                 }
                 pb = 0;
-                pstride = PANEL;
+                pstride = width;
             }
 
-            boolean direct = !cByLane && rowsValid == 4 && lanesValid == PANEL;
+            boolean direct = !cByLane && rowsValid == 4 && lanesValid == width;
             float[] tile = tiles[t];
             float[] out = direct ? c : tile;
             int o = direct ? r0 * ldc + l0 : 0;
-            int ldo = direct ? ldc : PANEL;
-            kernel4x4(k, x, r0 * rs, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
+            int ldo = direct ? ldc : width;
+            if (width == PANEL) kernel4x4(k, x, r0 * rs, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
+            else kernel4x1(k, x, r0 * rs, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
             if (direct) return;
             if (cByLane) {
                 for (int l = 0; l < lanesValid; l++) {
                     int d = (l0 + l) * ldc + r0;
-                    for (int r = 0; r < rowsValid; r++) c[d + r] = tile[r * PANEL + l];
+                    for (int r = 0; r < rowsValid; r++) c[d + r] = tile[r * width + l];
                 }
             } else {
                 for (int r = 0; r < rowsValid; r++) {
-                    System.arraycopy(tile, r * PANEL, c, (r0 + r) * ldc + l0, lanesValid);
+                    System.arraycopy(tile, r * width, c, (r0 + r) * ldc + l0, lanesValid);
                 }
             }
         }
 
         /**
-         * Copies panel q (lanes l0 … l0 + PANEL) to dst, Y(p, l0 + l) at {@code dst[p·PANEL + l]}.
+         * Copies panel q (lanes l0 … l0 + width) to dst, Y(p, l0 + l) at {@code dst[p·width + l]}.
          * Lanes past the last are zero, so the edge vectors never compute on stale scratch
          * (denormals would be slow).
          */
         private void pack(int q, int valid, float[] dst) {
-            int l0 = q * PANEL;
+            int l0 = q * width;
             if (!yByLane) {
                 for (int p = 0; p < k; p++) {
-                    int d = p * PANEL;
+                    int d = p * width;
                     System.arraycopy(y, p * ldy + l0, dst, d, valid);
-                    for (int l = valid; l < PANEL; l++) dst[d + l] = 0f;
+                    for (int l = valid; l < width; l++) dst[d + l] = 0f;
                 }
             } else {
                 // A transposition, in blocks of 16 p, so that the 16-float pieces of the source rows
@@ -765,10 +771,10 @@ final class VectorKernels implements Kernels {
                     int pe = Math.min(pb + 16, k);
                     for (int l = 0; l < valid; l++) {
                         int s = (l0 + l) * ldy;
-                        for (int p = pb; p < pe; p++) dst[p * PANEL + l] = y[s + p];
+                        for (int p = pb; p < pe; p++) dst[p * width + l] = y[s + p];
                     }
                     for (int p = pb; p < pe; p++) {
-                        for (int l = valid; l < PANEL; l++) dst[p * PANEL + l] = 0f;
+                        for (int l = valid; l < width; l++) dst[p * width + l] = 0f;
                     }
                 }
             }
@@ -1046,6 +1052,30 @@ final class VectorKernels implements Kernels {
         c33.intoArray(out, o + 3 * VL);
     }
 
+    /**
+     * The same for a single vector of lanes (an output layer of at most VL units): 4 accumulators,
+     * so the FMA latency sets the pace, yet on a quarter of the lanes the padded 4 × 4 tile would compute.
+     */
+    private static void kernel4x1(int k, float[] x, int x0, int rs, int ps, int rowsValid,
+                                  float[] pk, int pb, int pstride, float[] out, int o, int ldo) {
+        int r0 = x0;
+        int r1 = x0 + Math.min(1, rowsValid - 1) * rs;
+        int r2 = x0 + Math.min(2, rowsValid - 1) * rs;
+        int r3 = x0 + Math.min(3, rowsValid - 1) * rs;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int p = 0, xp = 0, q = pb; p < k; p++, xp += ps, q += pstride) {
+            FloatVector y0 = FloatVector.fromArray(S, pk, q);
+            c0 = FloatVector.broadcast(S, x[r0 + xp]).fma(y0, c0);
+            c1 = FloatVector.broadcast(S, x[r1 + xp]).fma(y0, c1);
+            c2 = FloatVector.broadcast(S, x[r2 + xp]).fma(y0, c2);
+            c3 = FloatVector.broadcast(S, x[r3 + xp]).fma(y0, c3);
+        }
+        c0.intoArray(out, o);
+        c1.intoArray(out, o + ldo);
+        c2.intoArray(out, o + 2 * ldo);
+        c3.intoArray(out, o + 3 * ldo);
+    }
+
     // ------------------------------------------------------------------------------------------
     // Micro-kernel of the dot engine: 4 rows of A × 4 rows of B. Leaves the sum over p < kv (a
     // multiple of VL) of accumulator o = 4·ii + jj in out[POS[o]].
@@ -1158,6 +1188,11 @@ final class VectorKernels implements Kernels {
          * microsecond when the core has nothing else to run, and hands it over when it has.
          */
         private static final int YIELD_AFTER_SPINS = 128;
+        /**
+         * An idle worker yields only after this long: within a step the next job comes sooner, and
+         * a yield there would delay the worker's start (one-sample predictions lose most).
+         */
+        private static final long YIELD_AFTER_NANOS = 20_000;
 
         private final Worker[] workers;
         private volatile Job job;
@@ -1248,8 +1283,10 @@ final class VectorKernels implements Kernels {
                     int g;
                     while ((g = pool.generation) == seen) {
                         if (pool.shutdown) return;
-                        if (System.nanoTime() - idleSince < SPIN_NANOS) {
-                            if ((++spins & (YIELD_AFTER_SPINS - 1)) == 0) Thread.yield();   // let a caller on this core run
+                        long idle = System.nanoTime() - idleSince;
+                        if (idle < SPIN_NANOS) {
+                            // After a while, now and then let a caller that the OS put on this core run.
+                            if (idle > YIELD_AFTER_NANOS && (++spins & (YIELD_AFTER_SPINS - 1)) == 0) Thread.yield();
                             else Thread.onSpinWait();
                         } else {
                             parked = true;
