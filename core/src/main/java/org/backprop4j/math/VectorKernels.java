@@ -42,11 +42,12 @@ import org.backprop4j.nn.Activation;
  * the rows of X stream past it. The k loop is not blocked: for the layer widths of an MLP it costs
  * little, and it leaves each output a single register-resident sum. Ragged edges take no masked
  * paths: the last panel is packed with zero lanes up to full width, a short last row block repeats
- * its last row, and an edge tile goes through a small scratch tile. There is only this one
- * micro-kernel on purpose: narrower variants (8 rows × 1 or 2 vectors) saved a few percent on
- * ragged panels, but a variant that only a ragged last batch used reached the JIT's optimising
- * tier seconds late and ran boxed (hundreds of KB allocated per step) until then; for the output
- * layer, {@link #gemmNT} picks the orientation with the fewest padded tiles.
+ * its last row, and an edge tile goes through a small scratch tile. The one other micro-kernel,
+ * 4 rows × 1 vector, serves products whose lanes all fit one vector (an output layer of 10
+ * units), whatever the batch. Variants for ragged panels (8 rows × 1 or 2 vectors) are gone on
+ * purpose: they saved a few percent, but one that only a ragged last batch used reached the JIT's
+ * optimising tier seconds late and ran boxed (hundreds of KB allocated per step) until then.
+ * {@link #gemmNT} picks its orientation by a rough cycle count (tiles, padding, transposition).
  *
  * <h2>The dot engine, for NT with a small side</h2>
  * In NT both operands run along p, so C(i,j) is a dot product of two contiguous rows. When one
