@@ -62,8 +62,11 @@ import org.backprop4j.nn.Activation;
  * from acc = 0, whatever tile, panel or thread computes it; in the dot engine, VL such chains (one
  * per p mod VL) summed by a fixed tree, then the leftover terms. Which engine runs depends on the
  * shape alone. So the results depend on the shapes and inputs only: bit-identical for any thread
- * count. Threads share out output tiles, never a k-sum; see {@link Tiles} and {@link Pool}.
- * Small products stay on the caller's thread (see PARALLEL_MIN_FMAS).
+ * count. Threads share out output tiles (and, for the elementwise passes, the update and the
+ * gather, rows), never a k-sum; see {@link Tiles} and {@link Pool}. Every job cuts a layer's units
+ * at the same places, so each thread keeps its rows of W and ΔW in its own core's cache. Small
+ * products stay on the caller's thread (see PARALLEL_MIN_FMAS), except one sample's product, which
+ * is split over workers that are awake anyway (see {@link #matrixVector}).
  *
  * <p>Scratch (one packed panel and one edge tile per thread) grows to the largest shape seen and
  * is then reused, so a call allocates nothing in steady state. Not safe for concurrent use from
@@ -586,8 +589,13 @@ final class VectorKernels implements Kernels {
             for (int u = 0; u < threads; u++) cursors.set(u * PAD, starts[u]);
         }
 
-        /** The first tile of share u of {@code shares} (0 for u = 0); shares must not decrease. */
-        abstract int shareStart(int u, int shares);
+        /**
+         * The first tile of share u of {@code shares} (0 for u = 0); shares must not decrease. By
+         * default an even cut: right for jobs whose tiles are row blocks of the units themselves.
+         */
+        int shareStart(int u, int shares) {
+            return unitBlock(tileCount, u, shares);
+        }
 
         /** The share tile i belongs to. */
         final int shareOf(int i) {
@@ -804,11 +812,6 @@ final class VectorKernels implements Kernels {
         }
 
         @Override
-        int shareStart(int u, int shares) {
-            return unitBlock(tileCount, u, shares);
-        }
-
-        @Override
         void tile(int t, int i) {
             descendRange(w, dw, i * 4 * cols, Math.min(i * 4 + 4, rows) * cols, alpha, K, lambda);
         }
@@ -835,11 +838,6 @@ final class VectorKernels implements Kernels {
             this.order = order;
             this.from = from;
             this.dst = dst;
-        }
-
-        @Override
-        int shareStart(int u, int shares) {
-            return unitBlock(tileCount, u, shares);
         }
 
         @Override
@@ -874,11 +872,6 @@ final class VectorKernels implements Kernels {
         }
 
         @Override
-        int shareStart(int u, int shares) {
-            return unitBlock(tileCount, u, shares);
-        }
-
-        @Override
         void tile(int t, int i) {
             matrixVector(i * 8, Math.min(i * 8 + 8, n), k, b, x, c);
         }
@@ -910,11 +903,6 @@ final class VectorKernels implements Kernels {
             this.y = y;
             this.w = w;
             tiles((m + 3) / 4, ELEMENTWISE_COST * 4 * n);
-        }
-
-        @Override
-        int shareStart(int u, int shares) {
-            return unitBlock(tileCount, u, shares);
         }
 
         @Override
@@ -1178,9 +1166,10 @@ final class VectorKernels implements Kernels {
      * A fixed set of daemon workers that run one {@link Job} at a time together with the calling
      * thread, which is thread 0. Workers spin for {@link #SPIN_NANOS} between jobs, because a training
      * step calls the kernels back to back and waking a parked thread takes tens of microseconds;
-     * then they park. Since the threads of a job take each other's unclaimed tiles, the caller
-     * never waits for a worker that has not started, only for chunks already being computed.
-     * A job allocates nothing.
+     * then they park. A waiting thread (a worker idle for a while, the caller waiting for a chunk)
+     * yields now and then, for when the OS has put both on one core. Since the threads of a job
+     * take each other's unclaimed tiles, the caller never waits for a worker that has not started,
+     * only for chunks already being computed. A job allocates nothing.
      */
     static final class Pool {
         private static final long SPIN_NANOS = 100_000;
