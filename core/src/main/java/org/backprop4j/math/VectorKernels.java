@@ -43,8 +43,8 @@ import org.backprop4j.nn.Activation;
  * little, and it leaves each output a single register-resident sum. Ragged edges take no masked
  * paths: the last panel is packed with zero lanes up to full width, a short last row block repeats
  * its last row, and an edge tile goes through a small scratch tile. The one other micro-kernel,
- * 4 rows × 1 vector, serves products whose lanes all fit one vector (an output layer of 10
- * units), whatever the batch. Variants for ragged panels (8 rows × 1 or 2 vectors) are gone on
+ * 4 rows × 1 vector, serves panels of one vector: products whose lanes all fit one (an output
+ * layer of 10 units), whatever the batch, and a last panel of at most VL lanes. Variants for ragged panels (8 rows × 1 or 2 vectors) are gone on
  * purpose: they saved a few percent, but one that only a ragged last batch used reached the JIT's
  * optimising tier seconds late and ran boxed (hundreds of KB allocated per step) until then.
  * {@link #gemmNT} picks its orientation by a rough cycle count (tiles, padding, transposition).
