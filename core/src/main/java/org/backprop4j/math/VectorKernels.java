@@ -44,9 +44,10 @@ import org.backprop4j.nn.Activation;
  * paths: the last panel is packed with zero lanes up to full width, a short last row block repeats
  * its last row, and an edge tile goes through a small scratch tile. The one other micro-kernel,
  * 4 rows × 1 vector, serves panels of one vector: products whose lanes all fit one (an output
- * layer of 10 units), whatever the batch, and a last panel of at most VL lanes. Variants for ragged panels (8 rows × 1 or 2 vectors) are gone on
- * purpose: they saved a few percent, but one that only a ragged last batch used reached the JIT's
- * optimising tier seconds late and ran boxed (hundreds of KB allocated per step) until then.
+ * layer of 10 units), whatever the batch, and a last panel of at most VL lanes. Variants for
+ * ragged panels (8 rows × 1 or 2 vectors) are gone on purpose: they saved a few percent, but one
+ * that only a ragged last batch used reached the JIT's optimising tier seconds late and ran boxed
+ * (hundreds of KB allocated per step) until then.
  * {@link #gemmNT} picks its orientation by a rough cycle count (tiles, padding, transposition).
  *
  * <h2>The dot engine, for NT with a small side</h2>
@@ -98,6 +99,8 @@ final class VectorKernels implements Kernels {
      * elementwise passes are split over the threads from about 64K elements (a batch of 256 × 256).
      */
     private static final long ELEMENTWISE_COST = 8;
+    /** What a float of the batch gather costs, in multiply-adds: a row comes from memory, not cache. */
+    private static final long GATHER_COST = 32;
     /** Floats of W (or ΔW) per thread up to which each thread keeps its own rows: 512 KB, a quarter of this machine's L2. */
     private static final long OWNED_MAX_FLOATS = 1L << 17;
     /**
@@ -176,8 +179,8 @@ final class VectorKernels implements Kernels {
     private static long cost(int rows, int lanes, int k, long transposed) {
         int width = lanes <= VL ? VL : PANEL;
         long tiles = (long) ((rows + 3) / 4) * ((lanes + width - 1) / width);
-        long fmaCycles = tiles * 4 * (width / VL) * k / 2 * (width == VL ? 2 : 1);
-        return fmaCycles + transposed;
+        long fmas = tiles * 4 * (width / VL) * k;                      // vector FMAs
+        return (width == VL ? fmas : fmas / 2) + transposed;          // two a cycle, one in a one-vector tile
     }
 
     /**
@@ -227,12 +230,7 @@ final class VectorKernels implements Kernels {
             if (pool == null) startPool();
             if (pool.hot()) {                       // a parked worker would take longer to wake than the product lasts
                 rowDots.set(n, k, b, x, c);
-                rowDots.share(Math.min(threads, rowDots.tileCount));
-                try {
-                    pool.run(rowDots, Math.min(threads, rowDots.tileCount), false);
-                } finally {
-                    rowDots.release();
-                }
+                run(rowDots, Math.min(threads, rowDots.tileCount), false);
                 return;
             }
             pool.wake();                            // not for this product: for the next ones, if they come soon
@@ -479,10 +477,8 @@ final class VectorKernels implements Kernels {
         Objects.checkFromIndexSize(from, K, order.length);
         Objects.checkFromIndexSize(0, K * cols, dst.length);
         if (K == 0 || cols == 0) return;
-        gather.set(src, cols, order, from, dst);
-        gather.tiles(K, 32L * cols);
-        // A row from memory costs about as much as 32 multiply-adds per float.
-        run(gather, 32L * K * cols);
+        gather.set(src, cols, order, from, K, dst);
+        run(gather, GATHER_COST * K * cols);
     }
 
     /** w := w − alpha·(dw/K + lambda·w) on elements from … to−1: per lane the same operations as the scalar loop. */
@@ -507,14 +503,18 @@ final class VectorKernels implements Kernels {
 
     /** Runs a prepared job on the caller alone, or with the workers if it is big enough. */
     private void run(Tiles job, long fmas) {
-        int t = fmas >= PARALLEL_MIN_FMAS ? Math.min(threads, job.tileCount) : 1;
+        run(job, fmas >= PARALLEL_MIN_FMAS ? Math.min(threads, job.tileCount) : 1, true);
+    }
+
+    /** Runs a prepared job on t threads (the caller alone if t = 1); see {@link Pool#run} for {@code wake}. */
+    private void run(Tiles job, int t, boolean wake) {
         job.share(t);
         try {
             if (t == 1) {
                 job.work(0);
             } else {
                 if (pool == null) startPool();
-                pool.run(job, t, true);
+                pool.run(job, t, wake);
             }
         } finally {
             job.release();
@@ -561,8 +561,7 @@ final class VectorKernels implements Kernels {
         /** Per thread: one tile of C, for edge tiles and sums across lanes. */
         final float[][] tiles;
         int tileCount;
-        int shares;
-        private int chunk;
+        private int shares, chunk;
         private final int[] starts;                 // first tile of share u; starts[shares] = tileCount
 
         Tiles(int threads) {
@@ -644,9 +643,9 @@ final class VectorKernels implements Kernels {
      * Y(p,l) = {@code y[p·ldy + l]} (or {@code y[l·ldy + p]} if yByLane), and C(r,l) written to
      * {@code c[r·ldc + l]} (or {@code c[l·ldc + r]} if cByLane).
      *
-     * <p>The tiles form a grid of row blocks (4 rows) × panels (PANEL lanes; the last one padded
-     * with zero lanes, so every tile runs the one micro-kernel, which the JIT has compiled long
-     * before a ragged last batch needs it). The units of the layer are the rows or the lanes; the
+     * <p>The tiles form a grid of row blocks (4 rows) × panels (PANEL lanes, or one vector when all
+     * lanes fit one; a last panel of more than one vector is padded with zero lanes, so a ragged
+     * last batch runs the micro-kernels the JIT compiled in the first steps). The units of the layer are the rows or the lanes; the
      * shares cut them (see {@link Tiles}), and inside a share the tiles go panel after panel, so a
      * packed panel serves all the share's row blocks.
      */
@@ -726,39 +725,39 @@ final class VectorKernels implements Kernels {
             int rowsValid = Math.min(4, rows - r0);
             // A last panel of one vector or less (784 = 12 × 64 + 16) takes the one-vector kernel:
             // half the speed on a quarter of the lanes the padded 4 × 4 tile would compute.
-            int width = lanesValid <= VL ? VL : this.width;
+            int w = lanesValid <= VL ? VL : width;
 
             // The panel: in place when allowed and whole, else packed (once per panel and thread).
             float[] pk = y;
             int pb = l0, pstride = ldy;
-            if (!inPlace || lanesValid < width) {
+            if (!inPlace || lanesValid < w) {
                 pk = packed[t];
                 if (packedPanel[t] != q || packedProduct[t] != product) {
                     if (pk.length < PANEL * k) packed[t] = pk = new float[PANEL * k];
-                    pack(q, lanesValid, width, pk);
+                    pack(q, lanesValid, w, pk);
                     packedPanel[t] = q;
                     packedProduct[t] = product;
                 }
                 pb = 0;
-                pstride = width;
+                pstride = w;
             }
 
-            boolean direct = !cByLane && rowsValid == 4 && lanesValid == width;
+            boolean direct = !cByLane && rowsValid == 4 && lanesValid == w;
             float[] tile = tiles[t];
             float[] out = direct ? c : tile;
             int o = direct ? r0 * ldc + l0 : 0;
-            int ldo = direct ? ldc : width;
-            if (width == PANEL) kernel4x4(k, x, r0 * rs, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
+            int ldo = direct ? ldc : w;
+            if (w == PANEL) kernel4x4(k, x, r0 * rs, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
             else kernel4x1(k, x, r0 * rs, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
             if (direct) return;
             if (cByLane) {
                 for (int l = 0; l < lanesValid; l++) {
                     int d = (l0 + l) * ldc + r0;
-                    for (int r = 0; r < rowsValid; r++) c[d + r] = tile[r * width + l];
+                    for (int r = 0; r < rowsValid; r++) c[d + r] = tile[r * w + l];
                 }
             } else {
                 for (int r = 0; r < rowsValid; r++) {
-                    System.arraycopy(tile, r * width, c, (r0 + r) * ldc + l0, lanesValid);
+                    System.arraycopy(tile, r * w, c, (r0 + r) * ldc + l0, lanesValid);
                 }
             }
         }
@@ -770,12 +769,11 @@ final class VectorKernels implements Kernels {
          */
         private void pack(int q, int valid, int w, float[] dst) {
             int l0 = q * width;
-            int width = w;
             if (!yByLane) {
                 for (int p = 0; p < k; p++) {
-                    int d = p * width;
+                    int d = p * w;
                     System.arraycopy(y, p * ldy + l0, dst, d, valid);
-                    for (int l = valid; l < width; l++) dst[d + l] = 0f;
+                    for (int l = valid; l < w; l++) dst[d + l] = 0f;
                 }
             } else {
                 // A transposition, in blocks of 16 p, so that the 16-float pieces of the source rows
@@ -784,10 +782,10 @@ final class VectorKernels implements Kernels {
                     int pe = Math.min(pb + 16, k);
                     for (int l = 0; l < valid; l++) {
                         int s = (l0 + l) * ldy;
-                        for (int p = pb; p < pe; p++) dst[p * width + l] = y[s + p];
+                        for (int p = pb; p < pe; p++) dst[p * w + l] = y[s + p];
                     }
                     for (int p = pb; p < pe; p++) {
-                        for (int l = valid; l < width; l++) dst[p * width + l] = 0f;
+                        for (int l = valid; l < w; l++) dst[p * w + l] = 0f;
                     }
                 }
             }
@@ -836,12 +834,13 @@ final class VectorKernels implements Kernels {
             super(threads);
         }
 
-        void set(float[] src, int cols, int[] order, int from, float[] dst) {
+        void set(float[] src, int cols, int[] order, int from, int K, float[] dst) {
             this.src = src;
             this.cols = cols;
             this.order = order;
             this.from = from;
             this.dst = dst;
+            tiles(K, GATHER_COST * cols);
         }
 
         @Override

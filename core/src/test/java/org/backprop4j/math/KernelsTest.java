@@ -151,6 +151,26 @@ class KernelsTest {
         }
     }
 
+    /**
+     * One sample's product on 2 threads: split while the worker is awake, on the caller alone once it
+     * has parked (it is then woken for the next call), and the same bits every time.
+     */
+    @Test
+    void oneSampleProductGivesTheSameBitsAwakeOrParked() throws InterruptedException {
+        Random random = new Random(29);
+        int n = 100, k = 784;
+        float[] x = randoms(random, k), w = randoms(random, n * k);
+        float[] want = new float[n];
+        new VectorKernels(1).gemmNT(1, n, k, x, w, want);
+        VectorKernels two = new VectorKernels(2);
+        for (int call = 0; call < 6; call++) {
+            float[] got = new float[n];
+            two.gemmNT(1, n, k, x, w, got);
+            assertArrayEquals(want, got, "call " + call);
+            if (call % 2 == 1) Thread.sleep(5);                        // long enough for the worker to park
+        }
+    }
+
     /** One instance, shapes changing from call to call: no stale scratch leaks into a result. */
     @Test
     void scratchIsReusedCorrectlyAcrossShapes() {
