@@ -1,5 +1,6 @@
 package org.backprop4j.spark;
 
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vector;
@@ -8,12 +9,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.backprop4j.data.Columns;
 import org.backprop4j.data.DataException;
 import org.backprop4j.data.Dataset;
 import org.backprop4j.data.IdxReader;
 import org.backprop4j.data.Scaler;
+import scala.Tuple2;
 
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -65,7 +68,8 @@ public final class SparkData {
         if (df == null) {
             if (labels == null) throw new IllegalArgumentException("IDX images " + file + " need --labels");
             Dataset local = IdxReader.read(Path.of(file), labels, like == null ? null : like.classes());
-            return finish(jsc.parallelize(split(local, p), p), local.x().cols, local.y().cols, local.classes(), scale, like, local.source());
+            Distributed d = distribute(jsc, local, p);
+            return finish(d.blocks(), local.x().cols, local.y().cols, local.classes(), scale, like, local.source(), d.parts());
         }
         if (format.equals("libsvm") && columns instanceof Columns.Label) columns = new Columns.Label("label");
         return fromDataFrame(df, columns, scale, p, file, like);
@@ -121,14 +125,47 @@ public final class SparkData {
         }
         Layout layout = new Layout(inputColumns.stream().mapToInt(Integer::intValue).toArray(), width, inputs, label,
                 new ArrayList<>(classes), fields.length - targets, targets, source);
-        JavaRDD<Block> raw = df.javaRDD().repartition(partitions).mapPartitions(rows -> List.of(layout.block(rows)).iterator());
-        return finish(raw, inputs, label >= 0 ? classes.size() : targets, classes, scale, like, source);
+        // Row i of the file goes to partition i mod P, rows kept in file order: a partition recomputed after an
+        // executor is lost holds the same rows in the same order (a plain repartition's order depends on the
+        // order in which shuffle blocks arrive, so mini-batches and sums would change)
+        JavaRDD<Block> raw = df.javaRDD().zipWithIndex().mapToPair(r -> new Tuple2<>(r._2(), r._1()))
+                .repartitionAndSortWithinPartitions(new HashPartitioner(partitions))
+                .mapPartitions(rows -> List.of(layout.block(new Values<>(rows))).iterator());
+        return finish(raw, inputs, label >= 0 ? classes.size() : targets, classes, scale, like, source, List.of());
     }
 
     /** Data already in one JVM (read by a core reader), split into {@code partitions} contiguous blocks. */
     public static SparkDataset fromLocal(JavaSparkContext jsc, Dataset data, String scale, int partitions) {
-        return finish(jsc.parallelize(split(data, partitions), partitions), data.x().cols, data.y().cols, data.classes(), scale, null,
-                data.source());
+        Distributed d = distribute(jsc, data, partitions);
+        return finish(d.blocks(), data.x().cols, data.y().cols, data.classes(), scale, null, data.source(), d.parts());
+    }
+
+    /** The blocks of data held by the driver, and the broadcasts they are shipped in. */
+    private record Distributed(JavaRDD<Block> blocks, List<Broadcast<Block>> parts) { }
+
+    /**
+     * Data held by the driver, distributed: block p goes out as broadcast p, and the RDD only numbers the
+     * partitions (task p reads broadcast p). Tasks stay small (a parallelized collection would carry its
+     * rows inside every task of every step), and an executor that is lost takes nothing with it: its
+     * blocks are fetched again from the driver when Spark recomputes them.
+     */
+    private static Distributed distribute(JavaSparkContext jsc, Dataset data, int partitions) {
+        ArrayList<Broadcast<Block>> parts = new ArrayList<>();
+        for (Block b : split(data, partitions)) parts.add(jsc.broadcast(b));
+        List<Integer> numbers = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) numbers.add(p);
+        return new Distributed(jsc.parallelize(numbers, partitions).map(p -> parts.get(p).value()), parts);
+    }
+
+    /** The values of (key, value) pairs. */
+    private record Values<T>(Iterator<? extends Tuple2<?, T>> pairs) implements Iterator<T> {
+        @Override public boolean hasNext() {
+            return pairs.hasNext();
+        }
+
+        @Override public T next() {
+            return pairs.next()._2();
+        }
     }
 
     private static List<Block> split(Dataset data, int partitions) {
@@ -146,23 +183,23 @@ public final class SparkData {
 
     /** Fits the scaling over all blocks (or takes {@code like}'s), applies it, caches the result. */
     private static SparkDataset finish(JavaRDD<Block> raw, int inputs, int outputs, List<String> classes, String scale,
-                                       SparkDataset like, String source) {
+                                       SparkDataset like, String source, List<Broadcast<Block>> parts) {
         if (like != null && (inputs != like.inputs() || outputs != like.outputs())) {
             throw new IllegalArgumentException(source + " has " + inputs + " inputs and " + outputs + " targets, but "
                     + like.source() + " has " + like.inputs() + " and " + like.outputs());
         }
-        raw = raw.persist(StorageLevel.MEMORY_ONLY());
+        raw = raw.persist(StorageLevel.MEMORY_AND_DISK());
         Scaler scaler = like != null ? like.scaler() : fitScaler(raw, scale, inputs);
         JavaRDD<Block> blocks = raw;
         if (!scaler.isNone()) {
             float[] shift = scaler.shift(), divide = scaler.divide();
-            blocks = raw.map(b -> scaled(b, shift, divide));
+            blocks = raw.map(b -> scaled(b, shift, divide)).persist(StorageLevel.MEMORY_AND_DISK());
         }
-        // Cut the lineage: a parallelized RDD carries its rows inside each task, which would ship the data with every step.
-        blocks.rdd().localCheckpoint();
+        // Cached, with the lineage kept (no localCheckpoint, whose blocks die with their executor): a lost
+        // executor's blocks are recomputed, from the file or from the driver's broadcasts
         long n = blocks.map(Block::rows).reduce(Integer::sum);
         if (blocks != raw) raw.unpersist(false);
-        return new SparkDataset(blocks, n, inputs, outputs, classes, scaler, source);
+        return new SparkDataset(blocks, n, inputs, outputs, classes, scaler, source, parts);
     }
 
     /**

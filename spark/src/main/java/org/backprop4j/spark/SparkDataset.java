@@ -1,6 +1,7 @@
 package org.backprop4j.spark;
 
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
 import org.backprop4j.data.Scaler;
 
 import java.util.List;
@@ -8,7 +9,9 @@ import java.util.List;
 /**
  * Training data on a Spark cluster: one {@link Block} of scaled samples per partition, cached in the
  * executors' memory, with what was learnt from the whole data set while reading it (class names,
- * the scaling, both computed distributed). Made by {@link SparkData}.
+ * the scaling, both computed distributed). Made by {@link SparkData}. The blocks keep their lineage,
+ * so Spark recomputes those of a lost executor (from the files, or from the driver's broadcasts
+ * when the data was read on the driver).
  */
 public final class SparkDataset {
     private final JavaRDD<Block> blocks;
@@ -18,8 +21,10 @@ public final class SparkDataset {
     private final List<String> classes;
     private final Scaler scaler;
     private final String source;
+    private final List<Broadcast<Block>> parts;
 
-    SparkDataset(JavaRDD<Block> blocks, long size, int inputs, int outputs, List<String> classes, Scaler scaler, String source) {
+    SparkDataset(JavaRDD<Block> blocks, long size, int inputs, int outputs, List<String> classes, Scaler scaler, String source,
+                 List<Broadcast<Block>> parts) {
         this.blocks = blocks;
         this.size = size;
         this.inputs = inputs;
@@ -27,6 +32,7 @@ public final class SparkDataset {
         this.classes = List.copyOf(classes);
         this.scaler = scaler;
         this.source = source;
+        this.parts = parts;
     }
 
     JavaRDD<Block> blocks() {
@@ -68,8 +74,9 @@ public final class SparkDataset {
         return blocks.getNumPartitions();
     }
 
-    /** Frees the cached blocks. */
+    /** Frees the cached blocks (and the driver's copies of data it distributed). */
     public void unpersist() {
         blocks.unpersist(false);
+        for (Broadcast<Block> part : parts) part.destroy();
     }
 }

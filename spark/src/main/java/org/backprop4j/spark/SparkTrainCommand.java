@@ -141,13 +141,33 @@ public final class SparkTrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", order = 51, description = "Print nothing but errors and results.")
     boolean quiet;
 
+    /** Exit code when the cluster failed (a step's job failed for good, or the application was removed). */
+    public static final int CLUSTER_FAILED = 4;
+
+    /** Spark's log file (null: Spark logs as configured elsewhere). */
+    private Path sparkLog;
+    /** Stops the application when its executors cannot start. */
+    private ExecutorStarts executorStarts;
+
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        Path log = SparkLaunch.quietLogs();
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), log));
     }
 
-    /** Runs the command; returns the exit code (0 ok, 2 bad input, 3 diverged or the cluster failed, 1 internal error). */
+    /** Runs the command, Spark logging as configured; see {@link #run(String[], PrintWriter, PrintWriter, Path)}. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cmd = new CommandLine(new SparkTrainCommand());
+        return run(args, out, err, null);
+    }
+
+    /**
+     * Runs the command; returns the exit code: 0 ok, 2 bad input, 3 diverged, 4 the cluster failed
+     * ({@link #CLUSTER_FAILED}), 1 internal error. {@code sparkLog}: where Spark's log goes, named in
+     * error messages (or null).
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Path sparkLog) {
+        SparkTrainCommand command = new SparkTrainCommand();
+        command.sparkLog = sparkLog;
+        CommandLine cmd = new CommandLine(command);
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setParameterExceptionHandler((e, a) -> {
@@ -201,72 +221,122 @@ public final class SparkTrainCommand implements Callable<Integer> {
 
         SparkSession.Builder builder = SparkSession.builder().appName("backprop4j nn train");
         if (master != null) builder.master(master);
-        SparkSession spark = builder.getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
+        SparkLaunch.configure(builder, master);
+        SparkSession spark;
         try {
-            long started = System.nanoTime();
-            SparkDataset train = initModel == null ? SparkData.read(spark, data, format(data), labels, columns, scale, partitions)
-                    : SparkData.readLike(spark, data, format(data), labels, columns, like(initModel), partitions);
-            SparkDataset test = testData == null ? null
-                    : SparkData.readLike(spark, testData, format(testData), testLabels, columns, train, partitions);
-            int[] hiddenSizes = parseLayers(layers);
-            int[] sizes = new int[hiddenSizes.length + 2];
-            sizes[0] = train.inputs();
-            System.arraycopy(hiddenSizes, 0, sizes, 1, hiddenSizes.length);
-            sizes[sizes.length - 1] = train.outputs();
-            Network start = initModel != null ? initModel.network() : Network.create(sizes, hidden, output, initW, seed);
-            lossFn.checkOutput(start.layer(start.layers().size() - 1).activation());
-            double loaded = (System.nanoTime() - started) / 1e9;
-            if (!quiet) {
-                err.printf("training %s on %d samples from %s in %d partitions (%s, master %s): loss %s, batch %s, %d epochs, "
-                                + "learning rate %s%n", start, train.size(), train.source(), train.partitions(),
-                        how instanceof Strategy.Averaging a ? "parameter averaging every " + a.steps() + " steps" : "synchronous aggregation",
-                        spark.sparkContext().master(), lossFn, k, epochs, learningRate);
-            }
-            TrainingListener progress = quiet ? TrainingListener.NONE : new TrainingListener() {
-                @Override public void onEpoch(EpochStats s) {
-                    err.printf("epoch %d/%d  cost %.6f%s  %.2f s%n", s.epoch(), s.epochs(), s.cost(),
-                            Double.isNaN(s.accuracy()) ? "" : String.format("  accuracy %.2f%%", 100 * s.accuracy()), s.seconds());
-                }
-            };
-            SparkTrainer trainer = new SparkTrainer(config, how, progress);
-            long trainStart = System.nanoTime();
-            TrainingResult result;
-            try {
-                result = trainer.fit(start, train);
-            } catch (TrainingDivergedException e) {
-                err.println("nn train --spark: " + oneLine(e.getMessage()));
-                return 3;
-            } catch (SparkTrainingException e) {
-                Model lastGood = new Model(e.lastGood(), lossFn, train.classes(), train.scaler(), l2);
-                ModelJson.write(lastGood, out);
-                err.println("nn train --spark: " + oneLine(e.getMessage()) + "; saved the last good weights to " + out);
-                return 3;
-            }
-            double seconds = (System.nanoTime() - trainStart) / 1e9;
-            Model model = new Model(result.network(), lossFn, train.classes(), train.scaler(), l2);
-            ModelJson.write(new ModelFile(model, result.record()), out);
-            PrintWriter stdout = new PrintWriter(System.out, true);
-            if (test != null) {
-                SparkTrainer.Evaluated e = SparkTrainer.evaluate(result.network(), lossFn, test);
-                stdout.printf("%s: cost %.6f%s (%d samples)%n", testData, e.cost(),
-                        test.isClassification() ? String.format(", accuracy %.2f%%", 100 * e.accuracy()) : "", e.samples());
-            }
-            stdout.printf("spark: %d partitions, %d %s, %.2f s training (%.2f s reading), broadcast %d bytes per step, "
-                            + "%d bytes per partition result%n", train.partitions(), trainer.stepsTaken(),
-                    how instanceof Strategy.Averaging ? "averaging rounds" : "steps", seconds, loaded, trainer.broadcastBytes(),
-                    trainer.resultBytes());
-            if (!quiet) err.println("saved " + out);
-            return 0;
+            spark = builder.getOrCreate();
+        } catch (RuntimeException e) {
+            return clusterFailed("Spark did not start: " + SparkFailures.cause(e), false, null, err);
+        }
+        executorStarts = ExecutorStarts.watch(spark.sparkContext(), 10);
+        try {
+            return train(spark, config, how, lossFn, hidden, output, initW, initModel, k, columns, err);
+        } catch (RuntimeException e) {
+            if (!spark.sparkContext().isStopped() && !SparkFailures.isSparkFailure(e)) throw e;
+            boolean stopped = spark.sparkContext().isStopped();
+            return clusterFailed(stopped ? "the Spark application stopped" : SparkFailures.cause(e), stopped, null, err);
         } finally {
             spark.stop();
         }
     }
 
+    /**
+     * One line for a failed cluster: what Spark reports (when the application was stopped, the last
+     * error in Spark's log), what was saved, where the full log is. Returns {@link #CLUSTER_FAILED}.
+     */
+    private int clusterFailed(String what, boolean stopped, String saved, PrintWriter err) {
+        StringBuilder line = new StringBuilder("nn train --spark: the cluster failed: ");
+        String lastError = stopped ? SparkFailures.lastError(sparkLog) : null;
+        if (stopped && executorStarts != null && executorStarts.reason() != null) {
+            line.append(executorStarts.reason());
+        } else {
+            line.append(what);
+            if (lastError != null) line.append(" (Spark: ").append(lastError).append(')');
+        }
+        if (saved != null) line.append("; ").append(saved);
+        if (sparkLog != null) line.append("; Spark's log: ").append(sparkLog);
+        err.println(oneLine(line.toString()));
+        return CLUSTER_FAILED;
+    }
+
+    private int train(SparkSession spark, TrainingConfig config, Strategy how, Loss lossFn, Activation hidden, Activation output,
+                      Init initW, Model initModel, BatchSize k, Columns columns, PrintWriter err) throws java.io.IOException {
+        long started = System.nanoTime();
+        SparkDataset train = initModel == null ? SparkData.read(spark, data, format(data), labels, columns, scale, partitions)
+                : SparkData.readLike(spark, data, format(data), labels, columns, like(initModel), partitions);
+        SparkDataset test = testData == null ? null
+                : SparkData.readLike(spark, testData, format(testData), testLabels, columns, train, partitions);
+        int[] hiddenSizes = parseLayers(layers);
+        int[] sizes = new int[hiddenSizes.length + 2];
+        sizes[0] = train.inputs();
+        System.arraycopy(hiddenSizes, 0, sizes, 1, hiddenSizes.length);
+        sizes[sizes.length - 1] = train.outputs();
+        Network start = initModel != null ? initModel.network() : Network.create(sizes, hidden, output, initW, seed);
+        lossFn.checkOutput(start.layer(start.layers().size() - 1).activation());
+        double loaded = (System.nanoTime() - started) / 1e9;
+        if (!quiet) {
+            err.printf("training %s on %d samples from %s in %d partitions (%s, master %s): loss %s, batch %s, %d epochs, "
+                            + "learning rate %s%n", start, train.size(), train.source(), train.partitions(),
+                    how instanceof Strategy.Averaging a ? "parameter averaging every " + a.steps() + " steps" : "synchronous aggregation",
+                    spark.sparkContext().master(), lossFn, k, epochs, learningRate);
+        }
+        TrainingListener progress = quiet ? TrainingListener.NONE : new TrainingListener() {
+            @Override public void onEpoch(EpochStats s) {
+                err.printf("epoch %d/%d  cost %.6f%s  %.2f s%n", s.epoch(), s.epochs(), s.cost(),
+                        Double.isNaN(s.accuracy()) ? "" : String.format("  accuracy %.2f%%", 100 * s.accuracy()), s.seconds());
+            }
+        };
+        String kernels = kernels(SparkTrainer.kernelsOfTasks(train), train.partitions());
+        if (!quiet || kernels.contains("slow")) err.println(kernels);
+        SparkTrainer trainer = new SparkTrainer(config, how, progress);
+        long trainStart = System.nanoTime();
+        TrainingResult result;
+        try {
+            result = trainer.fit(start, train);
+        } catch (TrainingDivergedException e) {
+            err.println("nn train --spark: " + oneLine(e.getMessage()));
+            return 3;
+        } catch (SparkTrainingException e) {
+            Model lastGood = new Model(e.lastGood(), lossFn, train.classes(), train.scaler(), l2);
+            ModelJson.write(new ModelFile(lastGood, e.record()), out);
+            return clusterFailed(e.getMessage(), spark.sparkContext().isStopped(), "saved the model of epoch " + e.lastCompleteEpoch()
+                    + " (the last complete one) to " + out, err);
+        }
+        double seconds = (System.nanoTime() - trainStart) / 1e9;
+        Model model = new Model(result.network(), lossFn, train.classes(), train.scaler(), l2);
+        ModelJson.write(new ModelFile(model, result.record()), out);
+        PrintWriter stdout = new PrintWriter(System.out, true);
+        if (test != null) {
+            SparkTrainer.Evaluated e = SparkTrainer.evaluate(result.network(), lossFn, test);
+            stdout.printf("%s: cost %.6f%s (%d samples)%n", testData, e.cost(),
+                    test.isClassification() ? String.format(", accuracy %.2f%%", 100 * e.accuracy()) : "", e.samples());
+        }
+        stdout.printf("spark: %d partitions, %d %s, %.2f s training (%.2f s reading), broadcast %d bytes per step, "
+                        + "%d bytes per partition result%n", train.partitions(), trainer.stepsTaken(),
+                how instanceof Strategy.Averaging ? "averaging rounds" : "steps", seconds, loaded, trainer.broadcastBytes(),
+                trainer.resultBytes());
+        if (!quiet) err.println("saved " + out);
+        return 0;
+    }
+
+    /** Which kernels the driver and the tasks use; says how to get the fast ones where they are missing. */
+    static String kernels(java.util.Map<String, Long> tasks, int partitions) {
+        String driver = org.backprop4j.math.Kernels.fast(1).getClass().getSimpleName();
+        StringBuilder line = new StringBuilder("kernels: driver ").append(driver).append(", tasks ");
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        tasks.forEach((name, count) -> parts.add(name + (tasks.size() > 1 ? " (" + count + " of " + partitions + ")" : "")));
+        line.append(String.join(", ", parts));
+        if (tasks.keySet().stream().anyMatch(name -> !name.equals("VectorKernels"))) {
+            line.append(" - slow plain-Java kernels: start the executors with ").append(SparkLaunch.VECTOR_MODULE)
+                    .append(" in spark.executor.extraJavaOptions");
+        }
+        return line.toString();
+    }
+
     /** What the training data must look like to continue from {@code model}: its inputs, outputs, classes and scaling. */
     private SparkDataset like(Model model) {
         return new SparkDataset(null, 0, model.network().inputs(), model.network().outputs(), model.classes(), model.scaler(),
-                "--init " + init);
+                "--init " + init, java.util.List.of());
     }
 
     /** With --init, sizes and activations come from the file; the options that say them may be given only when they agree. */

@@ -1,6 +1,5 @@
 package org.backprop4j.spark;
 
-import org.apache.spark.SparkException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -26,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -40,10 +40,11 @@ import java.util.Random;
  * K = Σ_p |run s of p| ≈ B. With {@code full} this is exactly the single-machine batch gradient
  * descent; mini-batches are the same size but not the same samples as on one machine.
  *
- * <p>Faults: Spark re-runs a failed task (spark.task.maxFailures); the driver only changes its
- * weights after a step's aggregation has returned, so a job that fails for good leaves it holding
- * the last good weights: the step is tried again ({@code stepRetries} times) from them, and then
- * a {@link SparkTrainingException} carries them out.
+ * <p>Faults: Spark re-runs a failed task (spark.task.maxFailures), and recomputes the data blocks
+ * of a lost executor from their lineage ({@link SparkData}); the driver only changes its weights
+ * after a step's aggregation has returned, so a job that fails for good leaves it holding the last
+ * good weights: the step is tried again ({@code stepRetries} times) from them, and then a
+ * {@link SparkTrainingException} carries out the weights and record of the last complete epoch.
  *
  * <p>Not supported here (rejected): dropout, a validation split, early stopping.
  */
@@ -104,14 +105,25 @@ public final class SparkTrainer {
         return fit(initial, data).network();
     }
 
+    /** Trains a copy of {@code initial} on {@code data}, a fresh start. */
+    public TrainingResult fit(Network initial, SparkDataset data) {
+        return fit(initial, TrainingRecord.NONE, data);
+    }
+
     /**
-     * Trains a copy of {@code initial} on {@code data}.
+     * Trains a copy of {@code initial} on {@code data}, continuing the run recorded in {@code previous}
+     * as {@link org.backprop4j.train.Trainer#fit(Network, TrainingRecord, org.backprop4j.data.Dataset,
+     * org.backprop4j.data.Dataset)} does: epochs numbered on from the record's (the configured epochs
+     * are that many more), the optimizer's state taken over when it belongs to the same rule. Each
+     * epoch's shuffle depends only on seed, epoch and partition, so nothing needs replaying.
      *
      * @throws IllegalArgumentException   if the data does not fit the network
      * @throws TrainingDivergedException  if the cost becomes NaN or infinite
-     * @throws SparkTrainingException     if a step's Spark job failed more than {@code stepRetries} times
+     * @throws SparkTrainingException     if a step's Spark job failed more than {@code stepRetries} times, or
+     *                                    the Spark application stopped; it carries the network and record at
+     *                                    the end of the last complete epoch
      */
-    public TrainingResult fit(Network initial, SparkDataset data) {
+    public TrainingResult fit(Network initial, TrainingRecord previous, SparkDataset data) {
         if (data.inputs() != initial.inputs() || data.outputs() != initial.outputs()) {
             throw new IllegalArgumentException("the network takes " + initial.inputs() + " inputs and has " + initial.outputs()
                     + " outputs, but " + data.source() + " has " + data.inputs() + " inputs and " + data.outputs() + " targets");
@@ -119,6 +131,8 @@ public final class SparkTrainer {
         Network net = initial.copy();
         Kernels kernels = Kernels.fast(config.threads());
         Optimizer optimizer = new Optimizer(config.updateRule(), net, config.l2(), config.l1(), config.clipNorm(), kernels);
+        if (previous.optimizer() != null) optimizer.restore(previous.optimizer(), net);   // another rule's state: start afresh
+        int first = previous.bestEpoch() + 1, last = previous.bestEpoch() + config.epochs();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.blocks().context());
         int n = Math.toIntExact(data.size());
         int B = config.batchSize().k(n);
@@ -126,12 +140,16 @@ public final class SparkTrainer {
         int largest = Collections.max(rows);
         int steps = strategy instanceof Strategy.Synchronous ? (n + B - 1) / B
                 : (largest + Math.min(B, largest) - 1) / Math.min(B, largest);   // local steps per epoch of the largest partition
-        LearningRateSchedule.Run rates = config.schedule().start(config.learningRate(), config.epochs());
+        LearningRateSchedule.Run rates = config.schedule().start(config.learningRate(), last);
         List<EpochStats> history = new ArrayList<>();
         stepsTaken = 0;
         listener.onStart(net);
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        for (int epoch = first; epoch <= last; epoch++) {
             long start = System.nanoTime();
+            // the last consistent point of the run, handed out if the cluster fails during this epoch
+            Network epochStart = net.copy();
+            TrainingRecord epochStartRecord = new TrainingRecord(epoch - 1, epoch - 1, optimizer.snapshot());
+            Job.Failed failed = message -> new SparkTrainingException(message, epochStart, epochStartRecord);
             double alpha = rates.rate(epoch);
             double costSum = 0;
             long samples = 0, correct = 0;
@@ -139,7 +157,7 @@ public final class SparkTrainer {
             if (strategy instanceof Strategy.Synchronous sync) {
                 for (int s = 0; s < steps; s++) {
                     final int epochNo = epoch, step = s;
-                    GradientSum g = retrying(net, epoch, () -> synchronousStep(jsc, net, data, epochNo, step, steps, sync.depth()));
+                    GradientSum g = retrying(failed, epoch, () -> synchronousStep(jsc, net, data, epochNo, step, steps, sync.depth()));
                     if (!Double.isFinite(g.cost)) throw diverged(epoch, "the cost of a batch became " + g.cost, net);
                     optimizer.step(net, g, Math.toIntExact(g.K), alpha);                       // E11, E12 with the global K
                     costSum += g.cost;
@@ -152,9 +170,9 @@ public final class SparkTrainer {
                 int every = ((Strategy.Averaging) strategy).steps();
                 for (int done = 0; done < steps; done += every) {
                     int local = Math.min(every, steps - done);
-                    long first = (long) (epoch - 1) * steps + done;
+                    long firstLocal = (long) (epoch - 1) * steps + done;
                     Snapshot start0 = Snapshot.of(net, optimizer.snapshot());
-                    Snapshot mean = retrying(net, epoch, () -> averagingRound(jsc, start0, data, first, local, alpha)).mean();
+                    Snapshot mean = retrying(failed, epoch, () -> averagingRound(jsc, start0, data, firstLocal, local, alpha)).mean();
                     if (!Double.isFinite(mean.cost)) throw diverged(epoch, "the cost of a local step became " + mean.cost, net);
                     Network averaged = mean.network();
                     copyParameters(averaged, net);
@@ -170,13 +188,12 @@ public final class SparkTrainer {
             double dataCost = costSum / samples;
             double l2Cost = config.l2() / 2 * net.sumOfSquaredWeights();
             if (!Double.isFinite(dataCost + l2Cost)) throw diverged(epoch, "the cost became " + (dataCost + l2Cost), net);
-            EpochStats stats = new EpochStats(epoch, config.epochs(), dataCost, l2Cost, taken, (System.nanoTime() - start) / 1e9,
+            EpochStats stats = new EpochStats(epoch, last, dataCost, l2Cost, taken, (System.nanoTime() - start) / 1e9,
                     data.isClassification() ? (double) correct / samples : Double.NaN, alpha, Double.NaN, 0);
             history.add(stats);
             listener.onEpoch(stats);
             rates.observe(dataCost + l2Cost);
         }
-        int last = config.epochs();
         return new TrainingResult(net, history, new TrainingRecord(last, last, optimizer.snapshot()));
     }
 
@@ -200,33 +217,41 @@ public final class SparkTrainer {
 
     interface Job<T> {
         T run();
+
+        /** Makes the exception that ends the run when a job fails for good (message: what Spark reports). */
+        interface Failed {
+            SparkTrainingException because(String message);
+        }
     }
 
-    /** Runs a step's Spark job; when it fails for good, again from the same (last good) weights, up to stepRetries times. */
-    private <T> T retrying(Network lastGood, int epoch, Job<T> job) {
+    /**
+     * Runs a step's Spark job; when it fails for good, again from the same (last good) weights, up to
+     * stepRetries times. A stopped SparkContext (the cluster removed the application) is not retried.
+     */
+    private <T> T retrying(Job.Failed failed, int epoch, Job<T> job) {
         for (int attempt = 0; ; attempt++) {
             try {
                 T result = job.run();
                 stepsTaken++;
                 return result;
             } catch (Exception e) {   // Spark's job failure is a checked SparkException, thrown undeclared from Scala
-                if (!(e instanceof SparkException) && !isSparkJobFailure(e)) throw (RuntimeException) e;
-                if (attempt >= stepRetries) {
-                    throw new SparkTrainingException("step " + (stepsTaken + 1) + " in epoch " + epoch + " failed " + (attempt + 1)
-                            + " times: " + firstLine(e.getMessage()), lastGood.copy(), epoch - 1);
+                boolean stopped = SparkFailures.stopped(e);
+                if (!stopped && !SparkFailures.isSparkFailure(e)) throw (RuntimeException) e;
+                if (stopped || attempt >= stepRetries) {
+                    throw failed.because("step " + (stepsTaken + 1) + " in epoch " + epoch + " failed"
+                            + (stopped ? "" : " " + (attempt + 1) + " times") + ": " + SparkFailures.cause(e));
                 }
             }
         }
     }
 
-    private static boolean isSparkJobFailure(Throwable e) {
-        return e.getClass().getName().startsWith("org.apache.spark");
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+    /**
+     * Which kernels the tasks compute with: the implementation's class name (VectorKernels with the
+     * Vector API, JavaKernels without: an executor JVM started without
+     * {@code --add-modules jdk.incubator.vector}) and how many of {@code data}'s partitions ran it.
+     */
+    public static Map<String, Long> kernelsOfTasks(SparkDataset data) {
+        return data.blocks().mapPartitions(blocks -> List.of(Kernels.fast(1).getClass().getSimpleName()).iterator()).countByValue();
     }
 
     /**
