@@ -15,7 +15,7 @@ cd "$ROOT"
 SPARK_FLAGS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
 IMAGES="data/mnist10k-train-images-idx3-ubyte.gz data/mnist10k-train-labels-idx1-ubyte.gz data/mnist10k-test-images-idx3-ubyte.gz data/mnist10k-test-labels-idx1-ubyte.gz"
 spark_java() {
-  java --add-modules=jdk.incubator.vector $SPARK_FLAGS -Dlog4j2.configurationFile="$ROOT/spark/nn-log4j2.properties" \
+  java --add-modules=jdk.incubator.vector $SPARK_FLAGS \
        -cp "spark/target/backprop4j-spark.jar:$(cat spark/target/spark-classpath.txt)" "$@" 2> >(grep -v '^WARNING: Using incubator' >&2)
 }
 if [ "${1:-}" = "tta" ]; then
@@ -60,7 +60,7 @@ echo "== spark local[2], parameter averaging every 10 local steps"
 ./nn train --spark 'local[2]' --strategy average --average-every 10 $TRAIN $TEST $NET --quiet --out "$OUT/avg.json"
 
 echo "== MLlib MultilayerPerceptronClassifier, local[2], 784-100-10 L-BFGS"
-java $SPARK_FLAGS -Dlog4j2.configurationFile="$ROOT/spark/nn-log4j2.properties" \
+java $SPARK_FLAGS \
      -cp "spark/target/backprop4j-spark.jar:$(cat spark/target/spark-classpath.txt)" org.backprop4j.spark.MllibBaseline 'local[2]' \
      $D/mnist10k-train-images-idx3-ubyte.gz $D/mnist10k-train-labels-idx1-ubyte.gz \
      $D/mnist10k-test-images-idx3-ubyte.gz $D/mnist10k-test-labels-idx1-ubyte.gz 100 "${MLLIB_ITERATIONS:-25,50,100}"
