@@ -10,6 +10,7 @@ import org.backprop4j.options.DataOptions;
 import org.backprop4j.options.NetworkOptions;
 import org.backprop4j.options.OutputOptions;
 import org.backprop4j.options.QuietOption;
+import org.backprop4j.options.SparkOptions;
 import org.backprop4j.options.StepOptions;
 import org.backprop4j.options.TestDataOptions;
 import org.backprop4j.options.TrainingOptions;
@@ -22,7 +23,6 @@ import org.backprop4j.train.TrainingRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -46,17 +46,16 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin TestDataOptions test;
     @Mixin OutputOptions output;
     @Mixin QuietOption verbosity;
-
-    @Option(names = "--spark", paramLabel = "MASTER", order = 44,
-            description = "Train on Apache Spark instead (e.g. local[2]): the ./nn script hands the command to the Spark launcher "
-                    + "of the spark module; see docs/SCALING.md.")
-    String spark;
+    @Mixin SparkOptions spark;
 
     @Override
     public Integer call() throws Exception {
-        if (spark != null) {
+        if (spark.master != null) {
             throw new UserException("--spark: Spark is not in nn.jar; run it through the ./nn script (which starts the launcher "
                     + "in spark/target) or spark-submit spark/target/backprop4j-spark.jar");
+        }
+        for (String o : SparkOptions.CLUSTER_ONLY) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(o)) throw new UserException(o + " is for training on Spark: give --spark MASTER");
         }
         long started = System.nanoTime();
         boolean quiet = verbosity.quiet;
