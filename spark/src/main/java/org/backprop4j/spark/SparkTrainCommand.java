@@ -8,6 +8,7 @@ import org.backprop4j.io.ModelFile;
 import org.backprop4j.io.ModelJson;
 import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Network;
+import org.backprop4j.options.CheckpointOptions;
 import org.backprop4j.options.DataOptions;
 import org.backprop4j.options.NetworkOptions;
 import org.backprop4j.options.OutputOptions;
@@ -58,7 +59,11 @@ public final class SparkTrainCommand implements Callable<Integer> {
             Map.entry("--patience", "the Spark trainer has no validation set and keeps no best epoch"),
             Map.entry("--min-delta", "the Spark trainer has no validation set and keeps no best epoch"),
             Map.entry("--report", "the report is drawn by nn train on one machine"),
-            Map.entry("--metrics", "the metrics file is written by nn train on one machine")));
+            Map.entry("--metrics", "the metrics file is written by nn train on one machine"),
+            Map.entry("--checkpoint", "the Spark trainer saves no checkpoints"),
+            Map.entry("--checkpoint-every", "the Spark trainer saves no checkpoints"),
+            Map.entry("--checkpoint-seconds", "the Spark trainer saves no checkpoints"),
+            Map.entry("--resume", "the Spark trainer saves no checkpoints to resume from")));
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -72,6 +77,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
     @Mixin TestDataOptions test;
     @Mixin OutputOptions output;
     @Mixin QuietOption verbosity;
+    @Mixin CheckpointOptions checkpoints;
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));

@@ -57,7 +57,11 @@ class SparkSharedOptionsTest {
             Map.entry("--patience", List.of("--patience", "3")),
             Map.entry("--min-delta", List.of("--min-delta", "0.1")),
             Map.entry("--report", List.of("--report", "r.html")),
-            Map.entry("--metrics", List.of("--metrics", "m.csv")));
+            Map.entry("--metrics", List.of("--metrics", "m.csv")),
+            Map.entry("--checkpoint", List.of("--checkpoint", "c.json")),
+            Map.entry("--checkpoint-every", List.of("--checkpoint-every", "2")),
+            Map.entry("--checkpoint-seconds", List.of("--checkpoint-seconds", "5")),
+            Map.entry("--resume", List.of("--resume", "c.json")));
 
     @BeforeAll
     static void quietSpark() {
