@@ -112,7 +112,8 @@ class KernelsTest {
 
     /**
      * The main engine sums each output as one fused multiply-add chain over p = 0, 1, …, k−1; check
-     * that bit for bit (NN and TN always use it; NT does for these shapes).
+     * that bit for bit (NN and TN always use it; NT does for these shapes), for every variant, and
+     * for the plain-Java kernels' NN and TN.
      */
     @Test
     void mainEngineIsOneFmaChainPerOutput() {
@@ -130,6 +131,11 @@ class KernelsTest {
                         for (int p = 0; p < k; p++) acc = Math.fma(at(form, 'a', a, m, n, k, i, p), at(form, 'b', b, m, n, k, p, j), acc);
                         expected[i * n + j] = acc;
                     }
+                }
+                if (form != Form.NT) {                       // the plain-Java kernels: the same chain, so the same bits
+                    float[] c = new float[m * n];
+                    run(form, Kernels.java(), m, n, k, a, b, c);
+                    assertArrayEquals(expected, c, form + " " + m + "×" + n + "×" + k + " JavaKernels");
                 }
                 for (Variant v : Variant.all()) {
                     for (int threads = 1; threads <= 2; threads++) {
