@@ -74,6 +74,31 @@ public final class SparkDataset {
         return blocks.getNumPartitions();
     }
 
+    /**
+     * A 64-bit hash of the rows, partition by partition (FNV-1a over each block's shape and float bits,
+     * combined in partition order): a checkpoint remembers it, so that a run is not resumed on other
+     * data. One job over the cached blocks.
+     */
+    public long hash() {
+        List<Long> parts = blocks.mapPartitionsWithIndex((p, it) -> {
+            long h = 0xcbf29ce484222325L ^ p;
+            while (it.hasNext()) {
+                Block b = it.next();
+                h = mix(mix(mix(h, b.rows()), b.inputs()), b.outputs());
+                for (float v : b.x()) h = mix(h, Float.floatToRawIntBits(v));
+                for (float v : b.y()) h = mix(h, Float.floatToRawIntBits(v));
+            }
+            return List.of(h).iterator();
+        }, true).collect();
+        long h = 0xcbf29ce484222325L;
+        for (long part : parts) h = (h ^ part) * 0x100000001b3L;
+        return h;
+    }
+
+    private static long mix(long h, int v) {
+        return (h ^ v) * 0x100000001b3L;
+    }
+
     /** Frees the cached blocks (and the driver's copies of data it distributed). */
     public void unpersist() {
         blocks.unpersist(false);

@@ -9,6 +9,8 @@ import org.backprop4j.io.ModelJson;
 import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Network;
 import org.backprop4j.options.CheckpointOptions;
+import org.backprop4j.options.Checks;
+import org.backprop4j.train.Checkpoint;
 import org.backprop4j.options.DataOptions;
 import org.backprop4j.options.NetworkOptions;
 import org.backprop4j.options.OutputOptions;
@@ -52,19 +54,12 @@ public final class SparkTrainCommand implements Callable<Integer> {
     static final Map<String, String> NOT_YET_ON_SPARK = new TreeMap<>(Map.ofEntries(
             Map.entry("--features", "the LIBSVM reader on Spark takes the input count from the data"),
             Map.entry("--categorical", "one-hot encoding of CSV columns is done by the local CSV reader only"),
-            Map.entry("--dropout", "the Spark trainer draws no dropout masks"),
-            Map.entry("--validation-split", "the Spark trainer has no validation set"),
-            Map.entry("--validation-data", "the Spark trainer has no validation set"),
-            Map.entry("--validation-labels", "the Spark trainer has no validation set"),
-            Map.entry("--early-stopping", "the Spark trainer has no validation set and keeps no best epoch"),
-            Map.entry("--patience", "the Spark trainer has no validation set and keeps no best epoch"),
-            Map.entry("--min-delta", "the Spark trainer has no validation set and keeps no best epoch"),
-            Map.entry("--report", "the report is drawn by nn train on one machine"),
-            Map.entry("--metrics", "the metrics file is written by nn train on one machine"),
-            Map.entry("--checkpoint", "the Spark trainer saves no checkpoints"),
-            Map.entry("--checkpoint-every", "the Spark trainer saves no checkpoints"),
-            Map.entry("--checkpoint-seconds", "the Spark trainer saves no checkpoints"),
-            Map.entry("--resume", "the Spark trainer saves no checkpoints to resume from")));
+            Map.entry("--validation-split", "give --validation-data (a split would have to be held out before the distributed "
+                    + "scaling pass)"),
+            Map.entry("--report", "the report is drawn by nn train's watcher in the cli module, which the Spark application jar "
+                    + "does not carry"),
+            Map.entry("--metrics", "the metrics file is written by nn train's watcher in the cli module, which the Spark "
+                    + "application jar does not carry")));
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -83,6 +78,10 @@ public final class SparkTrainCommand implements Callable<Integer> {
     /** Exit code when the cluster failed (a step's job failed for good, or the application was removed). */
     public static final int CLUSTER_FAILED = 4;
 
+    /** The command line as given; a checkpoint stores it without --spark and --resume. */
+    private java.util.List<String> arguments;
+    /** The checkpoint this run resumes from (--resume), or null. */
+    private Checkpoint resumed;
     /** Spark's log file (null: Spark logs as configured elsewhere). */
     private Path sparkLog;
     /** Stops the application when its executors cannot start. */
@@ -106,6 +105,16 @@ public final class SparkTrainCommand implements Callable<Integer> {
     public static int run(String[] args, PrintWriter out, PrintWriter err, Path sparkLog) {
         SparkTrainCommand command = new SparkTrainCommand();
         command.sparkLog = sparkLog;
+        command.arguments = java.util.List.of(args);
+        if (java.util.Arrays.stream(args).anyMatch(a -> a.equals("--resume") || a.startsWith("--resume="))) {
+            try {
+                args = command.resuming(args);
+            } catch (UserException | IllegalArgumentException | DataException e) {
+                err.println("nn train --spark: " + oneLine(e.getMessage()));
+                err.flush();
+                return 2;
+            }
+        }
         CommandLine cmd = new CommandLine(command);
         cmd.setOut(out);
         cmd.setErr(err);
@@ -126,6 +135,50 @@ public final class SparkTrainCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * {@code --spark MASTER --resume FILE}: the checkpoint's stored options, on MASTER (or, without
+     * --spark, the master spark-submit gives); the run then continues from the checkpoint.
+     */
+    private String[] resuming(String[] args) {
+        java.util.List<String> master = new java.util.ArrayList<>();
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--resume") && i + 1 < args.length) file = Path.of(args[++i]);
+            else if (args[i].startsWith("--resume=")) file = Path.of(args[i].substring("--resume=".length()));
+            else if (args[i].equals("--spark") && i + 1 < args.length) master = java.util.List.of(args[i], args[++i]);
+            else if (args[i].startsWith("--spark=")) master = java.util.List.of(args[i]);
+            else throw new UserException("--resume FILE takes no other option than --spark MASTER: the checkpoint holds the run's options");
+        }
+        if (file == null) throw new UserException("--resume needs a FILE");
+        Checkpoint c = ModelJson.readFile(file).checkpoint();
+        if (c == null) throw new UserException("--resume " + file + ": a model file, not a checkpoint (no \"checkpoint\" section)");
+        if (c.command().isEmpty() || !c.command().get(0).equals(SPARK_RUN)) {
+            throw new UserException("--resume " + file + ": not a checkpoint of nn train --spark (resume it with nn train --resume)");
+        }
+        String here = Path.of("").toAbsolutePath().toString();
+        if (!c.directory().equals(here)) {
+            throw new UserException("--resume " + file + ": run it from " + c.directory() + " (the folder the run's paths are relative to), not " + here);
+        }
+        resumed = c;
+        java.util.List<String> resumedArgs = new java.util.ArrayList<>(master);
+        resumedArgs.addAll(c.command().subList(1, c.command().size()));
+        arguments = resumedArgs;
+        return resumedArgs.toArray(String[]::new);
+    }
+
+    /** The first word of the command line a Spark checkpoint stores (then the options, without --spark). */
+    static final String SPARK_RUN = "train-on-spark";
+
+    /** The options to store in a checkpoint: those given, without --spark MASTER (a resumed run names its own cluster). */
+    private java.util.List<String> storedCommand() {
+        java.util.List<String> stored = new java.util.ArrayList<>(java.util.List.of(SPARK_RUN));
+        for (int i = 0; i < arguments.size(); i++) {
+            if (arguments.get(i).equals("--spark")) i++;
+            else if (!arguments.get(i).startsWith("--spark=")) stored.add(arguments.get(i));
+        }
+        return stored;
     }
 
     /**
@@ -162,6 +215,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         }
         test.check();
         output.check();
+        checkpoints.check();
 
         SparkSession.Builder builder = SparkSession.builder().appName("backprop4j nn train");
         if (cluster.master != null) builder.master(cluster.master);
@@ -213,6 +267,11 @@ public final class SparkTrainCommand implements Callable<Integer> {
                 : SparkData.readLike(spark, data.data, format, data.labels, columns, like(init.model()), cluster.partitions);
         SparkDataset testSet = test.testData == null ? null : SparkData.readLike(spark, test.testData,
                 data.withData(test.testData, test.testLabels).format(), test.testLabels, columns, train, cluster.partitions);
+        String validationFile = validation.validationData == null ? null
+                : spec.commandLine().getParseResult().matchedOption("--validation-data").stringValues().get(0);   // as typed: hdfs:// too
+        SparkDataset validationSet = validationFile == null ? null : SparkData.readLike(spark, validationFile,
+                data.withData(validationFile, validation.validationLabels).format(), validation.validationLabels, columns, train,
+                cluster.partitions);
         Network start = plan.start(train.inputs(), train.outputs(), train.source(), train.isClassification());
         double loaded = (System.nanoTime() - started) / 1e9;
         if (!verbosity.quiet) {
@@ -233,7 +292,10 @@ public final class SparkTrainCommand implements Callable<Integer> {
         long trainStart = System.nanoTime();
         TrainingResult result;
         try {
-            result = trainer.fit(start, plan.previous(), train);
+            CheckpointOptions.Saver saver = checkpoints.saver(model(plan, start, train), storedCommand(), () -> false);
+            if (!verbosity.quiet && resumed != null) err.println("resuming after epoch " + resumed.epoch());
+            result = Checks.parse(resumed == null ? null : "--resume",
+                    () -> trainer.fit(start, plan.previous(), train, validationSet, resumed, saver));
         } catch (TrainingDivergedException e) {
             err.println("nn train --spark: " + oneLine(e.getMessage()));
             return 3;

@@ -7,6 +7,9 @@ import org.backprop4j.math.Kernels;
 import org.backprop4j.nn.Loss;
 import org.backprop4j.nn.Network;
 import org.backprop4j.train.Backprop;
+import org.backprop4j.train.Checkpoint;
+import org.backprop4j.train.Checkpoints;
+import org.backprop4j.train.EarlyStopping;
 import org.backprop4j.train.EpochStats;
 import org.backprop4j.train.LearningRateSchedule;
 import org.backprop4j.train.Optimizer;
@@ -46,7 +49,10 @@ import java.util.Random;
  * good weights: the step is tried again ({@code stepRetries} times) from them, and then a
  * {@link SparkTrainingException} carries out the weights and record of the last complete epoch.
  *
- * <p>Not supported here (rejected): dropout, a validation split, early stopping.
+ * <p>Dropout masks come from a generator seeded by seed, step and partition (other masks than on one
+ * machine, the same when a task runs again). Validation data is evaluated distributed after each
+ * epoch; early stopping keeps the best epoch as the single-machine trainer does. Not supported here
+ * (rejected): a validation split — give validation data.
  */
 public final class SparkTrainer {
     private final TrainingConfig config;
@@ -63,11 +69,9 @@ public final class SparkTrainer {
     }
 
     public SparkTrainer(TrainingConfig config, Strategy strategy, TrainingListener listener) {
-        if (!config.dropout().isEmpty() && config.dropout().stream().anyMatch(p -> p > 0)) {
-            throw new IllegalArgumentException("--dropout is not supported with Spark");
+        if (config.validationSplit() > 0) {
+            throw new IllegalArgumentException("a validation split is not drawn on Spark: give validation data to fit");
         }
-        if (config.validationSplit() > 0) throw new IllegalArgumentException("--validation-split is not supported with Spark");
-        if (config.earlyStopping().isOn()) throw new IllegalArgumentException("--early-stopping is not supported with Spark");
         this.config = config;
         this.strategy = strategy;
         this.listener = listener;
@@ -124,27 +128,71 @@ public final class SparkTrainer {
      *                                    the end of the last complete epoch
      */
     public TrainingResult fit(Network initial, TrainingRecord previous, SparkDataset data) {
+        return fit(initial, previous, data, null, null, Checkpoints.NONE);
+    }
+
+    /**
+     * {@link #fit(Network, TrainingRecord, SparkDataset)} with validation data (its cost reported after
+     * each epoch and watched instead of the training cost by the schedule and early stopping, which
+     * hands back the best epoch's network), checkpoints saved at the end of an epoch when
+     * {@code checkpoints} says, and {@code resume} (a checkpoint this trainer saved) continuing a run.
+     *
+     * @throws IllegalArgumentException if {@code resume} was not saved by this run on Spark at an epoch's end
+     */
+    public TrainingResult fit(Network initial, TrainingRecord previous, SparkDataset data, SparkDataset validation,
+                              Checkpoint resume, Checkpoints checkpoints) {
         if (data.inputs() != initial.inputs() || data.outputs() != initial.outputs()) {
             throw new IllegalArgumentException("the network takes " + initial.inputs() + " inputs and has " + initial.outputs()
                     + " outputs, but " + data.source() + " has " + data.inputs() + " inputs and " + data.outputs() + " targets");
         }
-        Network net = initial.copy();
-        Kernels kernels = Kernels.fast(config.threads());
-        Optimizer optimizer = new Optimizer(config.updateRule(), net, config.l2(), config.l1(), config.clipNorm(), kernels);
-        if (previous.optimizer() != null) optimizer.restore(previous.optimizer(), net);   // another rule's state: start afresh
-        int first = previous.bestEpoch() + 1, last = previous.bestEpoch() + config.epochs();
+        if (validation != null && (validation.inputs() != initial.inputs() || validation.outputs() != initial.outputs())) {
+            throw new IllegalArgumentException("the validation data " + validation.source() + " has " + validation.inputs()
+                    + " inputs and " + validation.outputs() + " targets, the network " + initial.inputs() + " and " + initial.outputs());
+        }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.blocks().context());
         int n = Math.toIntExact(data.size());
+        long dataHash = resume != null || checkpoints != Checkpoints.NONE ? data.hash() : 0;   // a job: only when needed
+        Network net = (resume != null ? resume.network() : initial).copy();
+        Kernels kernels = Kernels.fast(config.threads());
+        Optimizer optimizer = new Optimizer(config.updateRule(), net, config.l2(), config.l1(), config.clipNorm(), kernels);
+        int first = previous.bestEpoch() + 1, last = previous.bestEpoch() + config.epochs();
+        LearningRateSchedule.Run rates = config.schedule().start(config.learningRate(), last);
+        EarlyStopping stopping = config.earlyStopping();
+        double best = Double.POSITIVE_INFINITY;
+        int bestEpoch = previous.bestEpoch(), done = first - 1;
+        Network bestNet = null;
+        OptimizerState bestState = null;
+        if (resume != null) {
+            if (resume.nextSample() != 0 || resume.samples() != n || resume.dataHash() != dataHash || resume.seed() != config.seed()) {
+                throw new IllegalArgumentException("the checkpoint is not one of this run on Spark (saved at an epoch's end, same data "
+                        + "and seed): it was saved after " + resume.epoch() + " epochs and " + resume.nextSample() + " samples on "
+                        + resume.samples() + " samples");
+            }
+            first = resume.firstEpoch();
+            last = resume.lastEpoch();
+            done = resume.epoch();
+            optimizer.restore(resume.optimizer(), net);
+            rates = config.schedule().start(config.learningRate(), last);
+            rates.restore(resume.schedule());
+            if (resume.best() != null) {
+                best = resume.best().cost();
+                bestEpoch = resume.best().epoch();
+                bestNet = resume.best().network().copy();
+                bestState = resume.best().optimizer();
+            }
+        } else if (previous.optimizer() != null) {
+            optimizer.restore(previous.optimizer(), net);   // another rule's state: start afresh
+        }
         int B = config.batchSize().k(n);
         List<Integer> rows = data.blocks().map(Block::rows).collect();
         int largest = Collections.max(rows);
         int steps = strategy instanceof Strategy.Synchronous ? (n + B - 1) / B
                 : (largest + Math.min(B, largest) - 1) / Math.min(B, largest);   // local steps per epoch of the largest partition
-        LearningRateSchedule.Run rates = config.schedule().start(config.learningRate(), last);
         List<EpochStats> history = new ArrayList<>();
+        int stoppedEpoch = done;
         stepsTaken = 0;
         listener.onStart(net);
-        for (int epoch = first; epoch <= last; epoch++) {
+        for (int epoch = done + 1; epoch <= last; epoch++) {
             long start = System.nanoTime();
             // the last consistent point of the run, handed out if the cluster fails during this epoch
             Network epochStart = net.copy();
@@ -168,9 +216,9 @@ public final class SparkTrainer {
                 }
             } else {
                 int every = ((Strategy.Averaging) strategy).steps();
-                for (int done = 0; done < steps; done += every) {
-                    int local = Math.min(every, steps - done);
-                    long firstLocal = (long) (epoch - 1) * steps + done;
+                for (int doneSteps = 0; doneSteps < steps; doneSteps += every) {
+                    int local = Math.min(every, steps - doneSteps);
+                    long firstLocal = (long) (epoch - 1) * steps + doneSteps;
                     Snapshot start0 = Snapshot.of(net, optimizer.snapshot());
                     Snapshot mean = retrying(failed, epoch, () -> averagingRound(jsc, start0, data, firstLocal, local, alpha)).mean();
                     if (!Double.isFinite(mean.cost)) throw diverged(epoch, "the cost of a local step became " + mean.cost, net);
@@ -182,19 +230,40 @@ public final class SparkTrainer {
                     samples += mean.samples;
                     correct += mean.correct;
                     taken++;
-                    listener.onStep(epoch, (int) Math.min(n, (long) (done + local) * n / steps), n, costSum / samples);
+                    listener.onStep(epoch, (int) Math.min(n, (long) (doneSteps + local) * n / steps), n, costSum / samples);
                 }
             }
             double dataCost = costSum / samples;
             double l2Cost = config.l2() / 2 * net.sumOfSquaredWeights();
             if (!Double.isFinite(dataCost + l2Cost)) throw diverged(epoch, "the cost became " + (dataCost + l2Cost), net);
+            double validationCost = validation == null ? Double.NaN : evaluate(net, config.loss(), validation).cost();
             EpochStats stats = new EpochStats(epoch, last, dataCost, l2Cost, taken, (System.nanoTime() - start) / 1e9,
-                    data.isClassification() ? (double) correct / samples : Double.NaN, alpha, Double.NaN, 0);
+                    data.isClassification() ? (double) correct / samples : Double.NaN, alpha, validationCost, 0);
             history.add(stats);
             listener.onEpoch(stats);
-            rates.observe(dataCost + l2Cost);
+            stoppedEpoch = epoch;
+            double monitored = validation != null ? validationCost : dataCost + l2Cost;
+            rates.observe(monitored);
+            boolean patienceOut = false;
+            if (stopping.isOn()) {       // as the single-machine Trainer: the best epoch's network and optimizer state are kept
+                if (bestNet == null || monitored < best - stopping.minDelta()) {
+                    best = monitored;
+                    bestEpoch = epoch;
+                    bestNet = net.copy();
+                    bestState = optimizer.snapshot();
+                } else {
+                    patienceOut = epoch - bestEpoch >= stopping.patience();
+                }
+            }
+            if (checkpoints.due(epoch, true)) {
+                checkpoints.save(new Checkpoint(net.copy(), optimizer.snapshot(), config.seed(), first, last, epoch, 0, 0, 0, n,
+                        dataHash, 0, 0, 0, Double.NaN, rates.state(),
+                        bestNet == null ? null : new Checkpoint.Best(best, bestEpoch, bestNet, bestState)));
+            }
+            if (patienceOut || listener.stopRequested()) break;
         }
-        return new TrainingResult(net, history, new TrainingRecord(last, last, optimizer.snapshot()));
+        if (bestNet != null) return new TrainingResult(bestNet, history, new TrainingRecord(stoppedEpoch, bestEpoch, bestState));
+        return new TrainingResult(net, history, new TrainingRecord(stoppedEpoch, stoppedEpoch, optimizer.snapshot()));
     }
 
     /** Cost (E3, summed) and correct classifications of {@code net} on all of {@code data}, distributed. */
@@ -263,6 +332,7 @@ public final class SparkTrainer {
         Broadcast<Snapshot> w = jsc.broadcast(weights);
         Loss loss = config.loss();
         boolean shuffle = config.shuffle();
+        double[] dropout = config.dropoutRates(net.layers().size() - 1);
         long seed = config.seed(), fail = failFirstAttemptOfStep, global = stepsTaken + 1;
         GradientSum sum = data.blocks().mapPartitionsWithIndex((p, it) -> {
             List<GradientSum> out = new ArrayList<>(1);
@@ -274,7 +344,9 @@ public final class SparkTrainer {
                 int from = (int) ((long) step * b.rows() / steps), to = (int) ((long) (step + 1) * b.rows() / steps);
                 if (to == from) continue;
                 Network local = w.value().network();
-                Backprop engine = new Backprop(local, loss, to - from, Kernels.fast(1));
+                // dropout masks from a generator of this step and partition: the same in a task run again
+                Backprop engine = new Backprop(local, loss, to - from, Kernels.fast(1), dropout,
+                        new Random(seed * 0x9E3779B97F4A7C15L + (epoch * 1_000_003L + step) * 8191 + p));
                 int[] order = order(b.rows(), shuffle, seed, epoch, p);
                 double cost = engine.gradients(b.xMatrix(), b.yMatrix(), order, from, to - from);     // E1-E10 over the run
                 out.add(GradientSum.of(engine, local.layers().size(), cost, to - from, engine.correct(to - from)));
@@ -301,6 +373,7 @@ public final class SparkTrainer {
         double l2 = config.l2(), l1 = config.l1(), clip = config.clipNorm();
         int batch = config.batchSize().k(Math.toIntExact(data.size()));
         boolean shuffle = config.shuffle();
+        double[] dropout = config.dropoutRates(start.network().layers().size() - 1);
         long seed = config.seed(), fail = failFirstAttemptOfStep, global = stepsTaken + 1;
         Snapshot sum = data.blocks().mapPartitionsWithIndex((p, it) -> {
             List<Snapshot> out = new ArrayList<>(1);
@@ -316,7 +389,8 @@ public final class SparkTrainer {
                 OptimizerState state = w.value().state();
                 if (state != null) optimizer.restore(state, net);
                 int B = Math.min(batch, b.rows()), perEpoch = (b.rows() + B - 1) / B;
-                Backprop engine = new Backprop(net, loss, B, kernels);
+                Backprop engine = new Backprop(net, loss, B, kernels, dropout,
+                        new Random(seed * 0x9E3779B97F4A7C15L + first * 8191 + p));   // dropout masks of this round and partition
                 double cost = 0;
                 long samples = 0, correct = 0;
                 int[] order = null;

@@ -124,4 +124,29 @@ class SparkTrainCommandTest {
         assertTrue(err.toString().contains("--optimizer"), err.toString());
         assertFalse(Files.exists(dir.resolve("m.json")));
     }
+
+    @Test
+    void aCheckpointOnSparkResumesToTheModelOfTheWholeRun(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("m.json"), checkpoint = dir.resolve("run.ckpt.json");
+        String[] whole = {"--spark", "local[2]", "--data", IRIS.toAbsolutePath().toString(), "--label", "species", "--layers", "6",
+                "--loss", "cross-entropy", "--batch-size", "16", "--epochs", "3", "--learning-rate", "0.01", "--optimizer", "adam",
+                "--partitions", "2", "--quiet", "--out", out.toString(), "--checkpoint", checkpoint.toString(), "--checkpoint-every", "2"};
+        StringWriter err = new StringWriter();
+        assertEquals(0, SparkTrainCommand.run(whole, new PrintWriter(new StringWriter()), new PrintWriter(err)), err.toString());
+        Model uninterrupted = ModelJson.read(out);
+        assertEquals(2, ModelJson.readFile(checkpoint).checkpoint().epoch());
+        Files.delete(out);
+
+        StringWriter err2 = new StringWriter();
+        assertEquals(0, SparkTrainCommand.run(new String[] {"--spark", "local[2]", "--resume", checkpoint.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err2)), err2.toString());
+        assertSameWeights(uninterrupted.network(), ModelJson.read(out).network(), 0f);   // epoch 3 again, from the checkpoint
+        assertEquals(3, ModelJson.readFile(out).training().stoppedEpoch());
+
+        StringWriter bad = new StringWriter();
+        assertEquals(2, SparkTrainCommand.run(new String[] {"--spark", "local[2]", "--resume", checkpoint.toString(), "--epochs", "5"},
+                new PrintWriter(new StringWriter()), new PrintWriter(bad)));
+        assertEquals(1, bad.toString().strip().lines().count(), bad.toString());
+        assertTrue(bad.toString().contains("--resume FILE takes no other option than --spark MASTER"), bad.toString());
+    }
 }

@@ -129,4 +129,54 @@ class SparkTrainerTest {
         assertArrayEquals(local.divide(), read.scaler().divide(), 1e-6f);
         read.unpersist();
     }
+
+    @Test
+    void dropoutOnSparkIsRepeatableAndLearns() {
+        Dataset data = iris();
+        Network start = Network.create(new int[] {4, 16, 3}, Activation.TANH, Activation.SOFTMAX, 1);
+        SparkDataset distributed = SparkData.fromLocal(jsc, data, "none", 2);
+        TrainingConfig.Builder b = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).batchSize(10).epochs(25).learningRate(0.1)
+                .threads(1).updateRule(UpdateRule.momentum(0.9));
+        TrainingConfig dropout = b.dropout(0.3).build();
+        Network once = new SparkTrainer(dropout, Strategy.synchronous()).train(start, distributed);
+        Network again = new SparkTrainer(dropout, Strategy.synchronous()).train(start, distributed);
+        assertSameWeights(once, again, 0f);   // masks from seed, epoch, step and partition; two partial sums add the same either way
+        Network without = new SparkTrainer(b.dropout().build(), Strategy.synchronous()).train(start, distributed);
+        assertTrue(Math.abs(once.layer(0).weights().data[0] - without.layer(0).weights().data[0]) > 1e-4, "dropout changed the run");
+        assertTrue(SparkTrainer.evaluate(once, Loss.CROSS_ENTROPY, distributed).accuracy() > 0.85);
+        distributed.unpersist();
+    }
+
+    @Test
+    void aRunResumedFromACheckpointEndsAsTheUninterruptedRun(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Dataset data = iris();
+        Network start = Network.create(new int[] {4, 10, 3}, Activation.TANH, Activation.SOFTMAX, 1);
+        SparkDataset distributed = SparkData.fromLocal(jsc, data, "none", 2);
+        TrainingConfig config = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).batchSize(16).epochs(6).learningRate(0.1)
+                .threads(1).updateRule(UpdateRule.adam(0.9, 0.999, 1e-8)).build();
+        java.util.List<org.backprop4j.train.Checkpoint> saved = new java.util.ArrayList<>();
+        org.backprop4j.train.Checkpoints everyOther = new org.backprop4j.train.Checkpoints() {
+            @Override public boolean due(int epoch, boolean endOfEpoch) {
+                return endOfEpoch && epoch % 2 == 0;
+            }
+
+            @Override public void save(org.backprop4j.train.Checkpoint c) {
+                saved.add(c);
+            }
+        };
+        org.backprop4j.train.TrainingResult whole = new SparkTrainer(config, Strategy.synchronous())
+                .fit(start, org.backprop4j.train.TrainingRecord.NONE, distributed, null, null, everyOther);
+        assertEquals(3, saved.size());
+        // through the file format nn train's checkpoints use
+        Path file = dir.resolve("run.ckpt.json");
+        org.backprop4j.io.ModelJson.writeCheckpoint(new org.backprop4j.nn.Model(start, Loss.CROSS_ENTROPY, data.classes(), Scaler.NONE, 0),
+                saved.get(0), file);
+        org.backprop4j.train.Checkpoint afterTwo = org.backprop4j.io.ModelJson.readFile(file).checkpoint();
+        org.backprop4j.train.TrainingResult resumed = new SparkTrainer(config, Strategy.synchronous())
+                .fit(start, org.backprop4j.train.TrainingRecord.NONE, distributed, null, afterTwo, org.backprop4j.train.Checkpoints.NONE);
+        assertEquals(4, resumed.history().size());   // epochs 3 to 6
+        assertEquals(6, resumed.record().stoppedEpoch());
+        assertSameWeights(whole.network(), resumed.network(), 0f);
+        distributed.unpersist();
+    }
 }
