@@ -9,6 +9,7 @@ import org.backprop4j.nn.Activation;
 import org.backprop4j.nn.Loss;
 import org.backprop4j.nn.Network;
 import org.backprop4j.nn.Predictor;
+import org.backprop4j.options.UserException;
 import org.backprop4j.train.EpochStats;
 import org.backprop4j.train.Trainer;
 import org.backprop4j.train.TrainingConfig;

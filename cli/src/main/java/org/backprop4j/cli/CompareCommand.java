@@ -8,6 +8,9 @@ import org.backprop4j.nn.Activation;
 import org.backprop4j.nn.Loss;
 import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Network;
+import org.backprop4j.options.Checks;
+import org.backprop4j.options.DataOptions;
+import org.backprop4j.options.UserException;
 import org.backprop4j.train.BatchSize;
 import org.backprop4j.train.Trainer;
 import org.backprop4j.train.TrainingConfig;
@@ -138,18 +141,18 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         // every option first, so mistakes are reported before any data is read
-        Loss lossFn = TrainCommand.parse(() -> Loss.of(loss), "--loss");
-        Activation hidden = TrainCommand.parse(() -> Activation.of(activation), "--activation");
+        Loss lossFn = Checks.parse("--loss", () -> Loss.of(loss));
+        Activation hidden = Checks.parse("--activation", () -> Activation.of(activation));
         if (hidden == Activation.SOFTMAX) throw new UserException("--activation: softmax is only allowed on the output layer");
-        Activation output = outputActivation != null ? TrainCommand.parse(() -> Activation.of(outputActivation), "--output-activation")
+        Activation output = outputActivation != null ? Checks.parse("--output-activation", () -> Activation.of(outputActivation))
                 : lossFn == Loss.CROSS_ENTROPY ? Activation.SOFTMAX : Activation.SIGMOID;
-        TrainCommand.parse(() -> {
+        Checks.parse("--loss", () -> {
             lossFn.checkOutput(output);
             return null;
-        }, "--loss");
-        int[] hiddenSizes = TrainCommand.parseLayers(layers);
+        });
+        int[] hiddenSizes = Checks.parse("--layers", () -> Network.parseHiddenSizes(layers));
         List<BatchSize> ks = new ArrayList<>();
-        for (String part : batchSizes.split(",")) ks.add(TrainCommand.parse(() -> BatchSize.parse(part.trim()), "--batch-sizes"));
+        for (String part : batchSizes.split(",")) ks.add(Checks.parse("--batch-sizes", () -> BatchSize.parse(part.trim())));
         double[] alphas = parseRates(learningRate, ks.size());
         if (!List.of("none", "minmax", "standard").contains(scale)) {
             throw new UserException("--scale: unknown scaling '" + scale + "' (known: none, minmax, standard)");

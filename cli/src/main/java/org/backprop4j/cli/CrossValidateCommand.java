@@ -5,8 +5,15 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import org.backprop4j.data.Dataset;
 import org.backprop4j.eval.Folds;
 import org.backprop4j.eval.Metrics;
-import org.backprop4j.io.ModelJson;
 import org.backprop4j.nn.Model;
+import org.backprop4j.options.Checks;
+import org.backprop4j.options.DataOptions;
+import org.backprop4j.options.NetworkOptions;
+import org.backprop4j.options.QuietOption;
+import org.backprop4j.options.StepOptions;
+import org.backprop4j.options.TrainingOptions;
+import org.backprop4j.options.TrainingPlan;
+import org.backprop4j.options.UserException;
 import org.backprop4j.train.TrainingDivergedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,10 +30,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code nn cross-validate}: K-fold cross-validation with exactly the options of {@code nn train}
- * (its option fields are mixed in, so the two parse and validate them the same way). Each fold trains
- * from the same start (the same --seed or --init) on the other K−1 folds, with scaling fitted on those,
- * and is evaluated on its own rows; the metrics are reported per fold and as mean ± standard deviation.
+ * {@code nn cross-validate}: K-fold cross-validation with the option groups of {@code nn train} (data,
+ * network, steps, training), so the two parse and check them the same way, in one {@link TrainingPlan}.
+ * Each fold is one {@link TrainingPlan#fit(Dataset)}: from the same start (the same --seed or --init)
+ * on the other K−1 folds, with scaling fitted on those; it is evaluated on its own rows, and the
+ * metrics are reported per fold and as mean ± standard deviation.
  */
 @Command(name = "cross-validate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"K-fold cross-validation: trains K models, each on K-1 folds with the options of 'nn train', evaluates each "
@@ -34,12 +42,15 @@ import java.util.concurrent.Callable;
                 + "denominator). Folds are shuffled with --seed; for classes they are stratified (each fold keeps the class "
                 + "proportions) unless --no-stratify. Input scaling is fitted on each fold's training part. Nothing is saved.",
                 "A categorical column's categories (--categorical) are taken from the whole file. The options of 'nn train' "
-                        + "that write files or name a test set (--out, --test-data, --test-labels, --report, --metrics) are refused."})
+                        + "that write files or name a test set (--out, --test-data, --test-labels, --report, --metrics) are not taken."})
 final class CrossValidateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Mixin
-    TrainCommand train;
+    @Mixin DataOptions data;
+    @Mixin NetworkOptions network;
+    @Mixin StepOptions steps;
+    @Mixin TrainingOptions training;
+    @Mixin QuietOption verbosity;
 
     @Option(names = "--folds", paramLabel = "K", defaultValue = "5", order = 1, description = "The number of folds, at least 2. Default: ${DEFAULT-VALUE}.")
     int folds;
@@ -52,39 +63,30 @@ final class CrossValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        for (String o : List.of("--out", "--test-data", "--test-labels", "--report", "--metrics")) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
-                throw new UserException(o + " is not used by cross-validate (it writes no files; each fold is tested on its held-out rows)");
-            }
-        }
         if (folds < 2) throw new UserException("--folds must be at least 2, got " + folds);
+        TrainingPlan plan = TrainingPlan.of(spec.commandLine().getParseResult(), data, network, steps, training,
+                Runtime.getRuntime().availableProcessors());
         PrintWriter err = spec.commandLine().getErr();
-        Model init = train.init == null ? null : ModelJson.read(train.init);
-        Dataset raw = init != null ? train.dataOptions.loadLike(init, true) : train.dataOptions.load(null, true);
-        int[][] heldOut = TrainCommand.parse(() -> Folds.split(raw, folds, !noStratify, train.seed), "--folds");
+        Dataset raw = plan.load();
+        int[][] heldOut = Checks.parse("--folds", () -> Folds.split(raw, folds, !noStratify, training.seed));
 
-        boolean quiet = train.quiet;
-        train.quiet = true; // one line per fold instead of one per epoch
         List<Map<String, Double>> perFold = new ArrayList<>();
         for (int f = 0; f < folds; f++) {
-            train.givenData = raw.subset(Folds.complement(heldOut[f], raw.size()));
-            train.trainedModel = null;
+            Model model;
             try {
-                train.call();
+                model = plan.fit(raw.subset(Folds.complement(heldOut[f], raw.size()))).model();
             } catch (TrainingDivergedException e) {
                 throw new UserException("fold " + (f + 1) + " of " + folds + ": " + e.getMessage());
             }
-            Model model = train.trainedModel;
             Metrics m = Metrics.of(model, raw.subset(heldOut[f]), model.l2());
             Map<String, Double> values = values(m);
             perFold.add(values);
-            if (!quiet) {
+            if (!verbosity.quiet) {
                 err.printf("fold %d/%d: trained on %d samples, tested on %d: %s%n", f + 1, folds, raw.size() - heldOut[f].length,
                         heldOut[f].length, brief(values));
                 err.flush();
             }
         }
-        train.givenData = null;
         Map<String, double[]> stats = meanAndStd(perFold);
         PrintWriter out = spec.commandLine().getOut();
         out.println(json ? json(perFold, stats, raw) : table(perFold, stats, raw));
@@ -161,7 +163,7 @@ final class CrossValidateCommand implements Callable<Integer> {
             g.writeNumberField("folds", folds);
             g.writeBooleanField("stratified", !noStratify && raw.isClassification());
             g.writeNumberField("samples", raw.size());
-            g.writeNumberField("seed", train.seed);
+            g.writeNumberField("seed", training.seed);
             g.writeArrayFieldStart("per_fold");
             for (Map<String, Double> f : perFold) {
                 g.writeStartObject();

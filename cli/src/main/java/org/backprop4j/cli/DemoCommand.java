@@ -1,5 +1,6 @@
 package org.backprop4j.cli;
 
+import org.backprop4j.options.UserException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

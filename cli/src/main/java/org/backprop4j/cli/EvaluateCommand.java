@@ -9,6 +9,8 @@ import org.backprop4j.eval.Metrics;
 import org.backprop4j.eval.RegressionMetrics;
 import org.backprop4j.io.ModelJson;
 import org.backprop4j.nn.Model;
+import org.backprop4j.options.DataOptions;
+import org.backprop4j.options.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -3,6 +3,8 @@ package org.backprop4j.cli;
 import org.backprop4j.io.ModelJson;
 import org.backprop4j.nn.Model;
 import org.backprop4j.onnx.OnnxExport;
+import org.backprop4j.options.Checks;
+import org.backprop4j.options.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,9 +34,9 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!format.equalsIgnoreCase("onnx")) throw new UserException("--format: unknown export format '" + format + "' (known: onnx)");
-        TrainCommand.checkWritable(out);
+        Checks.writable("--out", out);
         Model m = ModelJson.read(model);
-        TrainCommand.parse(() -> OnnxExport.toProto(m), "--model " + model); // an activation ONNX lacks is reported before writing
+        Checks.parse("--model " + model, () -> OnnxExport.toProto(m)); // an activation ONNX lacks is reported before writing
         OnnxExport.write(m, out);
         spec.commandLine().getErr().println("exported " + model + " to " + out + " (ONNX opset " + OnnxExport.OPSET + ")");
         return 0;

@@ -1,6 +1,7 @@
 package org.backprop4j.cli;
 
 import org.backprop4j.data.DataException;
+import org.backprop4j.options.UserException;
 import org.backprop4j.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.backprop4j.inspect.LayerStats;
 import org.backprop4j.io.AtomicFiles;
+import org.backprop4j.options.UserException;
 
 import java.io.IOException;
 import java.io.StringWriter;

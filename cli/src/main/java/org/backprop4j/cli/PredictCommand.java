@@ -5,6 +5,9 @@ import org.backprop4j.io.AtomicFiles;
 import org.backprop4j.io.ModelJson;
 import org.backprop4j.math.Matrix;
 import org.backprop4j.nn.Model;
+import org.backprop4j.options.Checks;
+import org.backprop4j.options.DataOptions;
+import org.backprop4j.options.UserException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +43,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Model m = ModelJson.read(model);
-        if (out != null) TrainCommand.checkWritable(out);
+        if (out != null) Checks.writable("--out", out);
         Dataset data = dataOptions.loadLike(m, false);
         if (data.x().cols != m.network().inputs()) {
             throw new UserException("model " + model + " takes " + m.network().inputs() + " inputs, but "

@@ -37,10 +37,10 @@ class ReportTest {
         for (String banned : new String[] {"<script", "<link", "<img", "<iframe", "<object", "<embed", "@import", "@font-face"}) {
             assertFalse(html.contains(banned), "the report should not contain " + banned);
         }
-        // references may only point inside the page (the charts' clip paths: url(#chart-cost-clip-0))
+        // references may only point inside the page (the charts' clip paths: url(#chart-cost-clipPath1))
         Matcher outside = Pattern.compile("(?:src|href)\\s*=\\s*[\"'](?!#)|url\\((?!#)").matcher(html);
         assertFalse(outside.find(), () -> "a reference outside the page: " + html.substring(outside.start(), Math.min(html.length(), outside.start() + 80)));
-        assertTrue(html.contains("url(#chart-cost-clip-"), "the clip paths are prefixed per chart, so that ids do not clash");
+        assertTrue(html.contains("url(#chart-cost-clipPath"), "the clip paths are prefixed per chart, so that ids do not clash");
         for (String section : new String[] {"Cost J", "Accuracy", "Weight norm per layer", "Gradient norm per layer",
                 "Saturated and dead units", "Time per epoch", "Confusion matrix", "Configuration", "Timings"}) {
             assertTrue(html.contains(section), "the report should have '" + section + "'");

@@ -1,6 +1,5 @@
-package org.backprop4j.cli;
+package org.backprop4j.options;
 
-import org.backprop4j.nn.Init;
 import org.backprop4j.train.EarlyStopping;
 import org.backprop4j.train.LearningRateSchedule;
 import org.backprop4j.train.TrainingConfig;
@@ -12,107 +11,124 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The options of {@code nn train} beyond the seed's: update rule, learning-rate schedule, weight
- * initialisation, L1, clipping, dropout, validation and early stopping. Each maps onto one typed
- * value of {@link TrainingConfig} (or {@link Init}); an option that does not apply to the chosen
- * rule or schedule is refused rather than ignored, so a typo in a command cannot pass silently.
- * Unset options are null; their defaults are stated in the help and applied here.
+ * The training group: regularisation, seed, shuffling, input scaling and threads, and the options
+ * beyond the seed's: update rule, learning-rate schedule, L1, clipping, dropout, validation and
+ * early stopping. Each maps onto one typed value of {@link TrainingConfig}; an option that does not
+ * apply to the chosen rule or schedule is refused rather than ignored, so a typo in a command cannot
+ * pass silently. Unset options are null; their defaults are stated in the help and applied here.
  */
-final class TrainingOptions {
+public final class TrainingOptions {
+    /** The input scalings --scale knows. */
+    public static final List<String> SCALINGS = List.of("none", "minmax", "standard");
+
+    @Option(names = "--l2", paramLabel = "LAMBDA", defaultValue = "0", order = 23,
+            description = "lambda: L2 weight in E4 and E11, on weights only. Default: ${DEFAULT-VALUE}.")
+    public double l2;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", order = 24,
+            description = "Seeds the initial weights and the shuffling; the same seed gives the same model. Default: ${DEFAULT-VALUE}.")
+    public long seed;
+
+    @Option(names = "--no-shuffle", order = 25, description = "Keep the samples in file order instead of shuffling each epoch.")
+    public boolean noShuffle;
+
+    @Option(names = "--scale", paramLabel = "none|minmax|standard", defaultValue = "none", order = 26,
+            description = "Input scaling fitted on the training data, stored in the model, applied by evaluate and predict. Default: ${DEFAULT-VALUE}.")
+    public String scale;
+
+    @Option(names = "--threads", paramLabel = "N", order = 27,
+            description = "Threads for the matrix kernels. Default: the number of cores. The model does not depend on it.")
+    public Integer threads;
+
     @Option(names = "--optimizer", paramLabel = "NAME", order = 50,
             description = "Update rule: sgd (the seed's plain gradient descent, E11-E12), momentum, nesterov, adagrad, rmsprop, "
                     + "adam, adamw. Default: sgd.")
-    String optimizer;
+    public String optimizer;
 
     @Option(names = "--momentum", paramLabel = "MU", order = 51, description = "Momentum coefficient of momentum and nesterov, in [0, 1). Default: 0.9.")
-    Double momentum;
+    public Double momentum;
 
     @Option(names = "--rho", paramLabel = "RHO", order = 52, description = "Decay of rmsprop's mean square, in [0, 1). Default: 0.9.")
-    Double rho;
+    public Double rho;
 
     @Option(names = "--beta1", paramLabel = "B1", order = 53, description = "Adam's decay of the mean gradient, in [0, 1). Default: 0.9.")
-    Double beta1;
+    public Double beta1;
 
     @Option(names = "--beta2", paramLabel = "B2", order = 54, description = "Adam's decay of the mean square, in [0, 1). Default: 0.999.")
-    Double beta2;
+    public Double beta2;
 
     @Option(names = "--epsilon", paramLabel = "EPS", order = 55,
             description = "Added to the root in adagrad, rmsprop, adam and adamw. Default: 1e-8.")
-    Double epsilon;
+    public Double epsilon;
 
     @Option(names = "--weight-decay", paramLabel = "D", order = 56,
             description = "AdamW's decoupled weight decay: W -= alpha*D*W each step, weights only. Default: 0.01.")
-    Double weightDecay;
+    public Double weightDecay;
 
     @Option(names = "--l1", paramLabel = "L1", order = 57,
             description = "L1 weight: adds L1*sum|W| to the cost and L1*sign(W) to the gradient, weights only. Default: 0.")
-    Double l1;
+    public Double l1;
 
     @Option(names = "--clip-norm", paramLabel = "C", order = 58,
             description = "Scale each step's whole gradient (L1/L2 terms included) down to norm C when it is longer. Default: no clipping.")
-    Double clipNorm;
+    public Double clipNorm;
 
     @Option(names = "--schedule", paramLabel = "NAME", order = 60,
             description = "Learning rate per epoch t: constant (the seed's), step, exponential, invscaling (alpha/t^power), cosine "
                     + "(down to --min-learning-rate over the epochs), plateau (reduce when the monitored cost stalls). Default: constant.")
-    String schedule;
+    public String schedule;
 
     @Option(names = "--step-every", paramLabel = "N", order = 61, description = "step: multiply alpha by --gamma every N epochs. Default: 10.")
-    Integer stepEvery;
+    public Integer stepEvery;
 
     @Option(names = "--gamma", paramLabel = "G", order = 62,
             description = "step and exponential: the factor, in (0, 1]. Default: 0.5 for step, 0.95 for exponential.")
-    Double gamma;
+    public Double gamma;
 
     @Option(names = "--power", paramLabel = "P", order = 63, description = "invscaling: alpha_t = alpha / t^P. Default: 0.5.")
-    Double power;
+    public Double power;
 
     @Option(names = "--min-learning-rate", paramLabel = "ALPHA", order = 64, description = "cosine and plateau: the floor. Default: 0.")
-    Double minLearningRate;
+    public Double minLearningRate;
 
     @Option(names = "--plateau-patience", paramLabel = "N", order = 65,
             description = "plateau: epochs without improvement before alpha is reduced. Default: 5.")
-    Integer plateauPatience;
+    public Integer plateauPatience;
 
     @Option(names = "--plateau-factor", paramLabel = "F", order = 66, description = "plateau: alpha := alpha*F, F in (0, 1). Default: 0.5.")
-    Double plateauFactor;
-
-    @Option(names = "--init-weights", paramLabel = "NAME", order = 70,
-            description = "Initial weights: default (uniform +-1/sqrt(fan-in), biases too), xavier-uniform, xavier-normal, he-uniform, "
-                    + "he-normal, lecun-uniform, lecun-normal (these start biases at 0). Drawn from --seed. Default: default.")
-    String initWeights;
+    public Double plateauFactor;
 
     @Option(names = "--dropout", paramLabel = "RATE[,RATE...]", order = 71,
             description = "Inverted dropout on the hidden layers' outputs while training (off when predicting): one rate for all "
                     + "hidden layers or one per hidden layer, each in [0, 1). Default: none.")
-    String dropout;
+    public String dropout;
 
     @Option(names = "--validation-split", paramLabel = "F", order = 80,
             description = "Hold out this share of --data (rows drawn with --seed) and report its cost each epoch; plateau and "
                     + "early stopping then watch it.")
-    Double validationSplit;
+    public Double validationSplit;
 
     @Option(names = "--validation-data", paramLabel = "FILE", order = 81,
             description = "Validation data in the format of --data (instead of --validation-split).")
-    Path validationData;
+    public Path validationData;
 
     @Option(names = "--validation-labels", paramLabel = "FILE", order = 82, description = "IDX labels for --validation-data.")
-    Path validationLabels;
+    public Path validationLabels;
 
     @Option(names = "--early-stopping", order = 83,
             description = "Stop when the validation cost (or without validation data, the training cost) has not improved for "
                     + "--patience epochs, and keep the best epoch's weights.")
-    boolean earlyStopping;
+    public boolean earlyStopping;
 
     @Option(names = "--patience", paramLabel = "N", order = 84, description = "Early stopping's patience (implies --early-stopping). Default: 10.")
-    Integer patience;
+    public Integer patience;
 
     @Option(names = "--min-delta", paramLabel = "D", order = 85,
             description = "Early stopping: the least decrease of the cost that counts as an improvement. Default: 0.")
-    Double minDelta;
+    public Double minDelta;
 
     /** The update rule of --optimizer with its parameters; refuses parameters of other rules. */
-    UpdateRule updateRule() {
+    public UpdateRule updateRule() {
         String name = optimizer == null ? "sgd" : optimizer.toLowerCase();
         List<String> allowed = switch (name) {
             case "sgd" -> List.of();
@@ -127,7 +143,7 @@ final class TrainingOptions {
         refuseOthers("--optimizer " + name, allowed, new Object[] {momentum, rho, beta1, beta2, epsilon, weightDecay},
                 "--momentum", "--rho", "--beta1", "--beta2", "--epsilon", "--weight-decay");
         double eps = or(epsilon, 1e-8);
-        return TrainCommand.parse(() -> switch (name) {
+        return Checks.parse(null, () -> switch (name) {
             case "momentum" -> UpdateRule.momentum(or(momentum, 0.9));
             case "nesterov" -> UpdateRule.nesterov(or(momentum, 0.9));
             case "adagrad" -> UpdateRule.adagrad(eps);
@@ -135,11 +151,11 @@ final class TrainingOptions {
             case "adam" -> UpdateRule.adam(or(beta1, 0.9), or(beta2, 0.999), eps);
             case "adamw" -> UpdateRule.adamw(or(beta1, 0.9), or(beta2, 0.999), eps, or(weightDecay, 0.01));
             default -> UpdateRule.sgd();
-        }, null);
+        });
     }
 
     /** The schedule of --schedule with its parameters; refuses parameters of other schedules. */
-    LearningRateSchedule schedule() {
+    public LearningRateSchedule schedule() {
         String name = schedule == null ? "constant" : schedule.toLowerCase();
         List<String> allowed = switch (name) {
             case "constant" -> List.of();
@@ -153,7 +169,7 @@ final class TrainingOptions {
         };
         refuseOthers("--schedule " + name, allowed, new Object[] {stepEvery, gamma, power, minLearningRate, plateauFactor, plateauPatience},
                 "--step-every", "--gamma", "--power", "--min-learning-rate", "--plateau-factor", "--plateau-patience");
-        return TrainCommand.parse(() -> switch (name) {
+        return Checks.parse(null, () -> switch (name) {
             case "step" -> LearningRateSchedule.step(stepEvery == null ? 10 : stepEvery, or(gamma, 0.5));
             case "exponential" -> LearningRateSchedule.exponential(or(gamma, 0.95));
             case "invscaling" -> LearningRateSchedule.inverseScaling(or(power, 0.5));
@@ -161,12 +177,7 @@ final class TrainingOptions {
             case "plateau" -> LearningRateSchedule.plateau(or(plateauFactor, 0.5), plateauPatience == null ? 5 : plateauPatience,
                     or(minLearningRate, 0));
             default -> LearningRateSchedule.constant();
-        }, null);
-    }
-
-    /** --init-weights, or {@link Init#DEFAULT}. */
-    Init init() {
-        return initWeights == null ? Init.DEFAULT : TrainCommand.parse(() -> Init.of(initWeights), "--init-weights");
+        });
     }
 
     /**
@@ -175,10 +186,10 @@ final class TrainingOptions {
      * itself ({@link org.backprop4j.train.Trainer#splitValidation}), before fitting the input
      * scaling, and hands them to the trainer as validation data.
      */
-    TrainingConfig.Builder applyTo(TrainingConfig.Builder b) {
+    public TrainingConfig.Builder applyTo(TrainingConfig.Builder b) {
         b.updateRule(updateRule()).schedule(schedule());
         if (l1 != null) b.l1(l1);
-        if (clipNorm != null) TrainCommand.parse(() -> b.clipNorm(clipNorm), null);
+        if (clipNorm != null) Checks.parse(null, () -> b.clipNorm(clipNorm));
         if (dropout != null) b.dropout(dropoutRates(dropout));
         if (validationSplit != null && validationData != null) {
             throw new UserException("--validation-split and --validation-data exclude each other");
@@ -188,14 +199,14 @@ final class TrainingOptions {
         }
         if (validationLabels != null && validationData == null) throw new UserException("--validation-labels needs --validation-data");
         if (earlyStopping || patience != null) {
-            b.earlyStopping(TrainCommand.parse(() -> EarlyStopping.after(patience == null ? 10 : patience, or(minDelta, 0)), null));
+            b.earlyStopping(Checks.parse(null, () -> EarlyStopping.after(patience == null ? 10 : patience, or(minDelta, 0))));
         } else if (minDelta != null) {
             throw new UserException("--min-delta needs --early-stopping (or --patience)");
         }
         return b;
     }
 
-    static double[] dropoutRates(String text) {
+    public static double[] dropoutRates(String text) {
         List<Double> rates = new ArrayList<>();
         for (String part : text.split(",", -1)) {
             try {

@@ -1,4 +1,4 @@
-package org.backprop4j.cli;
+package org.backprop4j.options;
 
 import org.backprop4j.data.CategoricalEncoding;
 import org.backprop4j.data.Columns;
@@ -12,40 +12,44 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Where data comes from and which columns are targets: shared by train, evaluate and predict. */
-final class DataOptions {
+/**
+ * The data group: where data comes from and which columns are targets. Shared by every command that
+ * reads a data set (train, compare, cross-validate, evaluate, predict, gradcheck); a test or
+ * validation set is read with the same column options ({@link #withData}).
+ */
+public final class DataOptions {
     @Option(names = "--data", required = true, paramLabel = "FILE",
             description = "CSV file, MNIST IDX images (with --labels; pixels are scaled to [0,1]) or LIBSVM/SVMlight file "
                     + "(.svm, .libsvm, .svmlight; or say --format libsvm).")
-    Path data;
+    public Path data;
 
     @Option(names = "--format", paramLabel = "csv|idx|libsvm",
             description = "The data format. Default: from the file name (.svm/.libsvm/.svmlight: libsvm; 'idx' or '-ubyte' in it, "
                     + "or --labels given: idx; else csv).")
-    String format;
+    public String format;
 
     @Option(names = "--features", paramLabel = "N",
             description = "LIBSVM: the number of inputs (indices 1..N). Default: a model's input count, else the largest index in the file.")
-    Integer features;
+    public Integer features;
 
     @Option(names = "--categorical", paramLabel = "COL[,COL...]", split = ",",
             description = "CSV: input columns (header names or 0-based indices) holding categories; each becomes one 0/1 input per "
                     + "category (one-hot). The categories are stored in the model; evaluate and predict refuse a category it does not know.")
-    List<String> categorical;
+    public List<String> categorical;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "MNIST IDX labels for IDX images given by --data.")
-    Path labels;
+    public Path labels;
 
     @Option(names = "--targets", paramLabel = "K",
             description = "CSV: the last K columns are the real-valued target vector y.")
-    Integer targets;
+    public Integer targets;
 
     @Option(names = "--label", paramLabel = "COLUMN",
             description = "CSV: the column (header name or 0-based index) holding class labels; they are one-hot encoded.")
-    String label;
+    public String label;
 
     /** The same column options for another file (a test set). */
-    DataOptions withData(Path otherData, Path otherLabels) {
+    public DataOptions withData(Path otherData, Path otherLabels) {
         DataOptions d = new DataOptions();
         d.data = otherData;
         d.labels = otherLabels;
@@ -58,7 +62,7 @@ final class DataOptions {
     }
 
     /** The format: --format, else guessed from the file name. */
-    String format() {
+    public String format() {
         if (format != null) {
             String f = format.toLowerCase();
             if (!List.of("csv", "idx", "libsvm", "svmlight").contains(f)) {
@@ -72,14 +76,14 @@ final class DataOptions {
     }
 
     /** Reads data to use with {@code model}: its classes, its categorical encoding and (LIBSVM) its input count. */
-    Dataset loadLike(Model model, boolean targetsRequired) {
+    public Dataset loadLike(Model model, boolean targetsRequired) {
         LibsvmLabels regression = model.isClassifier() ? LibsvmLabels.CLASSES : LibsvmLabels.TARGET;
         return load(model.isClassifier() ? model.classes() : null, model.categorical(), model.network().inputs(), regression,
                 targetsRequired, "the model");
     }
 
     /** Reads data to use beside {@code training} (a test set): its classes, categorical encoding and (LIBSVM) input count. */
-    Dataset loadLike(Dataset training, boolean targetsRequired) {
+    public Dataset loadLike(Dataset training, boolean targetsRequired) {
         LibsvmLabels regression = training.isClassification() ? LibsvmLabels.CLASSES : LibsvmLabels.TARGET;
         return load(training.isClassification() ? training.classes() : null, training.categorical(), training.x().cols, regression,
                 targetsRequired, training.source());
@@ -88,7 +92,7 @@ final class DataOptions {
     /** What a LIBSVM label is when neither --label nor --targets says: classes, or the real-valued target of a regression model. */
     private enum LibsvmLabels { CLASSES, TARGET }
 
-    boolean isIdx() {
+    public boolean isIdx() {
         return labels != null || looksLikeIdx(data);
     }
 
@@ -96,7 +100,7 @@ final class DataOptions {
      * Reads the data. {@code knownClasses}: a model's classes (labels must be among them), or null.
      * {@code targetsRequired}: whether a --targets/--label choice is mandatory (training, evaluation).
      */
-    Dataset load(List<String> knownClasses, boolean targetsRequired) {
+    public Dataset load(List<String> knownClasses, boolean targetsRequired) {
         return load(knownClasses, null, 0, LibsvmLabels.CLASSES, targetsRequired, null);
     }
 
@@ -121,7 +125,7 @@ final class DataOptions {
                         + "; leave --categorical out to use its encoding");
             }
         } else if (categorical != null) {
-            encoding = TrainCommand.parse(() -> CategoricalEncoding.unfitted(categorical), "--categorical");
+            encoding = Checks.parse("--categorical", () -> CategoricalEncoding.unfitted(categorical));
         }
         return loadIdxOrCsv(knownClasses, encoding, targetsRequired, false);
     }
