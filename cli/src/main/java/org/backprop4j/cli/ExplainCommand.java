@@ -9,6 +9,9 @@ import org.backprop4j.nn.Dense;
 import org.backprop4j.nn.Loss;
 import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Network;
+import org.backprop4j.options.Checks;
+import org.backprop4j.options.DataOptions;
+import org.backprop4j.options.UserException;
 import org.backprop4j.reference.OneStep;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -96,7 +99,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (digits < 1 || digits > 17) throw new UserException("--digits must be between 1 and 17, got " + digits);
         if (!(Double.isFinite(alpha) && alpha > 0)) throw new UserException("--learning-rate must be a finite number > 0, got " + alpha);
         if (l2 != null && !(l2 >= 0 && Double.isFinite(l2))) throw new UserException("--l2 must be a finite number >= 0, got " + l2);
-        if (html != null) TrainCommand.checkWritable("--html", html);
+        if (html != null) Checks.writable("--html", html);
 
         Explanation explanation = model == null ? builtIn() : fromModel();
         PrintWriter out = spec.commandLine().getOut();
@@ -114,14 +117,14 @@ final class ExplainCommand implements Callable<Integer> {
         if (samples > EXAMPLE_X.length && spec.commandLine().getParseResult().hasMatchedOption("--samples")) {
             throw new UserException("--samples " + samples + ": the built-in example has " + EXAMPLE_X.length + " samples");
         }
-        Activation hidden = activation == null ? Activation.SIGMOID : TrainCommand.parse(() -> Activation.of(activation), "--activation");
+        Activation hidden = activation == null ? Activation.SIGMOID : Checks.parse("--activation", () -> Activation.of(activation));
         Activation output = outputActivation == null ? Activation.SIGMOID
-                : TrainCommand.parse(() -> Activation.of(outputActivation), "--output-activation");
-        Loss lossFn = loss == null ? Loss.MSE : TrainCommand.parse(() -> Loss.of(loss), "--loss");
-        TrainCommand.parse(() -> {
+                : Checks.parse("--output-activation", () -> Activation.of(outputActivation));
+        Loss lossFn = loss == null ? Loss.MSE : Checks.parse("--loss", () -> Loss.of(loss));
+        Checks.parse("--loss", () -> {
             lossFn.checkOutput(output);
             return null;
-        }, "--loss");
+        });
         Network net = new Network(List.of(new Dense(Matrix.of(EXAMPLE_W1), EXAMPLE_B1.clone(), hidden),
                 new Dense(Matrix.of(EXAMPLE_W2), EXAMPLE_B2.clone(), output)));
         int K = Math.min(samples, EXAMPLE_X.length);
