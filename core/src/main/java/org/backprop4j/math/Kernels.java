@@ -117,7 +117,7 @@ public interface Kernels {
 
     /**
      * The fastest implementation available on this JVM, using at most {@code threads} threads (the
-     * caller's included) per product. That is {@link VectorKernels} when the JVM was started with
+     * caller's included) per product. That is {@link org.backprop4j.math.vector.VectorKernels} when the JVM was started with
      * {@code --add-modules jdk.incubator.vector} on hardware with at least 256-bit vectors, else
      * {@link JavaKernels} (single-threaded). Results do not depend on {@code threads}.
      */
@@ -126,7 +126,7 @@ public interface Kernels {
         // VectorKernels must not even be loaded without the module: its constants are vector species.
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             try {
-                if (VectorKernels.worthwhile()) return new VectorKernels(threads);
+                if (org.backprop4j.math.vector.VectorKernels.worthwhile()) return new org.backprop4j.math.vector.VectorKernels(threads);
             } catch (LinkageError e) {
                 // The module is there but unusable on this JVM: fall through to plain Java.
             }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.backprop4j.math.vector.VectorKernels;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package org.backprop4j.math;
+package org.backprop4j.math.vector;
 
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
@@ -20,16 +20,16 @@ class VectorExpTest {
         for (int i = 0; i < 200_000; i++) {
             for (int l = 0; l < lanes; l++) x[l] = (float) (r.nextDouble() * 175 - 87);   // the clamp-free range
             if (i == 0) { x[0] = 0f; x[1] = -87f; x[2] = 88f; x[3] = 1e-30f; x[4] = -1e-30f; }
-            VectorKernels.exp(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0)).intoArray(y, 0);
+            Elementwise.exp(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0)).intoArray(y, 0);
             for (int l = 0; l < lanes; l++) {
-                assertEquals(Float.floatToIntBits(VectorKernels.exp(x[l])), Float.floatToIntBits(y[l]), "lane of e^" + x[l]);
+                assertEquals(Float.floatToIntBits(Elementwise.exp(x[l])), Float.floatToIntBits(y[l]), "lane of e^" + x[l]);
                 double exact = Math.exp(x[l]);
                 worstUlps = Math.max(worstUlps, Math.abs(y[l] - exact) / Math.ulp((float) exact));
             }
         }
         assertTrue(worstUlps <= 2, "worst error " + worstUlps + " ulp");
-        assertEquals(Float.floatToIntBits(VectorKernels.exp(88f)), Float.floatToIntBits(VectorKernels.exp(1000f)), "clamped above");
-        assertEquals(Float.floatToIntBits(VectorKernels.exp(-87f)), Float.floatToIntBits(VectorKernels.exp(-1000f)), "clamped below");
-        assertTrue(Float.isFinite(VectorKernels.exp(88f)) && VectorKernels.exp(-87f) > 0f);
+        assertEquals(Float.floatToIntBits(Elementwise.exp(88f)), Float.floatToIntBits(Elementwise.exp(1000f)), "clamped above");
+        assertEquals(Float.floatToIntBits(Elementwise.exp(-87f)), Float.floatToIntBits(Elementwise.exp(-1000f)), "clamped below");
+        assertTrue(Float.isFinite(Elementwise.exp(88f)) && Elementwise.exp(-87f) > 0f);
     }
 }

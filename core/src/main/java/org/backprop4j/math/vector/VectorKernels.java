@@ -1,0 +1,312 @@
+package org.backprop4j.math.vector;
+
+import static org.backprop4j.math.vector.Lanes.S;
+import static org.backprop4j.math.vector.Lanes.VL;
+
+import java.lang.ref.Cleaner;
+import java.util.Objects;
+import jdk.incubator.vector.FloatVector;
+import org.backprop4j.math.Kernels;
+import org.backprop4j.nn.Activation;
+
+/**
+ * The fast kernels: the {@link Kernels} contract on the incubating Vector API
+ * ({@code jdk.incubator.vector}), split over a few threads when a call is large. What each product
+ * computes is stated plainly in the naive twin ({@code Kernels.naive()}); the plain-Java kernels
+ * stand in when the module is absent. This class only dispatches; each concern has its file:
+ * <ul>
+ *   <li>{@link Panels} and {@link MicroKernels}: the main matrix-product engine (register tiles of
+ *       C over panels of lanes);
+ *   <li>{@link Dots}: the dot engine, for NT products with a small side;
+ *   <li>{@link MatrixVector}: one sample's product (a prediction);
+ *   <li>{@link Elementwise}: bias + activation (E1–E2) and E7's ⊙ f'(z);
+ *   <li>{@link Descent} and {@link Gather}: the update E11 and the batch gather;
+ *   <li>{@link Tiles} and {@link Job}: how a call's work is cut and shared among threads;
+ *   <li>{@link Pool}: the threads.
+ * </ul>
+ *
+ * <h2>Summation order, threads and memory</h2>
+ * Which engine computes a product depends on its shape alone, and each engine fixes the order of
+ * every output's sum over p: in the main engine the chain acc = fma(X(r,p), Y(p,l), acc) for
+ * p = 0 … k−1 from acc = 0, whatever tile, panel or thread computes it; in the dot engine, VL
+ * such chains (one per p mod VL) summed by a fixed tree of lane swaps, then the leftover terms in
+ * order; in the one-sample product, VL chains summed lane after lane, then the leftover terms. So
+ * the results depend on the shapes and inputs only: bit-identical for any thread count. Threads
+ * share out output tiles (and, for the elementwise passes, the update and the gather, rows), never
+ * a k-sum. Every job cuts a layer's units at the same places, so each thread keeps its rows of W
+ * and ΔW in its own core's cache. Small products stay on the caller's thread (see
+ * PARALLEL_MIN_FMAS), except one sample's product, which is split over workers that are awake
+ * anyway (see {@link #matrixVector}).
+ *
+ * <p>Scratch (one packed panel and one edge tile per thread) grows to the largest shape seen and
+ * is then reused, so a call allocates nothing in steady state. Not safe for concurrent use from
+ * several caller threads; give each trainer its own instance.
+ */
+public final class VectorKernels implements Kernels {
+
+    /**
+     * Below this many multiply-adds (about 10 µs of work) a product stays on the caller's thread:
+     * waking a worker and sharing the tiles would cost more than it saves.
+     */
+    private static final long PARALLEL_MIN_FMAS = 1L << 19;
+    /**
+     * A one-sample product (m = 1) of at least this many multiply-adds (a 100×256 layer) is split
+     * over awake workers: it streams its weights from L2, and two cores stream twice as fast.
+     */
+    private static final long MATRIX_VECTOR_SPLIT_FMAS = 1L << 15;
+
+    private final int threads;
+    private final Panels panels;
+    private final Dots dots;
+    private final Descent descent;
+    private final Gather gather;
+    private final MatrixVector matrixVector;
+    private final Elementwise elementwise;
+    /** Created by the first product big enough to split, so one-sample predictions start no threads. */
+    private Pool pool;
+
+    /** Shuts down the pools of unreachable kernels (their workers are daemons, but would park forever). */
+    private static final class Reaper {
+        static final Cleaner CLEANER = Cleaner.create();   // a thread of its own: started only with the first pool
+    }
+
+    /**
+     * Kernels that split large products over {@code threads} threads: the caller and threads − 1
+     * workers. Only to be called when the JVM has the module jdk.incubator.vector (see
+     * {@code Kernels.fast}).
+     */
+    public VectorKernels(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        this.threads = threads;
+        this.panels = new Panels(threads);
+        this.dots = new Dots(threads);
+        this.descent = new Descent(threads);
+        this.gather = new Gather(threads);
+        this.matrixVector = new MatrixVector(threads);
+        this.elementwise = new Elementwise(threads);
+    }
+
+    /** True if the preferred vector shape has enough lanes for this blocking to beat the plain-Java kernels. */
+    public static boolean worthwhile() {
+        return VL >= 8;
+    }
+
+    /** The most threads a product is split over. */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * c[m×n] = a[m×k] · b[n×k]ᵀ. Both operands run along p: dot products when a side is small (see
+     * the class comment), else panels transposed from the smaller side, with the larger side (the
+     * weights, as a rule) read in place as rows.
+     */
+    @Override
+    public void gemmNT(int m, int n, int k, float[] a, float[] b, float[] c) {
+        check(m, n, k, a, b, c);
+        if (m == 0 || n == 0) return;
+        if (m == 1 && k >= VL) {
+            matrixVector(n, k, b, a, c);
+            return;
+        }
+        if (useDots(m, n, k)) {
+            dots.set(m, n, k, a, b, c);
+            run(dots, (long) m * n * k);
+        } else if (cost(n, m, k, (long) m * k) <= cost(m, n, k, (long) n * k)) {
+            panels.set(n, m, k, b, k, 1, a, k, true, c, n, true, true);        // rows j (units), lanes i
+            run(panels, (long) m * n * k);
+        } else {
+            panels.set(m, n, k, a, k, 1, b, k, true, c, n, false, false);      // rows i, lanes j (units)
+            run(panels, (long) m * n * k);
+        }
+    }
+
+    /**
+     * Rough cycles of a rows × lanes × k product on the main engine, from the register tiles (padded
+     * lanes included; a one-vector panel runs at half speed) and the floats its lane side transposes.
+     */
+    private static long cost(int rows, int lanes, int k, long transposed) {
+        int width = lanes <= VL ? VL : Panels.PANEL;
+        long tiles = (long) ((rows + 3) / 4) * ((lanes + width - 1) / width);
+        long fmas = tiles * 4 * (width / VL) * k;                      // vector FMAs
+        return (width == VL ? fmas : fmas / 2) + transposed;          // two a cycle, one in a one-vector tile
+    }
+
+    /**
+     * The dot engine pays when a panel transposition would be amortised over few rows (the other
+     * side ≤ 256) or lanes would be mostly empty (a side ≤ 16), and k is long enough to amortise
+     * the sum across lanes. Its lane-sum rounds are written for 8 or 16 lanes.
+     */
+    private static boolean useDots(int m, int n, int k) {
+        return (VL == 8 || VL == 16) && k >= 16 * VL && (Math.min(m, n) <= 16 || Math.max(m, n) <= 256);
+    }
+
+    /** c[m×n] = a[m×k] · b[k×n]. A's rows are X's rows, B's rows of p are already panels. */
+    @Override
+    public void gemmNN(int m, int n, int k, float[] a, float[] b, float[] c) {
+        check(m, n, k, a, b, c);
+        if (m == 0 || n == 0) return;
+        panels.set(m, n, k, a, k, 1, b, n, false, c, n, false, false);     // rows i, lanes j (units of the layer below)
+        run(panels, (long) m * n * k);
+    }
+
+    /**
+     * c[m×n] = a[k×m]ᵀ · b[k×n]. Both operands are stored by rows of p, so either can give the
+     * panels; the lanes run over j (C written row by row) unless n is narrow and m wider.
+     */
+    @Override
+    public void gemmTN(int m, int n, int k, float[] a, float[] b, float[] c) {
+        check(m, n, k, a, b, c);
+        if (m == 0 || n == 0) return;
+        if (n >= m || n >= Panels.PANEL) {
+            panels.set(m, n, k, a, 1, m, b, n, false, c, n, false, true);      // rows i (units), lanes j
+        } else {
+            panels.set(n, m, k, b, 1, n, a, m, false, c, n, true, false);      // rows j, lanes i (units)
+        }
+        run(panels, (long) m * n * k);
+    }
+
+    /**
+     * c[j] = b_j · x for the n rows of b[n×k]: one sample's forward product (a prediction). The dot
+     * engine's 4 × 4 tile would repeat the single row four times; here four rows of b share each
+     * load of x. Each c[j] is VL chains along p (one per p mod VL) summed lane after lane, then the
+     * k mod VL leftover terms in order: an order fixed by the shape. Split by rows over the threads when the
+     * workers are awake (spinning after a recent job), since one core's L2 cannot stream the first
+     * layer's weights fast enough (784×100 floats take ~3.4 µs); never waits for a parked worker.
+     */
+    private void matrixVector(int n, int k, float[] b, float[] x, float[] c) {
+        if (threads > 1 && (long) n * k >= MATRIX_VECTOR_SPLIT_FMAS) {
+            if (pool == null) startPool();
+            if (pool.hot()) {                       // a parked worker would take longer to wake than the product lasts
+                matrixVector.set(n, k, b, x, c);
+                run(matrixVector, Math.min(threads, matrixVector.tileCount), false);
+                return;
+            }
+            pool.wake();                            // not for this product: for the next ones, if they come soon
+        }
+        MatrixVector.rows(0, n, k, b, x, c);
+    }
+
+    /**
+     * Bias and activation in one pass over each row. ReLU, identity and sigmoid run on vectors; tanh
+     * stays scalar (Math.tanh in double). Sigmoid uses {@link Elementwise#exp(FloatVector)}, built from exactly
+     * rounded operations only, and not the Vector API's EXP: that one gives different last bits
+     * before and after the JIT compiles it (seen after ~1,000 calls), which would make two runs of
+     * the same seed differ.
+     */
+    @Override
+    public void biasActivate(Activation f, int m, int n, float[] z, float[] bias, float[] a) {
+        switch (f) {
+            case SIGMOID, TANH, RELU, IDENTITY -> { }
+            default -> {
+                Kernels.super.biasActivate(f, m, n, z, bias, a);
+                return;
+            }
+        }
+        elementwise.set(Elementwise.BIAS_ACTIVATE, f, m, n, z, bias, a);
+        run(elementwise, Elementwise.COST * m * n);
+    }
+
+    /**
+     * E7's ⊙ f'(z) on vectors, for the activations whose f' is elementwise and cheap; per element
+     * the same operations as {@link Activation#backward}, so the same bits. Large batches are split
+     * by rows over the threads.
+     */
+    @Override
+    public void activationBackward(Activation f, int m, int n, float[] z, float[] a, float[] g) {
+        switch (f) {
+            case SIGMOID, TANH, RELU -> { }
+            case IDENTITY -> {
+                return;                                                // f' = 1
+            }
+            default -> {
+                Kernels.super.activationBackward(f, m, n, z, a, g);
+                return;
+            }
+        }
+        elementwise.set(Elementwise.BACKWARD, f, m, n, z, a, g);
+        run(elementwise, Elementwise.COST * m * n);
+    }
+
+    /** Δb (E10): the rows added one after another, as in the naive loop, a vector of columns at a time. */
+    @Override
+    public void columnSums(int m, int n, float[] a, float[] out) {
+        Objects.checkFromIndexSize(0, m * n, a.length);
+        Objects.checkFromIndexSize(0, n, out.length);
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += VL) {
+            FloatVector sum = FloatVector.zero(S);
+            for (int i = 0; i < m; i++) sum = sum.add(FloatVector.fromArray(S, a, i * n + j));
+            sum.intoArray(out, j);
+        }
+        for (; j < n; j++) {
+            float sum = 0f;
+            for (int i = 0; i < m; i++) sum += a[i * n + j];
+            out[j] = sum;
+        }
+    }
+
+    /** E11 by rows: each thread updates the rows of W it computed in the products (see {@link Tiles}). */
+    @Override
+    public void descend(int rows, int cols, float[] w, float[] dw, float alpha, int K, float lambda) {
+        if (rows < 0 || cols < 0) throw new IllegalArgumentException("bad shape " + rows + "×" + cols);
+        Objects.checkFromIndexSize(0, rows * cols, w.length);
+        Objects.checkFromIndexSize(0, rows * cols, dw.length);
+        if (rows == 0 || cols == 0) return;
+        descent.set(rows, cols, w, dw, alpha, K, lambda);
+        // An update reads 2 and writes 1 float per element: count it like a few multiply-adds.
+        run(descent, 16L * rows * cols);
+    }
+
+    @Override
+    public void descend(int n, float[] w, float[] dw, float alpha, int K, float lambda) {
+        descend(1, n, w, dw, alpha, K, lambda);
+    }
+
+    /**
+     * The batch's rows, copied by the threads that will use them first: each thread brings half the
+     * rows from memory (the data set is far larger than the caches), so the copy takes half as long.
+     */
+    @Override
+    public void gatherRows(float[] src, int cols, int[] order, int from, int K, float[] dst) {
+        if (K < 0 || cols < 0) throw new IllegalArgumentException("bad shape " + K + "×" + cols);
+        Objects.checkFromIndexSize(from, K, order.length);
+        Objects.checkFromIndexSize(0, K * cols, dst.length);
+        if (K == 0 || cols == 0) return;
+        gather.set(src, cols, order, from, K, dst);
+        run(gather, Gather.COST * K * cols);
+    }
+
+    private static void check(int m, int n, int k, float[] a, float[] b, float[] c) {
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("bad shape " + m + "×" + n + "×" + k);
+        Objects.checkFromIndexSize(0, m * k, a.length);
+        Objects.checkFromIndexSize(0, n * k, b.length);
+        Objects.checkFromIndexSize(0, m * n, c.length);
+        if (c == a || c == b) throw new IllegalArgumentException("the output must not alias an input");
+    }
+
+    /** Runs a prepared job on the caller alone, or with the workers if it is big enough. */
+    private void run(Tiles job, long fmas) {
+        run(job, fmas >= PARALLEL_MIN_FMAS ? Math.min(threads, job.tileCount) : 1, true);
+    }
+
+    /** Runs a prepared job on t threads (the caller alone if t = 1); see {@link Pool#run} for {@code wake}. */
+    private void run(Tiles job, int t, boolean wake) {
+        job.share(t);
+        try {
+            if (t == 1) {
+                job.work(0);
+            } else {
+                if (pool == null) startPool();
+                pool.run(job, t, wake);
+            }
+        } finally {
+            job.release();
+        }
+    }
+
+    private void startPool() {
+        pool = new Pool(threads - 1);
+        Reaper.CLEANER.register(this, pool::shutdown); // stops the workers once these kernels are unreachable
+    }
+}
