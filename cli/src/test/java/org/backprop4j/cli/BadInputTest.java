@@ -271,7 +271,7 @@ class BadInputTest {
         Path empty = write("empty.json", "");
         Path noLayers = write("nolayers.json", "{\"loss\": \"mse\"}");
         Path trailing = write("trailing.json", json + "}");
-        String notANumber = json.replaceFirst("(\"weights\":\\[\\s*\\[)[-+0-9.eE]+", "$1\"x\"");
+        String notANumber = json.replaceFirst("(\"weights\": *\\[\\s*\\[)[-+0-9.eE]+", "$1\"x\"");
         assertNotEquals(json, notANumber);
         Path badNumber = write("badnumber.json", notANumber);
         for (Path bad : List.of(truncated, invalid, empty, noLayers, trailing, badNumber)) {

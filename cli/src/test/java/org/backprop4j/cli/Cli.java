@@ -1,8 +1,5 @@
 package org.backprop4j.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -104,25 +102,13 @@ final class Cli {
      */
     static Map<String, Object> jsonFields(String json) {
         Map<String, Object> fields = new LinkedHashMap<>();
-        try (JsonParser p = new JsonFactory().createParser(json)) {
-            assertEquals(JsonToken.START_OBJECT, p.nextToken(), "not a JSON object: " + json);
-            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (v) {
-                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> fields.put(name, p.getDoubleValue());
-                    case VALUE_STRING -> fields.put(name, p.getText());
-                    case START_ARRAY, START_OBJECT -> {
-                        fields.put(name, v == JsonToken.START_ARRAY ? "array" : "object");
-                        p.skipChildren();
-                    }
-                    default -> fields.put(name, p.getText());
-                }
-            }
-            assertEquals(null, p.nextToken(), "text after the JSON object: " + json);
-        } catch (IOException e) {
-            fail("invalid JSON (" + e.getMessage() + "): " + json);
+        Map<String, Object> tree;
+        try {
+            tree = JsonTree.object(json);   // the one JSON tree of the tests
+        } catch (RuntimeException e) {
+            return fail("not exactly one valid JSON object (" + e.getMessage() + "): " + json);
         }
+        tree.forEach((name, v) -> fields.put(name, v instanceof List ? "array" : v instanceof Map ? "object" : v));
         return fields;
     }
 }

@@ -113,7 +113,7 @@ class TrainingOptionsTest {
         assertTrue(saved.training().stoppedEpoch() < 300, "stopped early at " + saved.training().stoppedEpoch());
         assertEquals(saved.training().stoppedEpoch() - 5, saved.training().bestEpoch());
         assertEquals("adamw", saved.training().optimizer().rule());
-        assertTrue(Files.readString(model).contains("\"version\":2"));
+        assertTrue(Files.readString(model).contains("\"version\": 2"));
         Cli.Result e = Cli.run("evaluate", "--model", model.toString(), "--data", iris.toString(), "--label", "species", "--json").ok();
         double accuracy = (Double) Cli.jsonFields(e.out()).get("accuracy");
         assertTrue(accuracy > 0.9, "accuracy " + accuracy);

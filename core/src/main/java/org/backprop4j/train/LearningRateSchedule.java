@@ -26,6 +26,16 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
         /** After each epoch: the monitored cost (validation cost, else training cost). Only plateau listens. */
         default void observe(double cost) {
         }
+
+        /** What this run has learnt from the costs so far, for a {@link Checkpoint}: empty except for plateau. */
+        default double[] state() {
+            return new double[0];
+        }
+
+        /** Continues from {@link #state()} of an earlier run of the same schedule. */
+        default void restore(double[] state) {
+            if (state.length != 0) throw new IllegalArgumentException("this schedule keeps no state, got " + state.length + " numbers");
+        }
     }
 
     /** The seed's constant α (E11–E12). */
@@ -105,7 +115,8 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
      * an improvement of the monitored cost, α := max(α × factor, minRate), and the count restarts.
      * An improvement is a cost below the best so far by more than 1e-4 of it (PyTorch's default
      * relative threshold), so that noise in the last digits does not count. The reductions are
-     * not saved in a model file: continuing with --init starts again from α_0.
+     * not saved in a model file: continuing with --init starts again from α_0; a
+     * {@link Checkpoint} keeps them, so --resume continues them.
      */
     record Plateau(double factor, int patience, double minRate) implements LearningRateSchedule {
         public Plateau {
@@ -132,6 +143,22 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
                         alpha = Math.max(alpha * factor, minRate);
                         flat = 0;
                     }
+                }
+
+                /** α, the best cost so far, epochs without improvement. */
+                @Override public double[] state() {
+                    return new double[] {alpha, best, flat};
+                }
+
+                @Override public void restore(double[] state) {
+                    if (state.length != 3 || !(state[0] > 0) || !Double.isFinite(state[0]) || Double.isNaN(state[1])
+                            || !(state[2] >= 0 && state[2] < patience && state[2] == Math.rint(state[2]))) {
+                        throw new IllegalArgumentException("plateau state must be [alpha > 0, best cost, 0 <= flat epochs < "
+                                + patience + "], got " + java.util.Arrays.toString(state));
+                    }
+                    alpha = state[0];
+                    best = state[1];
+                    flat = (int) state[2];
                 }
             };
         }

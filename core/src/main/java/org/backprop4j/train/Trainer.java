@@ -84,6 +84,23 @@ public final class Trainer {
      * @throws TrainingDivergedException   if the cost becomes NaN or infinite, or explodes
      */
     public TrainingResult fit(Network initial, TrainingRecord previous, Dataset data, Dataset validation) {
+        return fit(initial, previous, data, validation, null, Checkpoints.NONE);
+    }
+
+    /**
+     * {@link #fit(Network, TrainingRecord, Dataset, Dataset)}, saving {@link Checkpoint}s when
+     * {@code checkpoints} says they are due, and, with {@code resume}, continuing the interrupted run
+     * that saved it instead of starting at {@code initial}: the run's own configuration and data must
+     * be given again (checked: seed, planned epochs, samples and a hash of the data). The result is
+     * bit for bit that of the uninterrupted run; only the statistics of the epochs before the
+     * checkpoint are not in its history, and on divergence the last good network reported is at best
+     * the checkpoint's.
+     *
+     * @throws IllegalArgumentException if {@code resume} does not belong to this configuration and data
+     */
+    public TrainingResult fit(Network initial, TrainingRecord previous, Dataset data, Dataset validation, Checkpoint resume,
+                              Checkpoints checkpoints) {
+        if (resume != null) initial = resume.network();
         if (validation != null && config.validationSplit() > 0) {
             throw new IllegalArgumentException("give validation data or a validation split, not both");
         }
@@ -111,40 +128,52 @@ public final class Trainer {
         Backprop engine = new Backprop(initial.copy(), config.loss(), maxK, kernels,
                 config.dropoutRates(initial.layers().size() - 1), dropoutRandom);
         Optimizer optimizer = new Optimizer(config.updateRule(), initial, config.l2(), config.l1(), config.clipNorm(), kernels);
-        if (previous.optimizer() != null) optimizer.restore(previous.optimizer(), initial); // another rule's state: start afresh
-        int first = previous.bestEpoch() + 1, last = previous.bestEpoch() + config.epochs();
+        if (previous.optimizer() != null && resume == null) optimizer.restore(previous.optimizer(), initial); // another rule's state: start afresh
+        int first = resume != null ? resume.firstEpoch() : previous.bestEpoch() + 1, last = first - 1 + config.epochs();
         LearningRateSchedule.Run rates = config.schedule().start(config.learningRate(), last);
+        long dropoutPerSample = dropoutUnits(initial);    // numbers dropout draws per sample of a batch
+        long dataHash = resume != null || checkpoints != Checkpoints.NONE ? Checkpoint.hash(data) : 0;
+        if (resume != null) checkResume(resume, last, n, dataHash, dropoutPerSample, optimizer, rates);
         Network net = engine.network();
         // The weights at the end of an epoch are only known to be good once the next epoch, whose costs
         // are computed with them, passes its checks: until then they are `pending`. Two buffers, swapped.
         Network confirmed = initial.copy(), pending = initial.copy();
-        int confirmedEpoch = first - 1, pendingEpoch = first - 1;
-        double firstEpochCost = Double.NaN;
+        int done = resume != null ? resume.epoch() : first - 1;  // epochs completed
+        int confirmedEpoch = done, pendingEpoch = done;
+        double firstEpochCost = resume != null ? resume.firstEpochCost() : Double.NaN;
         boolean classes = data.isClassification();
         Random random = new Random(config.seed());
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
+        int resumeAt = resume != null ? resume.nextSample() : 0;  // > 0: the first epoch below is one already begun
         if (config.shuffle()) {
-            for (int e = 1; e < first; e++) shuffle(order, random);  // replay the recorded run's shuffles
+            for (int e = 1; e <= done + (resumeAt > 0 ? 1 : 0); e++) shuffle(order, random);  // replay the recorded run's shuffles
         }
         int[] validationOrder = validation == null ? null : identity(validation.size());
         EarlyStopping stopping = config.earlyStopping();
-        double best = Double.POSITIVE_INFINITY;
-        int bestEpoch = previous.bestEpoch(), stoppedEpoch = previous.bestEpoch();
-        Network bestNet = null;
-        OptimizerState bestState = null;
+        Checkpoint.Best resumedBest = resume != null ? resume.best() : null;
+        double best = resumedBest != null ? resumedBest.cost() : Double.POSITIVE_INFINITY;
+        int bestEpoch = resumedBest != null ? resumedBest.epoch() : previous.bestEpoch(), stoppedEpoch = resume != null ? done : previous.bestEpoch();
+        Network bestNet = resumedBest != null ? resumedBest.network().copy() : null;
+        OptimizerState bestState = resumedBest != null ? resumedBest.optimizer() : null;
+        boolean finished = stopping.isOn() && resumedBest != null && resumeAt == 0 && done - bestEpoch >= stopping.patience();
         List<EpochStats> history = new ArrayList<>();
         listener.onStart(net);
 
         epochs:
-        for (int epoch = first; epoch <= last; epoch++) {
+        for (int epoch = done + 1; epoch <= last && !finished; epoch++) {
             long start = System.nanoTime();
+            boolean begun = epoch == done + 1 && resumeAt > 0;
             double alpha = rates.rate(epoch);
             dropoutRandom.setSeed(config.seed() * 0x9E3779B97F4A7C15L + epoch);
-            if (config.shuffle()) shuffle(order, random);
-            double costSum = 0;
-            int steps = 0, correct = 0;
-            for (int from = 0; from < n; from += maxK) {
+            if (begun) {
+                for (long d = (long) resumeAt * dropoutPerSample; d > 0; d--) dropoutRandom.nextFloat(); // the draws already made
+            } else if (config.shuffle()) {
+                shuffle(order, random);
+            }
+            double costSum = begun ? resume.costSum() : 0;
+            int steps = begun ? resume.steps() : 0, correct = begun ? resume.correct() : 0;
+            for (int from = begun ? resumeAt : 0; from < n; from += maxK) {
                 int K = Math.min(maxK, n - from);   // a ragged last batch uses its own K
                 double batchCost = engine.gradients(data.x(), data.y(), order, from, K);
                 if (!Double.isFinite(batchCost)) {  // before the update: the weights that made it are already broken
@@ -156,7 +185,14 @@ public final class Trainer {
                 costSum += batchCost;
                 steps++;
                 listener.onStep(epoch, from + K, n, costSum / (from + K));
-                if (listener.stopRequested()) break epochs;
+                if (from + K < n) {   // after an epoch's last step, its bookkeeping comes first
+                    if (checkpoints.due(epoch, false)) {
+                        checkpoints.save(new Checkpoint(net.copy(), optimizer.snapshot(), config.seed(), first, last, epoch - 1, from + K,
+                                config.shuffle() ? epoch : 0, (from + K) * dropoutPerSample, n, dataHash, costSum, correct, steps,
+                                firstEpochCost, rates.state(), bestNet == null ? null : new Checkpoint.Best(best, bestEpoch, bestNet, bestState)));
+                    }
+                    if (listener.stopRequested()) break epochs;
+                }
             }
             double dataCost = costSum / n;
             // E4, second term. With lambda = 0 it is 0·ΣW², which is NaN as soon as a weight is NaN or
@@ -187,19 +223,63 @@ public final class Trainer {
             stoppedEpoch = epoch;
             double monitored = validation != null ? validationCost : cost;
             rates.observe(monitored);
+            boolean patienceOut = false;
             if (stopping.isOn()) {
                 if (bestNet == null || stopping.improves(monitored, best)) {
                     best = monitored;
                     bestEpoch = epoch;
                     bestNet = net.copy();
                     bestState = optimizer.snapshot();
-                } else if (epoch - bestEpoch >= stopping.patience()) {
-                    break;
+                } else {
+                    patienceOut = epoch - bestEpoch >= stopping.patience();
                 }
             }
+            if (checkpoints.due(epoch, true)) {
+                checkpoints.save(new Checkpoint(net.copy(), optimizer.snapshot(), config.seed(), first, last, epoch, 0,
+                        config.shuffle() ? epoch : 0, 0, n, dataHash, 0, 0, 0, firstEpochCost, rates.state(),
+                        bestNet == null ? null : new Checkpoint.Best(best, bestEpoch, bestNet, bestState)));
+            }
+            if (patienceOut || listener.stopRequested()) break;
         }
         if (bestNet != null) return new TrainingResult(bestNet, history, new TrainingRecord(stoppedEpoch, bestEpoch, bestState));
         return new TrainingResult(net, history, new TrainingRecord(stoppedEpoch, stoppedEpoch, optimizer.snapshot()));
+    }
+
+    /** Numbers dropout draws per sample of a batch: the widths of the hidden layers it thins. */
+    private long dropoutUnits(Network net) {
+        double[] rates = config.dropoutRates(net.layers().size() - 1);
+        long units = 0;
+        for (int h = 0; h < rates.length; h++) {
+            if (rates[h] > 0) units += net.layer(h).outputs();
+        }
+        return units;
+    }
+
+    /** Refuses a checkpoint of another run; restores the optimizer's and the schedule's state from it. */
+    private void checkResume(Checkpoint c, int last, int n, long dataHash, long dropoutPerSample, Optimizer optimizer,
+                             LearningRateSchedule.Run rates) {
+        String refused = "cannot resume from this checkpoint: ";
+        if (c.seed() != config.seed()) throw new IllegalArgumentException(refused + "it is of a run with seed " + c.seed() + ", not " + config.seed());
+        if (c.lastEpoch() != last) {
+            throw new IllegalArgumentException(refused + "its run ends after epoch " + c.lastEpoch() + ", this one after " + last);
+        }
+        if (c.samples() != n || c.dataHash() != dataHash) {
+            throw new IllegalArgumentException(refused + "it was trained on other data (" + c.samples() + " samples, hash "
+                    + String.format("%016x", c.dataHash()) + "; now " + n + " samples, hash " + String.format("%016x", dataHash) + ")");
+        }
+        long shuffles = config.shuffle() ? c.epoch() + (c.nextSample() > 0 ? 1 : 0) : 0;
+        if (c.shuffles() != shuffles || c.dropoutDraws() != c.nextSample() * dropoutPerSample) {
+            throw new IllegalArgumentException(refused + "its random positions (" + c.shuffles() + " shuffles, " + c.dropoutDraws()
+                    + " dropout draws) are not this configuration's (" + shuffles + ", " + c.nextSample() * dropoutPerSample + ")");
+        }
+        if (!optimizer.restore(c.optimizer(), c.network())) {
+            throw new IllegalArgumentException(refused + "it holds " + c.optimizer().rule() + " state, this run uses " + config.updateRule().id());
+        }
+        if ((c.best() != null) != (config.earlyStopping().isOn() && c.epoch() >= c.firstEpoch())) {
+            throw new IllegalArgumentException(refused + "early stopping is " + (config.earlyStopping().isOn() ? "on" : "off")
+                    + " here but " + (c.best() != null ? "on" : "off") + " in its run");
+        }
+        rates.restore(c.schedule());
     }
 
     /** The mean cost per sample (E4's first term) of {@code validation}, in chunks of the engine's K, without dropout. */

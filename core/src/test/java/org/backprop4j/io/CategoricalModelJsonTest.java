@@ -25,7 +25,7 @@ class CategoricalModelJsonTest {
     void roundTrip() {
         Model m = new Model(Network.create(new int[] {6, 2}, Activation.SIGMOID, Activation.SIGMOID, 1), Loss.MSE).withCategorical(ENCODING);
         String json = ModelJson.toJson(m);
-        assertTrue(json.contains("\"categorical\":[{\"column\":\"colour\",\"categories\":[\"blue\",\"red\"]}"), json);
+        assertTrue(json.contains("\"column\": \"colour\",\n      \"categories\": [\"blue\", \"red\"]"), json);
         Model back = ModelJson.parse(json, "m.json");
         assertEquals(ENCODING, back.categorical());
         assertEquals(json, ModelJson.toJson(back));

@@ -89,7 +89,7 @@ class ModelFormatVersionsTest {
         Model old = ModelJson.read(fixture("regression.json"));
         Path again = dir.resolve("again.json");
         ModelJson.write(old, again);
-        assertTrue(Files.readString(again).contains("\"version\":2"));
+        assertTrue(Files.readString(again).contains("\"version\": 2"));
         Model back = ModelJson.read(again);
         for (int l = 0; l < 3; l++) {
             assertArrayEquals(old.network().layer(l).weights().data, back.network().layer(l).weights().data);
@@ -108,6 +108,7 @@ class ModelFormatVersionsTest {
                 b[l][k] = new float[net.layer(l).bias().length];
                 for (int i = 0; i < w[l][k].length; i++) w[l][k][i] = Float.intBitsToFloat(r.nextInt() & 0x3fffffff); // finite
                 for (int i = 0; i < b[l][k].length; i++) b[l][k][i] = (float) r.nextGaussian() * 1e-30f;
+                if (k == 1) for (int i = 0; i < b[l][k].length; i++) b[l][k][i] = Math.abs(b[l][k][i]); // v is a mean square
             }
         }
         OptimizerState state = new OptimizerState("adam", 12345678901L, List.of("m", "v"), w, b);
@@ -140,7 +141,7 @@ class ModelFormatVersionsTest {
                 + "{\"weights\": {\"m\": [[1, 2]], \"v\": [[1]]}, \"bias\": {\"m\": [0], \"v\": [0]}}]}}",
                 "optimizer.state[0].weights.v[0] has 1 numbers, the layer takes 2");
         assertMessage("{" + layers + ", \"optimizer\": {\"name\": \"adam\", \"step\": -1, \"state\": []}}",
-                "optimizer.step must be a whole number >= 0");
+                "optimizer.step must be a whole number from 0 to 1000000000000, got -1");
         assertMessage("{" + layers + ", \"optimizer\": {\"name\": \"adam\", \"step\": 1, \"state\": []}}",
                 "optimizer.state has 0 layers, the network 1");
         assertMessage("{" + layers + ", \"training\": {\"stopped_epoch\": 2, \"best_epoch\": 5}}", "training:");
