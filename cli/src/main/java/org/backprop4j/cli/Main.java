@@ -1,6 +1,7 @@
 package org.backprop4j.cli;
 
 import org.backprop4j.data.DataException;
+import org.backprop4j.io.ProjectVersion;
 import org.backprop4j.options.UserException;
 import org.backprop4j.train.TrainingDivergedException;
 import picocli.CommandLine;
@@ -11,13 +12,22 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
 /** {@code nn}: train, evaluate and use fully connected networks. With no arguments, runs the demo. */
-@Command(name = "nn", mixinStandardHelpOptions = true, version = "nn (Backprop4j) 0.1.0",
+@Command(name = "nn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains fully connected neural networks by backpropagation (SPEC E1-E12).%n"
                 + "With no command, runs the demo: the seed's 784-100-10 network on the MNIST subset.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ServeCommand.class, CrossValidateCommand.class, ExportCommand.class,
                 CompareCommand.class, GradcheckCommand.class, ExplainCommand.class, DemoCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+
+    /** {@code nn --version}: the version the build wrote into core (ProjectVersion), and the Java running it. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"nn (Backprop4j) " + ProjectVersion.current(),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true"); // charts are drawn off-screen; never look for a display

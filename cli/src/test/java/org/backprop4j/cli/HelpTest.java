@@ -20,7 +20,15 @@ class HelpTest {
                 assertTrue(r.out().contains("  " + command + " "), () -> "nn " + args[0] + " should list " + command + ":\n" + r.out());
             }
         }
-        assertTrue(Cli.run("--version").ok().out().contains("nn"));
+    }
+
+    @Test
+    void versionIsThePomsVersion() {
+        String pom = System.getProperty("backprop4j.pom.version");
+        assertTrue(pom != null && !pom.isBlank(), "surefire passes the POM's version");
+        Cli.Result r = Cli.run("--version").ok();
+        assertTrue(r.out().startsWith("nn (Backprop4j) " + pom + System.lineSeparator()), r.out());
+        assertTrue(r.out().contains("Java " + System.getProperty("java.version")), r.out());
     }
 
     @Test
