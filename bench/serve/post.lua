@@ -1,6 +1,7 @@
 -- wrk script of bench/serve-load.sh: every request POSTs the JSON body in the file given as the
--- first script argument; each wrk thread stops after the number of responses given as the second,
--- so a run is a fixed number of requests. Non-2xx answers are counted by wrk itself.
+-- first script argument; a thread stops sending after the number of responses given as the second
+-- (wrk still reports over its whole -d duration, so the script gives a number larger than a run needs).
+-- Non-2xx answers are counted by wrk itself.
 local limit, count = 0, 0
 
 function init(args)

@@ -86,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop(grace);
             long[] c = server.counts();
-            err.printf("nn serve: stopped; %d requests answered, %d refused as busy (503), %d refused as bad (4xx)%n", c[0], c[1], c[2]);
+            err.printf("nn serve: stopped; %d requests answered, %d refused as busy or stopping (503), %d refused as bad (4xx)%n", c[0], c[1], c[2]);
             err.flush();
             stopped.countDown();
         }, "nn-serve-shutdown"));

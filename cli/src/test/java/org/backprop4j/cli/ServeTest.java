@@ -298,15 +298,22 @@ class ServeTest {
                 p.toHandle().destroy();                             // SIGTERM (Process.destroy would also close our pipes)
                 Thread.sleep(500);
                 assertTrue(p.isAlive(), "the server waits for the request in flight");
+                // a request that comes now is refused: the server is stopping
+                HttpResponse<String> late = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/predict"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertRefused(late, 503, "server", "server stopping");
                 s.getOutputStream().write(body, 12, body.length - 12);
                 s.getOutputStream().flush();
                 String[] answer = readResponse(s.getInputStream());
                 assertTrue(answer[0].startsWith("HTTP/1.1 200"), answer[0] + " " + answer[1]);
                 assertTrue(answer[1].contains("\"labels\":[\"virginica\"]"), answer[1]);
             }
+            long t0 = System.nanoTime();
             assertTrue(p.waitFor(15, TimeUnit.SECONDS), "the server ends after the request in flight");
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "at once, not after the 20 s of --grace");
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(err.contains("stopped; 1 requests answered"), err);
+            assertTrue(err.contains("stopped; 1 requests answered, 1 refused as busy or stopping (503)"), err);
         } finally {
             p.destroyForcibly();
         }

@@ -35,6 +35,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -58,8 +59,11 @@ public final class PredictionServer {
     }
 
     private static final JsonFactory JSON = new JsonFactory();
-    /** Set on the thread that answers requests the full queue could not take. */
-    private static final ThreadLocal<Boolean> REFUSING = ThreadLocal.withInitial(() -> false);
+    /** Why the refusals thread answers a request without serving it: the queue is full, or the server is stopping. */
+    private enum Refusal { NONE, BUSY, STOPPING }
+
+    /** Set on the refusals thread while it answers a request it will not serve. */
+    private static final ThreadLocal<Refusal> REFUSING = ThreadLocal.withInitial(() -> Refusal.NONE);
 
     private final Model model;
     private final Config config;
@@ -72,6 +76,16 @@ public final class PredictionServer {
     private final ThreadLocal<Predictor> predictor;
     private final AtomicLong answered = new AtomicLong(), refused = new AtomicLong(), failed = new AtomicLong();
     private final long started = System.nanoTime();
+    /** Requests handed to the workers and not yet finished: what a graceful stop waits for. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean stopping;
+
+    static {
+        // The JDK server writes a response's headers and body in two writes; with Nagle's algorithm on, the
+        // second waits for the client's delayed ACK of the first (40 ms a response on Linux). Read once by
+        // the server's configuration, before the first server of this JVM starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
 
     private PredictionServer(ModelFile file, Path source, Config config) throws IOException {
         this.model = file.model();
@@ -87,22 +101,42 @@ public final class PredictionServer {
         server.setExecutor(new Executor() {
             @Override
             public void execute(Runnable exchange) {
+                if (stopping) {
+                    refuse(exchange, Refusal.STOPPING);
+                    return;
+                }
+                inFlight.incrementAndGet();
                 try {
-                    workers.execute(exchange);
-                } catch (RejectedExecutionException full) {
-                    // the queue is full: answer 503 on the refusals thread rather than drop the connection
-                    refusals.execute(() -> {
-                        REFUSING.set(true);
+                    workers.execute(() -> {
                         try {
                             exchange.run();
                         } finally {
-                            REFUSING.set(false);
+                            inFlight.decrementAndGet();
                         }
                     });
+                } catch (RejectedExecutionException full) {
+                    inFlight.decrementAndGet();
+                    refuse(exchange, Refusal.BUSY);       // answered 503 rather than dropped
                 }
             }
         });
         server.createContext("/", this::handle);
+    }
+
+    /** Runs the exchange on the refusals thread, where {@link #handle} answers 503 at once. */
+    private void refuse(Runnable exchange, Refusal why) {
+        try {
+            refusals.execute(() -> {
+                REFUSING.set(why);
+                try {
+                    exchange.run();
+                } finally {
+                    REFUSING.set(Refusal.NONE);
+                }
+            });
+        } catch (RejectedExecutionException stopped) {
+            // the server is gone: the connection closes with it
+        }
     }
 
     /** Starts serving {@code file} (read from {@code source}); returns once the port is open. */
@@ -122,18 +156,25 @@ public final class PredictionServer {
     }
 
     /**
-     * Stops accepting connections, lets the requests in flight finish (for at most {@code graceSeconds}),
-     * then stops the workers.
+     * Stops gracefully: requests received from now on are answered 503, those already received finish
+     * (for at most {@code graceSeconds}); then the server closes its port and connections.
+     * The waiting is ours, not {@code HttpServer.stop(delay)}'s: on JDK 17 that waits out the whole
+     * delay when no exchange happens to finish after it is called (JDK-8304065).
      */
     public void stop(int graceSeconds) {
-        server.stop(graceSeconds);             // closes the listener, waits for exchanges in progress
-        workers.shutdown();
-        refusals.shutdown();
-        try {
-            workers.awaitTermination(graceSeconds, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        stopping = true;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(graceSeconds);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
+        server.stop(0);
+        workers.shutdownNow();
+        refusals.shutdownNow();
         timer.shutdownNow();
     }
 
@@ -145,11 +186,13 @@ public final class PredictionServer {
     private void handle(HttpExchange ex) throws IOException {
         AtomicBoolean responded = new AtomicBoolean();
         try {
-            if (REFUSING.get()) {
+            if (REFUSING.get() != Refusal.NONE) {
                 refused.incrementAndGet();
                 ex.getResponseHeaders().set("Retry-After", "1");
-                error(ex, responded, new Rows.BadRequest(503, "queue", "server busy: " + config.threads() + " workers and a queue of "
-                        + config.queue() + " requests are full; try again"));
+                error(ex, responded, REFUSING.get() == Refusal.BUSY
+                        ? new Rows.BadRequest(503, "queue", "server busy: " + config.threads() + " workers and a queue of "
+                                + config.queue() + " requests are full; try again")
+                        : new Rows.BadRequest(503, "server", "server stopping: it finishes the requests it has and takes no more"));
                 return;
             }
             String path = ex.getRequestURI().getPath(), method = ex.getRequestMethod();
@@ -204,8 +247,9 @@ public final class PredictionServer {
         Matrix scaled = model.scaler().transform(x);                  // as nn predict: the model's scaling, then E1-E2
         float[] out = new float[rows.length * model.network().outputs()];
         predictor.get().predict(scaled.data, rows.length, out);
-        send(ex, responded, 200, "application/json", answer(rows.length, out).getBytes(StandardCharsets.UTF_8));
-        answered.incrementAndGet();
+        byte[] answer = answer(rows.length, out).getBytes(StandardCharsets.UTF_8);
+        answered.incrementAndGet();                                    // counted before the client can see it
+        send(ex, responded, 200, "application/json", answer);
     }
 
     /**
