@@ -1,5 +1,6 @@
 package org.backprop4j.options;
 
+import org.backprop4j.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 import java.nio.file.Files;
@@ -23,9 +24,26 @@ public final class Checks {
     public static <T> T parse(String option, Supplier<T> parse) {
         try {
             return parse.get();
+        } catch (ParameterException e) {
+            String flag = FLAGS.get(e.parameter());
+            if (flag != null) throw new UserException(message(e));
+            throw new UserException(option == null ? e.getMessage() : option + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new UserException(option == null ? e.getMessage() : option + ": " + e.getMessage());
         }
+    }
+
+    /** The option of nn that sets each library parameter ({@link ParameterException#parameter()}). */
+    static final Map<String, String> FLAGS = Map.ofEntries(
+            Map.entry("epochs", "--epochs"), Map.entry("learningRate", "--learning-rate"), Map.entry("l2", "--l2"),
+            Map.entry("threads", "--threads"), Map.entry("l1", "--l1"), Map.entry("clipNorm", "--clip-norm"),
+            Map.entry("dropout", "--dropout"), Map.entry("validationSplit", "--validation-split"),
+            Map.entry("minRate", "--min-learning-rate"), Map.entry("earlyStopping", "--early-stopping"), Map.entry("folds", "--folds"));
+
+    /** The library's complaint about one of its parameters, told of the option that sets it ("--epochs must be …"). */
+    public static String message(ParameterException e) {
+        String flag = FLAGS.get(e.parameter());
+        return flag == null ? e.getMessage() : flag + " " + e.problem();
     }
 
     /** Fails early (before training) when the file given to {@code option} could not be written. */
