@@ -38,7 +38,12 @@ public final class Checks {
             Map.entry("epochs", "--epochs"), Map.entry("learningRate", "--learning-rate"), Map.entry("l2", "--l2"),
             Map.entry("threads", "--threads"), Map.entry("l1", "--l1"), Map.entry("clipNorm", "--clip-norm"),
             Map.entry("dropout", "--dropout"), Map.entry("validationSplit", "--validation-split"),
-            Map.entry("minRate", "--min-learning-rate"), Map.entry("earlyStopping", "--early-stopping"), Map.entry("folds", "--folds"));
+            Map.entry("minRate", "--min-learning-rate"), Map.entry("earlyStopping", "--early-stopping"), Map.entry("folds", "--folds"),
+            Map.entry("patience", "--patience"), Map.entry("minDelta", "--min-delta"), Map.entry("momentum", "--momentum"),
+            Map.entry("rho", "--rho"), Map.entry("beta1", "--beta1"), Map.entry("beta2", "--beta2"), Map.entry("epsilon", "--epsilon"),
+            Map.entry("weightDecay", "--weight-decay"), Map.entry("stepEvery", "--step-every"), Map.entry("gamma", "--gamma"),
+            Map.entry("power", "--power"), Map.entry("plateauFactor", "--plateau-factor"),
+            Map.entry("plateauPatience", "--plateau-patience"));
 
     /** The library's complaint about one of its parameters, told of the option that sets it ("--epochs must be …"). */
     public static String message(ParameterException e) {
