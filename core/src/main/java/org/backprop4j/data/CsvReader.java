@@ -271,9 +271,9 @@ public final class CsvReader {
         }
     }
 
-    /** Floats in chunks of 2^20 (4 MB), so that growing never copies what was read. */
+    /** Floats in chunks of 2^16 (256 KB), so that growing never copies what was read, and a small file costs little. */
     private static final class Chunks {
-        private static final int SHIFT = 20, CHUNK = 1 << SHIFT;
+        private static final int SHIFT = 16, CHUNK = 1 << SHIFT;
         private final List<float[]> chunks = new ArrayList<>();
         private float[] current;
         private int pos = CHUNK;
@@ -312,7 +312,7 @@ public final class CsvReader {
 
     /** Ints (a label's or category's number per row) in chunks, like {@link Chunks}. */
     private static final class IntChunks {
-        private static final int SHIFT = 18, CHUNK = 1 << SHIFT;
+        private static final int SHIFT = 14, CHUNK = 1 << SHIFT;
         private final List<int[]> chunks = new ArrayList<>();
         private int[] current;
         private int pos = CHUNK;
