@@ -69,8 +69,9 @@ public final class Checks {
     public static void noClobbering(CommandSpec spec) {
         Map<Path, String> inputs = new LinkedHashMap<>(), outputs = new LinkedHashMap<>();
         for (OptionSpec o : spec.options()) {
-            if (!(o.getValue() instanceof Path p)) continue;
             String name = o.longestName();
+            Path p = localPath(o.getValue());
+            if (p == null) continue;
             if (OUTPUTS.contains(name)) {
                 writable(name, p);
                 Path real = real(p);
@@ -85,6 +86,17 @@ public final class Checks {
             if (in != null && !(out.getValue().startsWith("--checkpoint ") && in.startsWith("--resume "))) {
                 throw new UserException(out.getValue() + " is the same file as " + in + ": refusing to overwrite an input");
             }
+        }
+    }
+
+    /** A file option's value as a local path: a Path, or a String that is not a URI (--data may name hdfs://... for Spark); else null. */
+    private static Path localPath(Object value) {
+        if (value instanceof Path p) return p;
+        if (!(value instanceof String s) || s.contains("://")) return null;
+        try {
+            return Path.of(s);
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
         }
     }
 
