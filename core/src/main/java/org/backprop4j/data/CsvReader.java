@@ -64,16 +64,31 @@ public final class CsvReader {
         String name = file.toString();
         Table t = new Table(name);
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            boolean quotes = hasQuotes(file);
             reader.mark(1);
             if (reader.read() != '\uFEFF') reader.reset();      // a byte order mark is not part of the first cell
+            if (!quotes) {
+                // no quoting anywhere: each line is its cells, split at commas, numbers parsed in place (no String per cell)
+                Line row = new Line();
+                long line = 0;
+                for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+                    t.line = ++line;
+                    if (text.isBlank()) continue;
+                    row.split(text);
+                    if (t.first == null) t.start(row, columns, knownClasses, categorical);
+                    else t.add(row, line);
+                }
+                return t.finish();
+            }
             try (CSVParser parser = FORMAT.parse(reader)) {
                 Iterator<CSVRecord> rows = parser.iterator();
                 long line = 1;
                 while (next(rows, t, line)) {
                     CSVRecord r = t.record;
                     if (!(r.size() == 1 && r.get(0).isEmpty())) {
-                        if (t.first == null) t.start(r, columns, knownClasses, categorical);
-                        else t.add(r, line);
+                        Row row = new Record(r);
+                        if (t.first == null) t.start(row, columns, knownClasses, categorical);
+                        else t.add(row, line);
                     }
                     line = parser.getCurrentLineNumber() + 1;
                     t.line = line;
@@ -87,6 +102,82 @@ public final class CsvReader {
             throw new DataException(name + ": cannot read CSV: " + e.getMessage());
         }
         return t.finish();
+    }
+
+    /** Whether the file holds a quote character anywhere (then commons-csv reads it, with its quoting rules). */
+    private static boolean hasQuotes(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '"') return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** One row's cells, as a CSV record or a line split at commas. */
+    private interface Row {
+        int size();
+
+        /** Cell c, surrounding spaces removed. */
+        String get(int c);
+
+        /** Cell c as float32 (see {@link CsvReader#number}). */
+        default float number(int c, String file, long line) {
+            return CsvReader.number(get(c), file, line, c);
+        }
+    }
+
+    private record Record(CSVRecord r) implements Row {
+        @Override public int size() {
+            return r.size();
+        }
+
+        @Override public String get(int c) {
+            return r.get(c);
+        }
+    }
+
+    /** A line without quotes, split at its commas; a number is parsed from the line's characters without a String of its own. */
+    private static final class Line implements Row {
+        private String text;
+        private int[] from = new int[64], to = new int[64];
+        private int size;
+
+        void split(String line) {
+            text = line;
+            size = 0;
+            int start = 0;
+            for (int i = 0; i <= line.length(); i++) {
+                if (i == line.length() || line.charAt(i) == ',') {
+                    if (size == from.length) {
+                        from = Arrays.copyOf(from, size * 2);
+                        to = Arrays.copyOf(to, size * 2);
+                    }
+                    int a = start, b = i;
+                    while (a < b && Character.isWhitespace(line.charAt(a))) a++;           // commons-csv's ignoreSurroundingSpaces
+                    while (b > a && Character.isWhitespace(line.charAt(b - 1))) b--;
+                    from[size] = a;
+                    to[size++] = b;
+                    start = i + 1;
+                }
+            }
+        }
+
+        @Override public int size() {
+            return size;
+        }
+
+        @Override public String get(int c) {
+            return text.substring(from[c], to[c]);
+        }
+
+        @Override public float number(int c, String file, long line) {
+            float v = shortDecimal(text, from[c], to[c]);
+            return Float.isNaN(v) ? CsvReader.number(get(c), file, line, c) : v;
+        }
     }
 
     /** Advances to the next record; commons-csv reports I/O and quoting problems as unchecked exceptions. */
@@ -127,11 +218,12 @@ public final class CsvReader {
             this.name = name;
         }
 
-        void start(CSVRecord r, Columns columns, List<String> knownClasses, CategoricalEncoding categorical) {
+        void start(Row r, Columns columns, List<String> knownClasses, CategoricalEncoding categorical) {
             this.columns = columns;
             this.knownClasses = knownClasses != null && !knownClasses.isEmpty() ? knownClasses : null;
             this.categorical = categorical;
-            first = r.toList().toArray(String[]::new);
+            first = new String[r.size()];
+            for (int c = 0; c < first.length; c++) first[c] = r.get(c);
             firstLine = line;
             width = first.length;
             labelColumn = labelColumn(columns, first, name);
@@ -160,19 +252,22 @@ public final class CsvReader {
             if (!header) add(r, line);
         }
 
-        void add(CSVRecord r, long line) {
+        void add(Row r, long line) {
             if (r.size() != width) throw DataException.at(name, line, "expected " + width + " cells, found " + r.size());
             if (n == Integer.MAX_VALUE - 8) throw DataException.at(name, line, "more rows than one data set can hold");
             if (n == lines.length) lines = Arrays.copyOf(lines, lines.length * 2);
             lines[n++] = line;
             for (int c = 0; c < width; c++) {
-                String cell = r.get(c);
                 int k = role[c];
                 if (k == -3) {
-                    x.add(number(cell, name, line, c));
+                    x.add(r.number(c, name, line));
+                    continue;
                 } else if (k == -2) {
-                    y.add(number(cell, name, line, c));
-                } else if (k == -1) {
+                    y.add(r.number(c, name, line));
+                    continue;
+                }
+                String cell = r.get(c);
+                if (k == -1) {
                     if (cell.isEmpty()) throw DataException.at(name, line, "empty label in column " + c);
                     int before = labels.size(), id = labels.id(cell);
                     if (labels.size() > before && knownClasses != null && !knownClasses.contains(cell)) {
@@ -412,10 +507,15 @@ public final class CsvReader {
      * decimal, which is what {@link Float#parseFloat} returns.
      */
     static float shortDecimal(String s) {
-        int n = s.length(), i = 0;
-        if (n == 0 || n > 20) return Float.NaN;
-        boolean negative = s.charAt(0) == '-';
-        if (negative || s.charAt(0) == '+') i++;
+        return shortDecimal(s, 0, s.length());
+    }
+
+    /** {@link #shortDecimal(String)} of the characters [from, to) of {@code s}. */
+    static float shortDecimal(String s, int from, int to) {
+        int n = to, i = from;
+        if (n == i || n - i > 20) return Float.NaN;
+        boolean negative = s.charAt(i) == '-';
+        if (negative || s.charAt(i) == '+') i++;
         int m = 0, significant = 0, decimals = 0;
         boolean dot = false, digit = false;
         for (; i < n; i++) {
