@@ -1,5 +1,7 @@
 package org.backprop4j.spark;
 
+import org.backprop4j.ParameterException;
+import org.backprop4j.data.Shuffle;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -70,7 +72,7 @@ public final class SparkTrainer {
 
     public SparkTrainer(TrainingConfig config, Strategy strategy, TrainingListener listener) {
         if (config.validationSplit() > 0) {
-            throw new IllegalArgumentException("a validation split is not drawn on Spark: give validation data to fit");
+            throw new ParameterException("validationSplit", "is not drawn by the Spark trainer: give validation data to fit");
         }
         this.config = config;
         this.strategy = strategy;
@@ -223,7 +225,7 @@ public final class SparkTrainer {
                     Snapshot mean = retrying(failed, epoch, () -> averagingRound(jsc, start0, data, firstLocal, local, alpha)).mean();
                     if (!Double.isFinite(mean.cost)) throw diverged(epoch, "the cost of a local step became " + mean.cost, net);
                     Network averaged = mean.network();
-                    copyParameters(averaged, net);
+                    averaged.copyInto(net);
                     OptimizerState state = mean.state();
                     if (state != null) optimizer.restore(state, net);
                     costSum += mean.cost;
@@ -273,8 +275,8 @@ public final class SparkTrainer {
         double[] sums = data.blocks().map(b -> {
             if (b.rows() == 0) return new double[3];
             Backprop engine = new Backprop(w.value().network(), loss, b.rows(), Kernels.fast(1));
-            double cost = engine.cost(b.xMatrix(), b.yMatrix(), identity(b.rows()), 0, b.rows());
-            engine.gradients(b.xMatrix(), b.yMatrix(), identity(b.rows()), 0, b.rows());
+            double cost = engine.cost(b.xMatrix(), b.yMatrix(), Shuffle.identity(b.rows()), 0, b.rows());
+            engine.gradients(b.xMatrix(), b.yMatrix(), Shuffle.identity(b.rows()), 0, b.rows());
             return new double[] {cost, engine.correct(b.rows()), b.rows()};
         }).reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
         w.destroy();
@@ -425,20 +427,10 @@ public final class SparkTrainer {
 
     /** Partition p's row order in an epoch: file order, or a Fisher–Yates shuffle seeded from seed, epoch and p. */
     static int[] order(int rows, boolean shuffle, long seed, long epoch, int p) {
-        int[] order = identity(rows);
+        int[] order = Shuffle.identity(rows);
         if (!shuffle) return order;
         Random random = new Random(seed * 0x9E3779B97F4A7C15L + epoch * 1_000_003L + p);
-        for (int i = rows - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1), t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
-    }
-
-    private static int[] identity(int rows) {
-        int[] order = new int[rows];
-        for (int i = 0; i < rows; i++) order[i] = i;
+        Shuffle.shuffle(order, random);
         return order;
     }
 
@@ -447,14 +439,6 @@ public final class SparkTrainer {
                 + config.learningRate() + ")", null, epoch - 1);
     }
 
-    /** to := from, layer by layer (same shapes). */
-    private static void copyParameters(Network from, Network to) {
-        for (int l = 0; l < from.layers().size(); l++) {
-            float[] w = from.layer(l).weights().data, b = from.layer(l).bias();
-            System.arraycopy(w, 0, to.layer(l).weights().data, 0, w.length);
-            System.arraycopy(b, 0, to.layer(l).bias(), 0, b.length);
-        }
-    }
 
     static long serializedSize(Object o) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
