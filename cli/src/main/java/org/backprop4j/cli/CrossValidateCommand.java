@@ -13,6 +13,7 @@ import org.backprop4j.options.QuietOption;
 import org.backprop4j.options.StepOptions;
 import org.backprop4j.options.TrainingOptions;
 import org.backprop4j.options.TrainingPlan;
+import org.backprop4j.options.ValidationOptions;
 import org.backprop4j.options.UserException;
 import org.backprop4j.train.TrainingDivergedException;
 import picocli.CommandLine.Command;
@@ -50,6 +51,7 @@ final class CrossValidateCommand implements Callable<Integer> {
     @Mixin NetworkOptions network;
     @Mixin StepOptions steps;
     @Mixin TrainingOptions training;
+    @Mixin ValidationOptions validation;
     @Mixin QuietOption verbosity;
 
     @Option(names = "--folds", paramLabel = "K", defaultValue = "5", order = 1, description = "The number of folds, at least 2. Default: ${DEFAULT-VALUE}.")
@@ -64,7 +66,7 @@ final class CrossValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (folds < 2) throw new UserException("--folds must be at least 2, got " + folds);
-        TrainingPlan plan = TrainingPlan.of(spec.commandLine().getParseResult(), data, network, steps, training,
+        TrainingPlan plan = TrainingPlan.of(spec.commandLine().getParseResult(), data, network, steps, training, validation,
                 Runtime.getRuntime().availableProcessors());
         PrintWriter err = spec.commandLine().getErr();
         Dataset raw = plan.load();

@@ -14,6 +14,7 @@ import org.backprop4j.options.StepOptions;
 import org.backprop4j.options.TestDataOptions;
 import org.backprop4j.options.TrainingOptions;
 import org.backprop4j.options.TrainingPlan;
+import org.backprop4j.options.ValidationOptions;
 import org.backprop4j.options.UserException;
 import org.backprop4j.train.TrainingConfig;
 import org.backprop4j.train.TrainingDivergedException;
@@ -41,6 +42,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin NetworkOptions network;
     @Mixin StepOptions steps;
     @Mixin TrainingOptions training;
+    @Mixin ValidationOptions validation;
     @Mixin TestDataOptions test;
     @Mixin OutputOptions output;
     @Mixin QuietOption verbosity;
@@ -61,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         // every option is checked before data is read, so mistakes are reported at once
-        TrainingPlan plan = TrainingPlan.of(spec.commandLine().getParseResult(), data, network, steps, training,
+        TrainingPlan plan = TrainingPlan.of(spec.commandLine().getParseResult(), data, network, steps, training, validation,
                 Runtime.getRuntime().availableProcessors());
         TrainingConfig config = plan.config();
         TrainingRecord previous = plan.previous();
@@ -171,8 +173,8 @@ final class TrainCommand implements Callable<Integer> {
                 new String[] {"shuffle", Boolean.toString(config.shuffle())},
                 new String[] {"input scaling", training.scale},
                 new String[] {"training data", raw.source() + " (" + raw.size() + " samples)"},
-                new String[] {"validation data (curves)", training.validationData != null ? training.validationData + " (--validation-data)"
-                        : training.validationSplit != null ? training.validationSplit + " of the data (--validation-split)"
+                new String[] {"validation data (curves)", validation.validationData != null ? validation.validationData + " (--validation-data)"
+                        : validation.validationSplit != null ? validation.validationSplit + " of the data (--validation-split)"
                         : test.testData != null ? test.testData + " (--test-data)" : "none"},
                 new String[] {"kernel threads", Integer.toString(config.threads())},
                 new String[] {"Java", System.getProperty("java.version")});

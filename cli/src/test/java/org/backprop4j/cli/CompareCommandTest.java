@@ -39,14 +39,14 @@ class CompareCommandTest {
 
         BufferedImage png = ImageIO.read(out.resolve("compare.png").toFile());
         assertNotNull(png, "compare.png is not an image ImageIO can read");
-        assertEquals(CompareCommand.PNG_WIDTH, png.getWidth());
-        assertEquals(CompareCommand.PNG_HEIGHT, png.getHeight());
+        assertEquals(CompareOutputs.PNG_WIDTH, png.getWidth());
+        assertEquals(CompareOutputs.PNG_HEIGHT, png.getHeight());
         assertTrue(colours(png) > 20, "the PNG should hold a drawing (lines, text), not a blank canvas");
 
         Document svg = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve("compare.svg").toFile());
         assertEquals("svg", svg.getDocumentElement().getTagName());
-        assertEquals(CompareCommand.PNG_WIDTH, Double.parseDouble(svg.getDocumentElement().getAttribute("width")));
-        assertEquals(CompareCommand.PNG_HEIGHT, Double.parseDouble(svg.getDocumentElement().getAttribute("height")));
+        assertEquals(CompareOutputs.PNG_WIDTH, Double.parseDouble(svg.getDocumentElement().getAttribute("width")));
+        assertEquals(CompareOutputs.PNG_HEIGHT, Double.parseDouble(svg.getDocumentElement().getAttribute("height")));
         String svgText = Files.readString(out.resolve("compare.svg"));
         for (String label : List.of("epochs (passes over the training data)", "wall time (s)", "cost J",
                 "batch GD (K = 150)", "stochastic GD (K = 1)", "mini-batch GD (K = 32)")) {
@@ -56,9 +56,9 @@ class CompareCommandTest {
         List<String> csv = Files.readAllLines(out.resolve("compare.csv"));
         assertEquals(4, csv.size(), csv::toString);
         assertTrue(csv.get(0).startsWith("mode,batch_size,learning_rate,steps,epochs,seconds,cost,"), csv.get(0));
-        assertTrue(csv.get(1).startsWith("\"batch GD (K = 150)\",150,0.1,4,4.0,"), csv.get(1));
-        assertTrue(csv.get(2).startsWith("\"stochastic GD (K = 1)\",1,0.1,600,4.0,"), csv.get(2));
-        assertTrue(csv.get(3).startsWith("\"mini-batch GD (K = 32)\",32,0.1,20,4.0,"), csv.get(3)); // 5 steps of 32, 32, 32, 32, 22
+        assertTrue(csv.get(1).startsWith("batch GD (K = 150),150,0.1,4,4.0,"), csv.get(1));
+        assertTrue(csv.get(2).startsWith("stochastic GD (K = 1),1,0.1,600,4.0,"), csv.get(2));
+        assertTrue(csv.get(3).startsWith("mini-batch GD (K = 32),32,0.1,20,4.0,"), csv.get(3)); // 5 steps of 32, 32, 32, 32, 22
         // the start plus one checkpoint per mark: 1 + 8 points per mode, except full batch: one per step
         List<String> curves = Files.readAllLines(out.resolve("compare-curves.csv"));
         assertEquals(1 + (1 + 4) + (1 + 8) + (1 + 8), curves.size(), curves::toString);
@@ -76,9 +76,9 @@ class CompareCommandTest {
         Path out = dir.resolve("steps");
         compare(out, "--steps", "12", "--points", "3");
         List<String> csv = Files.readAllLines(out.resolve("compare.csv"));
-        assertTrue(csv.get(1).startsWith("\"batch GD (K = 150)\",150,0.1,12,12.0,"), csv.get(1));
-        assertTrue(csv.get(2).startsWith("\"stochastic GD (K = 1)\",1,0.1,12,0.08,"), csv.get(2));
-        assertTrue(csv.get(3).startsWith("\"mini-batch GD (K = 32)\",32,0.1,12,2.4"), csv.get(3));
+        assertTrue(csv.get(1).startsWith("batch GD (K = 150),150,0.1,12,12.0,"), csv.get(1));
+        assertTrue(csv.get(2).startsWith("stochastic GD (K = 1),1,0.1,12,0.08,"), csv.get(2));
+        assertTrue(csv.get(3).startsWith("mini-batch GD (K = 32),32,0.1,12,2.4"), csv.get(3));
     }
 
     @Test

@@ -1,7 +1,11 @@
 package org.backprop4j.options;
 
+import picocli.CommandLine.ParseResult;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -31,5 +35,16 @@ public final class Checks {
             throw new UserException(option + " " + out + ": folder " + dir + " does not exist");
         }
         if (Files.isDirectory(out)) throw new UserException(option + " " + out + " is a folder");
+    }
+
+    /**
+     * Refuses, in one line, the first given option (in name order) of {@code notTaken}, which maps
+     * an option to why {@code command} does not take it: options shared with other commands that
+     * this one cannot honour are named, never silently ignored.
+     */
+    public static void refuse(ParseResult given, String command, Map<String, String> notTaken) {
+        for (Map.Entry<String, String> o : new TreeMap<>(notTaken).entrySet()) {
+            if (given.hasMatchedOption(o.getKey())) throw new UserException(o.getKey() + " is not taken by " + command + ": " + o.getValue());
+        }
     }
 }

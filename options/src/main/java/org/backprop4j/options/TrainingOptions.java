@@ -1,19 +1,16 @@
 package org.backprop4j.options;
 
-import org.backprop4j.train.EarlyStopping;
 import org.backprop4j.train.LearningRateSchedule;
 import org.backprop4j.train.TrainingConfig;
 import org.backprop4j.train.UpdateRule;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The training group: regularisation, seed, shuffling, input scaling and threads, and the options
- * beyond the seed's: update rule, learning-rate schedule, L1, clipping, dropout, validation and
- * early stopping. Each maps onto one typed value of {@link TrainingConfig}; an option that does not
+ * beyond the seed's: update rule, learning-rate schedule, L1, clipping and dropout. Each maps onto one typed value of {@link TrainingConfig}; an option that does not
  * apply to the chosen rule or schedule is refused rather than ignored, so a typo in a command cannot
  * pass silently. Unset options are null; their defaults are stated in the help and applied here.
  */
@@ -103,30 +100,6 @@ public final class TrainingOptions {
                     + "hidden layers or one per hidden layer, each in [0, 1). Default: none.")
     public String dropout;
 
-    @Option(names = "--validation-split", paramLabel = "F", order = 80,
-            description = "Hold out this share of --data (rows drawn with --seed) and report its cost each epoch; plateau and "
-                    + "early stopping then watch it.")
-    public Double validationSplit;
-
-    @Option(names = "--validation-data", paramLabel = "FILE", order = 81,
-            description = "Validation data in the format of --data (instead of --validation-split).")
-    public Path validationData;
-
-    @Option(names = "--validation-labels", paramLabel = "FILE", order = 82, description = "IDX labels for --validation-data.")
-    public Path validationLabels;
-
-    @Option(names = "--early-stopping", order = 83,
-            description = "Stop when the validation cost (or without validation data, the training cost) has not improved for "
-                    + "--patience epochs, and keep the best epoch's weights.")
-    public boolean earlyStopping;
-
-    @Option(names = "--patience", paramLabel = "N", order = 84, description = "Early stopping's patience (implies --early-stopping). Default: 10.")
-    public Integer patience;
-
-    @Option(names = "--min-delta", paramLabel = "D", order = 85,
-            description = "Early stopping: the least decrease of the cost that counts as an improvement. Default: 0.")
-    public Double minDelta;
-
     /** The update rule of --optimizer with its parameters; refuses parameters of other rules. */
     public UpdateRule updateRule() {
         String name = optimizer == null ? "sgd" : optimizer.toLowerCase();
@@ -180,29 +153,12 @@ public final class TrainingOptions {
         });
     }
 
-    /**
-     * Sets the builder's update rule, schedule, L1, clipping, dropout and early stopping, and checks
-     * the validation options. The validation split is not set: the command holds the rows out
-     * itself ({@link org.backprop4j.train.Trainer#splitValidation}), before fitting the input
-     * scaling, and hands them to the trainer as validation data.
-     */
+    /** Sets the builder's update rule, schedule, L1, clipping and dropout. */
     public TrainingConfig.Builder applyTo(TrainingConfig.Builder b) {
         b.updateRule(updateRule()).schedule(schedule());
         if (l1 != null) b.l1(l1);
         if (clipNorm != null) Checks.parse(null, () -> b.clipNorm(clipNorm));
         if (dropout != null) b.dropout(dropoutRates(dropout));
-        if (validationSplit != null && validationData != null) {
-            throw new UserException("--validation-split and --validation-data exclude each other");
-        }
-        if (validationSplit != null && !(validationSplit > 0 && validationSplit < 1)) {
-            throw new UserException("--validation-split must be in (0, 1), got " + validationSplit);
-        }
-        if (validationLabels != null && validationData == null) throw new UserException("--validation-labels needs --validation-data");
-        if (earlyStopping || patience != null) {
-            b.earlyStopping(Checks.parse(null, () -> EarlyStopping.after(patience == null ? 10 : patience, or(minDelta, 0))));
-        } else if (minDelta != null) {
-            throw new UserException("--min-delta needs --early-stopping (or --patience)");
-        }
         return b;
     }
 

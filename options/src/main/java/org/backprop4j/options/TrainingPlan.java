@@ -40,6 +40,7 @@ public final class TrainingPlan {
     private final DataOptions data;
     private final NetworkOptions network;
     private final TrainingOptions training;
+    private final ValidationOptions validation;
     private final ModelFile init;
     private final Loss loss;
     private final Activation hidden, output;
@@ -48,11 +49,12 @@ public final class TrainingPlan {
     private final TrainingConfig config;
 
     private TrainingPlan(ParseResult given, DataOptions data, NetworkOptions network, StepOptions steps, TrainingOptions training,
-                         int defaultThreads) {
+                         ValidationOptions validation, int defaultThreads) {
         this.given = given;
         this.data = data;
         this.network = network;
         this.training = training;
+        this.validation = validation != null ? validation : new ValidationOptions();
         init = network.init == null ? null : ModelJson.readFile(network.init);
         if (init != null && network.initWeights != null) {
             throw new UserException("--init-weights cannot be combined with --init (the weights come from " + network.init + ")");
@@ -69,8 +71,8 @@ public final class TrainingPlan {
             BatchSize k = Checks.parse("--batch-size", () -> BatchSize.parse(steps.batchSize));
             b.batchSize(k).epochs(steps.epochs).learningRate(steps.learningRate);
         }
-        config = Checks.parse(null, () -> training.applyTo(b.l2(training.l2).seed(training.seed).shuffle(!training.noShuffle)
-                .threads(training.threads == null ? defaultThreads : training.threads)).build());
+        config = Checks.parse(null, () -> this.validation.applyTo(training.applyTo(b.l2(training.l2).seed(training.seed)
+                .shuffle(!training.noShuffle).threads(training.threads == null ? defaultThreads : training.threads))).build());
         initWeights = network.initWeights == null ? Init.DEFAULT : Checks.parse("--init-weights", () -> Init.of(network.initWeights));
         if (!TrainingOptions.SCALINGS.contains(training.scale)) {
             throw new UserException("--scale: unknown scaling '" + training.scale + "' (known: " + String.join(", ", TrainingOptions.SCALINGS) + ")");
@@ -81,12 +83,12 @@ public final class TrainingPlan {
      * Checks every option of the groups and reads --init. {@code given}: the command line, to tell
      * an option given from its default; {@code data}: where validation data is read from (null when
      * the caller reads its data itself, as on Spark); {@code steps}: null for a caller that sets K,
-     * the epochs and alpha itself ({@link #config(BatchSize, int, double)}); {@code defaultThreads}:
-     * kernel threads when --threads is not given.
+     * the epochs and alpha itself ({@link #config(BatchSize, int, double)}); {@code validation}: null
+     * for a command without validation; {@code defaultThreads}: kernel threads when --threads is not given.
      */
     public static TrainingPlan of(ParseResult given, DataOptions data, NetworkOptions network, StepOptions steps,
-                                  TrainingOptions training, int defaultThreads) {
-        return new TrainingPlan(given, data, network, steps, training, defaultThreads);
+                                  TrainingOptions training, ValidationOptions validation, int defaultThreads) {
+        return new TrainingPlan(given, data, network, steps, training, validation, defaultThreads);
     }
 
     /** The configuration of the run. */
@@ -167,18 +169,18 @@ public final class TrainingPlan {
      * --validation-data, fits the scaling, makes the starting network.
      */
     public Start prepare(Dataset all) {
-        Trainer.Split held = training.validationSplit == null ? null
-                : Checks.parse(null, () -> Trainer.splitValidation(all, training.validationSplit, training.seed));
+        Trainer.Split held = validation.validationSplit == null ? null
+                : Checks.parse(null, () -> Trainer.splitValidation(all, validation.validationSplit, training.seed));
         Dataset raw = held == null ? all : held.training();
         if (init != null && init.model().network().inputs() != raw.x().cols) { // before its scaling meets the data
             throw new UserException("--init " + network.init + ": the model takes " + init.model().network().inputs() + " inputs, but "
                     + raw.source() + " has " + raw.x().cols + " input columns");
         }
         Dataset rawValidation = held != null ? held.validation() : null;
-        if (training.validationData != null) {
-            rawValidation = data.withData(training.validationData, training.validationLabels).loadLike(raw, true);
+        if (validation.validationData != null) {
+            rawValidation = data.withData(validation.validationData, validation.validationLabels).loadLike(raw, true);
             if (rawValidation.x().cols != raw.x().cols) {
-                throw new UserException("--validation-data " + training.validationData + " has " + rawValidation.x().cols
+                throw new UserException("--validation-data " + validation.validationData + " has " + rawValidation.x().cols
                         + " input columns, but " + raw.source() + " has " + raw.x().cols);
             }
         }

@@ -38,6 +38,7 @@ class TrainingPlanTest {
         @Mixin NetworkOptions network;
         @Mixin StepOptions steps;
         @Mixin TrainingOptions training;
+        @Mixin ValidationOptions validation;
     }
 
     private Path iris() throws Exception {
@@ -53,7 +54,7 @@ class TrainingPlanTest {
         Groups g = new Groups();
         CommandLine cmd = new CommandLine(g);
         cmd.parseArgs(args);
-        return TrainingPlan.of(cmd.getParseResult(), g.data, g.network, g.steps, g.training, 2);
+        return TrainingPlan.of(cmd.getParseResult(), g.data, g.network, g.steps, g.training, g.validation, 2);
     }
 
     private static String[] args(Path data, String... extra) {
