@@ -2,6 +2,7 @@ package org.backprop4j.cli;
 
 import org.backprop4j.data.DataException;
 import org.backprop4j.io.ProjectVersion;
+import org.backprop4j.train.Checkpoint;
 import org.backprop4j.options.UserException;
 import org.backprop4j.train.TrainingDivergedException;
 import picocli.CommandLine;
@@ -37,7 +38,25 @@ public final class Main implements Runnable {
     /** Runs {@code nn} with these arguments and streams; returns the exit code (0 ok, 2 bad input, 1 internal error). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         if (args.length == 0) args = new String[] {"demo"};
-        CommandLine cmd = new CommandLine(new Main());
+        Checkpoint resumed = null;
+        if (TrainCommand.isResume(args)) {   // nn train --resume FILE: the run's own command line, from the checkpoint
+            try {
+                TrainCommand.Resumption r = TrainCommand.resumption(args);
+                args = r.args();
+                resumed = r.checkpoint();
+            } catch (UserException | DataException e) {
+                err.println("nn train: " + oneLine(e.getMessage()));
+                err.flush();
+                return 2;
+            }
+        }
+        Checkpoint checkpoint = resumed;
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override public <K> K create(Class<K> cls) throws Exception {
+                return cls == TrainCommand.class && checkpoint != null ? cls.cast(new TrainCommand(checkpoint)) : CommandLine.defaultFactory().create(cls);
+            }
+        };
+        CommandLine cmd = new CommandLine(new Main(), factory);
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);

@@ -1,11 +1,13 @@
 package org.backprop4j.cli;
 
+import org.backprop4j.data.DataException;
 import org.backprop4j.data.Dataset;
 import org.backprop4j.eval.Evaluation;
 import org.backprop4j.io.ModelFile;
 import org.backprop4j.io.ModelJson;
 import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Network;
+import org.backprop4j.options.CheckpointOptions;
 import org.backprop4j.options.DataOptions;
 import org.backprop4j.options.NetworkOptions;
 import org.backprop4j.options.OutputOptions;
@@ -16,8 +18,10 @@ import org.backprop4j.options.TrainingOptions;
 import org.backprop4j.options.TrainingPlan;
 import org.backprop4j.options.ValidationOptions;
 import org.backprop4j.options.UserException;
+import org.backprop4j.train.Checkpoint;
 import org.backprop4j.train.TrainingConfig;
 import org.backprop4j.train.TrainingDivergedException;
+import org.backprop4j.train.TrainingListener;
 import org.backprop4j.train.TrainingRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,6 +50,18 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin TestDataOptions test;
     @Mixin OutputOptions output;
     @Mixin QuietOption verbosity;
+    @Mixin CheckpointOptions checkpoints;
+
+    /** The checkpoint this run resumes from ({@code --resume}: the command line stored in it is run with it), or null. */
+    private final Checkpoint resumed;
+
+    TrainCommand() {
+        this(null);
+    }
+
+    TrainCommand(Checkpoint resumed) {
+        this.resumed = resumed;
+    }
 
     @Option(names = "--spark", paramLabel = "MASTER", order = 44,
             description = "Train on Apache Spark instead (e.g. local[2]): the ./nn script hands the command to the Spark launcher "
@@ -58,6 +74,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserException("--spark: Spark is not in nn.jar; run it through the ./nn script (which starts the launcher "
                     + "in spark/target) or spark-submit spark/target/backprop4j-spark.jar");
         }
+        if (checkpoints.resume != null) throw new UserException("--resume FILE takes no other option: the checkpoint holds the run's command line");
         long started = System.nanoTime();
         boolean quiet = verbosity.quiet;
         PrintWriter err = spec.commandLine().getErr();
@@ -69,6 +86,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRecord previous = plan.previous();
         test.check();
         output.check();
+        checkpoints.check();
         if (output.metrics != null) MetricsFile.formatOf(output.metrics);
 
         Dataset all = plan.load();
@@ -92,12 +110,33 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingWatch watch = new TrainingWatch(err, quiet, Progress.isTerminal(), output.report, output.metrics, start, run.data(),
                 validation, config.loss(), config.l2(), previous.bestEpoch() + config.epochs(), config.seed(), started);
+        if (!quiet && resumed != null) {
+            err.println("resuming after epoch " + resumed.epoch() + (resumed.nextSample() > 0 ? " and " + resumed.nextSample()
+                    + " samples of epoch " + (resumed.epoch() + 1) : ""));
+        }
+        Interruption interruption = checkpoints.checkpoint != null ? Interruption.install() : null;
+        CheckpointOptions.Saver saver = checkpoints.saver(run.untrained(), spec.commandLine().getParseResult().originalArgs(),
+                () -> interruption != null && interruption.requested());
+        TrainingListener signal = new TrainingListener() {
+            @Override public boolean stopRequested() {
+                return interruption != null && interruption.requested();
+            }
+        };
         ModelFile trained;
         try {
-            trained = plan.fit(run, watch.listener());
+            trained = plan.fit(run, TrainingListener.all(watch.listener(), signal), resumed, saver);
         } catch (TrainingDivergedException e) {
             watch.clear();
-            return diverged(e, watch, run.untrained(), config, run.data());
+            return finish(interruption, diverged(e, watch, run.untrained(), config, run.data()));
+        } catch (RuntimeException e) {
+            if (interruption != null) interruption.finish(2);
+            throw e;
+        }
+        if (interruption != null && interruption.requested() && saver.savedOnStop()) {
+            watch.clear();
+            err.println("nn train: stopped; the last checkpoint is " + saver.file() + " (continue with: nn train --resume " + saver.file() + ")");
+            err.flush();
+            return finish(interruption, CheckpointOptions.EXIT_INTERRUPTED);
         }
         Model model = trained.model();
 
@@ -123,7 +162,44 @@ final class TrainCommand implements Callable<Integer> {
                 err.println("wrote" + (output.report != null ? " " + output.report : "") + (output.metrics != null ? " " + output.metrics : ""));
             }
         }
-        return 0;
+        return finish(interruption, 0);
+    }
+
+    private static int finish(Interruption interruption, int code) {
+        if (interruption != null) interruption.finish(code);
+        return code;
+    }
+
+    /** Whether {@code args} (of {@code nn}) ask to resume a run: {@code train --resume FILE}. */
+    static boolean isResume(String[] args) {
+        return args.length > 0 && args[0].equals("train")
+                && java.util.Arrays.stream(args).anyMatch(a -> a.equals("--resume") || a.startsWith("--resume="));
+    }
+
+    /** The arguments of {@code nn} that resume a run, and the checkpoint it resumes from. */
+    record Resumption(String[] args, Checkpoint checkpoint) { }
+
+    /**
+     * {@code nn train --resume FILE}: the command line stored in the checkpoint (to be run from the
+     * folder it was given in) and the checkpoint to continue from. Read before picocli parses, since
+     * the stored command line is what it must parse.
+     */
+    static Resumption resumption(String[] args) {
+        java.nio.file.Path file = args.length == 3 && args[1].equals("--resume") ? java.nio.file.Path.of(args[2])
+                : args.length == 2 && args[1].startsWith("--resume=") ? java.nio.file.Path.of(args[1].substring("--resume=".length())) : null;
+        if (file == null) throw new UserException("--resume FILE takes no other option: the checkpoint holds the run's command line");
+        Checkpoint c = ModelJson.readFile(file).checkpoint();
+        if (c == null) throw new UserException("--resume " + file + ": a model file, not a checkpoint (no \"checkpoint\" section)");
+        if (c.command().isEmpty()) throw new UserException("--resume " + file + ": the checkpoint does not hold the command line of its run");
+        String here = java.nio.file.Path.of("").toAbsolutePath().toString();
+        if (c.directory() != null && !c.directory().equals(here)) {
+            throw new UserException("--resume " + file + ": run it from " + c.directory() + " (the folder the run's paths are relative to), not " + here);
+        }
+        String[] stored = c.command().toArray(String[]::new);
+        if (!stored[0].equals("train") || isResume(stored)) {
+            throw new UserException("--resume " + file + ": the stored command line is not one of nn train: " + DataException.quote(String.join(" ", stored)));
+        }
+        return new Resumption(stored, c);
     }
 
     /**

@@ -19,6 +19,10 @@ import java.util.Set;
  * Writes a file so that readers see either the old content or the complete new one: the content
  * goes to a temporary file in the same folder, which then replaces the target by a rename. If
  * anything fails, the temporary file is removed and the target is untouched.
+ *
+ * <p>A process killed during a save (kill -9, power loss) cannot remove its temporary file. Those
+ * files are named {@code .NAME.PID-RANDOM.nn-tmp}, and each save to NAME first removes the ones
+ * whose process is gone — never one of a live process, which may be saving to NAME right now.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -52,7 +56,8 @@ public final class AtomicFiles {
         if (dir != null && !Files.isDirectory(dir)) {
             throw new IOException("folder " + dir + " does not exist");
         }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        removeLeftovers(abs);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + "." + ProcessHandle.current().pid() + "-", TMP);
         try {
             keepPermissions(abs, tmp);
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
@@ -65,6 +70,25 @@ public final class AtomicFiles {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static final String TMP = ".nn-tmp";
+
+    /** Removes the temporary files of saves to {@code target} whose process has ended (killed during the save). */
+    static void removeLeftovers(Path target) throws IOException {
+        String prefix = "." + target.getFileName() + ".";
+        try (var files = Files.newDirectoryStream(target.getParent(), p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(TMP);
+        })) {
+            for (Path p : files) {
+                String n = p.getFileName().toString(), middle = n.substring(prefix.length(), n.length() - TMP.length());
+                int dash = middle.indexOf('-');
+                if (dash <= 0 || !middle.substring(0, dash).matches("\\d{1,18}")) continue;  // not of our naming
+                long pid = Long.parseLong(middle.substring(0, dash));
+                if (ProcessHandle.of(pid).isEmpty()) Files.deleteIfExists(p);
+            }
         }
     }
 

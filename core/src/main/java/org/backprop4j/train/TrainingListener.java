@@ -35,6 +35,8 @@ public interface TrainingListener {
     /**
      * Asked after each step: true makes the trainer stop there and return the network as it is (a
      * budget of steps or seconds ends mid-epoch); the unfinished epoch gets no {@link #onEpoch} call.
+     * Asked after an epoch's last step, it takes effect once that epoch's bookkeeping (validation,
+     * {@link #onEpoch}, a checkpoint) is done.
      */
     default boolean stopRequested() {
         return false;

@@ -11,6 +11,8 @@ import org.backprop4j.nn.Loss;
 import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Network;
 import org.backprop4j.train.BatchSize;
+import org.backprop4j.train.Checkpoint;
+import org.backprop4j.train.Checkpoints;
 import org.backprop4j.train.Trainer;
 import org.backprop4j.train.TrainingConfig;
 import org.backprop4j.train.TrainingDivergedException;
@@ -214,7 +216,16 @@ public final class TrainingPlan {
      * @throws TrainingDivergedException if the cost becomes NaN or infinite, or explodes
      */
     public ModelFile fit(Start start, TrainingListener listener) {
-        TrainingResult result = new Trainer(config, listener).fit(start.network(), previous(), start.data(), start.validation());
+        return fit(start, listener, null, Checkpoints.NONE);
+    }
+
+    /**
+     * {@link #fit(Start, TrainingListener)}, saving checkpoints when {@code checkpoints} says, and
+     * with {@code resume} continuing the run that saved it (refused with one line if it is another run's).
+     */
+    public ModelFile fit(Start start, TrainingListener listener, Checkpoint resume, Checkpoints checkpoints) {
+        TrainingResult result = Checks.parse(resume == null ? null : "--resume", () -> new Trainer(config, listener)
+                .fit(start.network(), previous(), start.data(), start.validation(), resume, checkpoints));
         return new ModelFile(start.untrained().withNetwork(result.network()), result.record());
     }
 
