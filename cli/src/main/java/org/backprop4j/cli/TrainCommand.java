@@ -2,6 +2,7 @@ package org.backprop4j.cli;
 
 import org.backprop4j.data.DataException;
 import org.backprop4j.data.Dataset;
+import org.backprop4j.data.Scaler;
 import org.backprop4j.eval.Evaluation;
 import org.backprop4j.io.ModelFile;
 import org.backprop4j.io.ModelJson;
@@ -30,7 +31,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.lang.reflect.RecordComponent;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 
 /**
@@ -154,10 +157,20 @@ final class TrainCommand implements Callable<Integer> {
         ModelJson.write(trained, output.out);
         if (!quiet) err.println("saved " + output.out);
         if (output.report != null || output.metrics != null) {
-            Evaluation shown = testResult != null || !run.data().isClassification() || output.report == null ? testResult
-                    : Evaluation.of(model, run.raw(), config.l2());
-            watch.finish(commandLine(), configuration(config, start, run.raw()), shown,
-                    testResult != null ? "test data " + test.testData : "training data " + run.raw().source(), run.data().classes(), null);
+            // the report's confusion matrix: of the test data, else of the validation data, else of the training data
+            Evaluation shown = testResult;
+            String shownOf = testResult != null ? "test data " + test.testData : null;
+            if (shown == null && run.data().isClassification() && output.report != null) {
+                if (run.validation() != null) {  // already scaled and encoded as the network sees it
+                    shown = Evaluation.of(new Model(model.network(), model.loss(), model.classes(), Scaler.NONE, model.l2()),
+                            run.validation(), config.l2());
+                    shownOf = "validation data " + run.validation().source();
+                } else {
+                    shown = Evaluation.of(model, run.raw(), config.l2());
+                    shownOf = "training data " + run.raw().source();
+                }
+            }
+            watch.finish(commandLine(), configuration(config, start, run.raw()), shown, shownOf, run.data().classes(), null);
             if (!quiet) {
                 err.println("wrote" + (output.report != null ? " " + output.report : "") + (output.metrics != null ? " " + output.metrics : ""));
             }
@@ -239,8 +252,8 @@ final class TrainCommand implements Callable<Integer> {
                 new String[] {"epochs", Integer.toString(config.epochs())},
                 new String[] {"learning rate alpha", Double.toString(config.learningRate())},
                 new String[] {"L2 lambda", Double.toString(config.l2())},
-                new String[] {"update rule", config.updateRule().toString()},
-                new String[] {"learning-rate schedule", config.schedule().toString()},
+                new String[] {"update rule", describe(config.updateRule().id(), (Record) config.updateRule())},
+                new String[] {"learning-rate schedule", describe(config.schedule().id(), (Record) config.schedule())},
                 new String[] {"L1, clip norm, dropout", config.l1() + ", " + (config.clipNorm() == 0 ? "none" : config.clipNorm())
                         + ", " + (config.dropout().isEmpty() ? "none" : config.dropout().toString())},
                 new String[] {"early stopping", config.earlyStopping().isOn() ? "patience " + config.earlyStopping().patience()
@@ -254,5 +267,23 @@ final class TrainCommand implements Callable<Integer> {
                         : test.testData != null ? test.testData + " (--test-data)" : "none"},
                 new String[] {"kernel threads", Integer.toString(config.threads())},
                 new String[] {"Java", System.getProperty("java.version")});
+    }
+
+    /**
+     * A rule's or schedule's name with its settings, "adam (beta1 0.9, beta2 0.999, epsilon 1.0E-8, decay 0.0)" or
+     * "sgd", for people: not the record's own toString ("Sgd[]").
+     */
+    static String describe(String id, Record settings) {
+        RecordComponent[] parts = settings.getClass().getRecordComponents();
+        if (parts.length == 0) return id;
+        StringJoiner text = new StringJoiner(", ", id + " (", ")");
+        for (RecordComponent part : parts) {
+            try {
+                text.add(part.getName() + " " + part.getAccessor().invoke(settings));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return text.toString();
     }
 }
