@@ -6,6 +6,7 @@ import org.backprop4j.data.Scaler;
 import org.backprop4j.eval.Evaluation;
 import org.backprop4j.io.ModelFile;
 import org.backprop4j.io.ModelJson;
+import org.backprop4j.io.Provenance;
 import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Network;
 import org.backprop4j.options.CheckpointOptions;
@@ -18,6 +19,7 @@ import org.backprop4j.options.TestDataOptions;
 import org.backprop4j.options.TrainingOptions;
 import org.backprop4j.options.TrainingPlan;
 import org.backprop4j.options.ValidationOptions;
+import org.backprop4j.options.WeightOptions;
 import org.backprop4j.options.UserException;
 import org.backprop4j.train.Checkpoint;
 import org.backprop4j.train.TrainingConfig;
@@ -54,6 +56,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin OutputOptions output;
     @Mixin QuietOption verbosity;
     @Mixin CheckpointOptions checkpoints;
+    @Mixin WeightOptions weights;
 
     /** The checkpoint this run resumes from ({@code --resume}: the command line stored in it is run with it), or null. */
     private final Checkpoint resumed;
@@ -92,8 +95,13 @@ final class TrainCommand implements Callable<Integer> {
         checkpoints.check();
         if (output.metrics != null) MetricsFile.formatOf(output.metrics);
 
-        Dataset all = plan.load();
-        Dataset rawTest = test.load(data, all); // read before training, so its mistakes are reported at once
+        if (weights.sampleWeights != null && validation.validationData != null) {
+            throw new UserException("--sample-weights with --validation-data is not supported; use --validation-split");
+        }
+        Dataset read = plan.load();
+        // read before training, so its mistakes are reported at once; without the weight column, like the training data
+        Dataset rawTest = weights.dropWeightColumn(test.load(data, read), test.testData, data);
+        Dataset all = weights.apply(read, data);
         TrainingPlan.Start run = plan.prepare(all);
         Network start = run.network();
         if (!quiet) {
@@ -154,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
                     : "early stopping: ran to epoch ") + record.stoppedEpoch() + ", kept the weights of epoch " + record.bestEpoch()
                     + " (lowest " + (run.validation() != null ? "validation" : "training") + " cost)");
         }
-        ModelJson.write(trained, output.out);
+        ModelJson.write(trained.withProvenance(provenance(config)), output.out);
         if (!quiet) err.println("saved " + output.out);
         if (output.report != null || output.metrics != null) {
             // the report's confusion matrix: of the test data, else of the validation data, else of the training data
@@ -236,6 +244,19 @@ final class TrainCommand implements Callable<Integer> {
         err.println("nn train: " + Main.oneLine(e.getMessage()) + "; " + saved);
         err.flush();
         return 3;
+    }
+
+    /**
+     * Where this model comes from: the command line (a resumed run's is the stored one, so it equals the
+     * uninterrupted run's), the seed, and every file read with its SHA-256.
+     */
+    private Provenance provenance(TrainingConfig config) {
+        List<java.nio.file.Path> files = new java.util.ArrayList<>();
+        for (java.nio.file.Path f : new java.nio.file.Path[] {data.data, data.labels, test.testData, test.testLabels,
+                validation.validationData, validation.validationLabels, network.init}) {
+            if (f != null) files.add(f);
+        }
+        return Provenance.of(spec.commandLine().getParseResult().originalArgs(), config.seed(), files);
     }
 
     private String commandLine() {
