@@ -14,6 +14,7 @@ import org.backprop4j.options.DataOptions;
 import org.backprop4j.options.NetworkOptions;
 import org.backprop4j.options.OutputOptions;
 import org.backprop4j.options.QuietOption;
+import org.backprop4j.options.SparkOptions;
 import org.backprop4j.options.StepOptions;
 import org.backprop4j.options.TestDataOptions;
 import org.backprop4j.options.TrainingOptions;
@@ -29,7 +30,6 @@ import org.backprop4j.train.TrainingRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -57,6 +57,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin QuietOption verbosity;
     @Mixin CheckpointOptions checkpoints;
     @Mixin WeightOptions weights;
+    @Mixin SparkOptions spark;
 
     /** The checkpoint this run resumes from ({@code --resume}: the command line stored in it is run with it), or null. */
     private final Checkpoint resumed;
@@ -69,16 +70,14 @@ final class TrainCommand implements Callable<Integer> {
         this.resumed = resumed;
     }
 
-    @Option(names = "--spark", paramLabel = "MASTER", order = 44,
-            description = "Train on Apache Spark instead (e.g. local[2]): the ./nn script hands the command to the Spark launcher "
-                    + "of the spark module; see docs/SCALING.md.")
-    String spark;
-
     @Override
     public Integer call() throws Exception {
-        if (spark != null) {
+        if (spark.master != null) {
             throw new UserException("--spark: Spark is not in nn.jar; run it through the ./nn script (which starts the launcher "
                     + "in spark/target) or spark-submit spark/target/backprop4j-spark.jar");
+        }
+        for (String o : SparkOptions.CLUSTER_ONLY) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(o)) throw new UserException(o + " is for training on Spark: give --spark MASTER");
         }
         if (checkpoints.resume != null) throw new UserException("--resume FILE takes no other option: the checkpoint holds the run's command line");
         long started = System.nanoTime();
@@ -252,7 +251,8 @@ final class TrainCommand implements Callable<Integer> {
      */
     private Provenance provenance(TrainingConfig config) {
         List<java.nio.file.Path> files = new java.util.ArrayList<>();
-        for (java.nio.file.Path f : new java.nio.file.Path[] {data.data, data.labels, test.testData, test.testLabels,
+        for (java.nio.file.Path f : new java.nio.file.Path[] {java.nio.file.Path.of(data.data), data.labels,
+                test.testData == null ? null : java.nio.file.Path.of(test.testData), test.testLabels,
                 validation.validationData, validation.validationLabels, network.init}) {
             if (f != null) files.add(f);
         }

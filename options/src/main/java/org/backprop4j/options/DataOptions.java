@@ -20,12 +20,13 @@ import java.util.List;
 public final class DataOptions {
     @Option(names = "--data", required = true, paramLabel = "FILE",
             description = "CSV file, MNIST IDX images (with --labels; pixels are scaled to [0,1]) or LIBSVM/SVMlight file "
-                    + "(.svm, .libsvm, .svmlight; or say --format libsvm).")
-    public Path data;
+                    + "(.svm, .libsvm, .svmlight; or say --format libsvm). With --spark: anything Spark reads (a file or folder, "
+                    + "local or hdfs://, s3a://, ...), Parquet too.")
+    public String data;
 
-    @Option(names = "--format", paramLabel = "csv|idx|libsvm",
-            description = "The data format. Default: from the file name (.svm/.libsvm/.svmlight: libsvm; 'idx' or '-ubyte' in it, "
-                    + "or --labels given: idx; else csv).")
+    @Option(names = "--format", paramLabel = "csv|idx|libsvm|parquet",
+            description = "The data format (parquet with --spark only). Default: from the file name (.svm/.libsvm/.svmlight: libsvm; "
+                    + ".parquet: parquet; 'idx' or '-ubyte' in it, or --labels given: idx; else csv).")
     public String format;
 
     @Option(names = "--features", paramLabel = "N",
@@ -49,7 +50,7 @@ public final class DataOptions {
     public String label;
 
     /** The same column options for another file (a test set). */
-    public DataOptions withData(Path otherData, Path otherLabels) {
+    public DataOptions withData(String otherData, Path otherLabels) {
         DataOptions d = new DataOptions();
         d.data = otherData;
         d.labels = otherLabels;
@@ -61,18 +62,34 @@ public final class DataOptions {
         return d;
     }
 
-    /** The format: --format, else guessed from the file name. */
+    /** The format, csv, idx, libsvm or parquet: --format, else guessed from the file name. */
     public String format() {
         if (format != null) {
             String f = format.toLowerCase();
-            if (!List.of("csv", "idx", "libsvm", "svmlight").contains(f)) {
-                throw new UserException("--format: unknown format '" + format + "' (known: csv, idx, libsvm)");
+            if (!List.of("csv", "idx", "libsvm", "svmlight", "parquet").contains(f)) {
+                throw new UserException("--format: unknown format '" + format + "' (known: csv, idx, libsvm, parquet)");
             }
             return f.equals("svmlight") ? "libsvm" : f;
         }
-        String name = data.getFileName().toString().toLowerCase();
+        String name = data.toLowerCase();
         if (name.endsWith(".svm") || name.endsWith(".libsvm") || name.endsWith(".svmlight")) return "libsvm";
+        if (name.endsWith(".parquet")) return "parquet";
         return isIdx() ? "idx" : "csv";
+    }
+
+    /**
+     * Which columns of a table are targets: --targets K (the last K), --label COLUMN (classes), or
+     * neither (inputs only).
+     */
+    public Columns columns() {
+        if (targets != null && label != null) throw new UserException("--targets and --label exclude each other");
+        if (targets != null && targets < 1) throw new UserException("--targets must be at least 1, got " + targets);
+        return targets != null ? Columns.targets(targets) : label != null ? Columns.label(label) : Columns.inputsOnly();
+    }
+
+    /** The --data file on this machine. */
+    private Path file() {
+        return Path.of(data);
     }
 
     /** Reads data to use with {@code model}: its classes, its categorical encoding and (LIBSVM) its input count. */
@@ -112,6 +129,7 @@ public final class DataOptions {
     private Dataset load(List<String> knownClasses, CategoricalEncoding knownEncoding, int knownInputs, LibsvmLabels labelsByDefault,
                          boolean targetsRequired, String like) {
         String fmt = format();
+        if (fmt.equals("parquet")) throw new UserException("--format parquet: Parquet is read on Spark only (nn train --spark MASTER)");
         if (categorical != null && !fmt.equals("csv")) throw new UserException("--categorical is for CSV data, not " + fmt);
         if (features != null && !fmt.equals("libsvm")) throw new UserException("--features is for LIBSVM data, not " + fmt);
         if (fmt.equals("libsvm")) return loadLibsvm(knownClasses, knownInputs, labelsByDefault, targetsRequired, like);
@@ -156,28 +174,28 @@ public final class DataOptions {
         int width = features != null ? features : knownInputs;
         SvmLightReader.Labels mode = !targetsRequired ? SvmLightReader.Labels.IGNORED
                 : targets != null || labelsByDefault == LibsvmLabels.TARGET ? SvmLightReader.Labels.TARGET : SvmLightReader.Labels.CLASSES;
-        return SvmLightReader.read(data, width, mode, knownClasses);
+        return SvmLightReader.read(file(), width, mode, knownClasses);
     }
 
     private Dataset loadIdxOrCsv(List<String> knownClasses, CategoricalEncoding encoding, boolean targetsRequired, boolean idx) {
-        if (targets != null && label != null) throw new UserException("--targets and --label exclude each other");
-        if (targets != null && targets < 1) throw new UserException("--targets must be at least 1, got " + targets);
+        Columns columns = columns();
         if (idx) {
             if (targets != null || label != null) throw new UserException("--targets and --label are for CSV data; IDX labels come from --labels");
             if (labels == null && targetsRequired) throw new UserException("IDX images need --labels FILE");
-            return IdxReader.read(data, labels, knownClasses);
+            return IdxReader.read(file(), labels, knownClasses);
         }
         if (labels != null) throw new UserException("--labels is for IDX images; for CSV use --label COLUMN or --targets K");
-        Columns columns = targets != null ? Columns.targets(targets) : label != null ? Columns.label(label) : Columns.inputsOnly();
         if (targetsRequired && columns instanceof Columns.InputsOnly) {
             throw new UserException("say which CSV columns are targets: --label COLUMN (classes) or --targets K (last K columns)");
         }
-        return CsvReader.read(data, columns, knownClasses, encoding == null ? CategoricalEncoding.NONE : encoding);
+        return CsvReader.read(file(), columns, knownClasses, encoding == null ? CategoricalEncoding.NONE : encoding);
     }
 
     /** IDX images without labels (prediction) are recognised by the usual file names. */
-    private static boolean looksLikeIdx(Path file) {
-        String name = file.getFileName().toString().toLowerCase();
-        return name.contains("idx") || name.endsWith("-ubyte") || name.endsWith("-ubyte.gz");
+    private static boolean looksLikeIdx(String path) {
+        String name = path.toLowerCase();
+        int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+        name = name.substring(slash + 1);
+        return name.contains("idx") || name.contains("-ubyte");
     }
 }

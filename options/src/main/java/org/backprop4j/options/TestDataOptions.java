@@ -8,8 +8,9 @@ import java.nio.file.Path;
 /** A test set to evaluate the trained model on, read with the column options of --data. */
 public final class TestDataOptions {
     @Option(names = "--test-data", paramLabel = "FILE", order = 30,
-            description = "Also evaluate the trained model on this data (same format and target options as --data).")
-    public Path testData;
+            description = "Also evaluate the trained model on this data (same format and target options as --data; with --spark "
+                    + "anything Spark reads).")
+    public String testData;
 
     @Option(names = "--test-labels", paramLabel = "FILE", order = 31, description = "IDX labels for --test-data.")
     public Path testLabels;

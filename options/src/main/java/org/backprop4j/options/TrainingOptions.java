@@ -34,7 +34,8 @@ public final class TrainingOptions {
     public String scale;
 
     @Option(names = "--threads", paramLabel = "N", order = 27,
-            description = "Threads for the matrix kernels. Default: the number of cores. The model does not depend on it.")
+            description = "Threads for the matrix kernels. Default: the number of cores (with --spark: 1 for the driver's update "
+                    + "step; tasks use one each). The model does not depend on it.")
     public Integer threads;
 
     @Option(names = "--optimizer", paramLabel = "NAME", order = 50,

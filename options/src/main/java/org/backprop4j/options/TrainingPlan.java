@@ -180,7 +180,7 @@ public final class TrainingPlan {
         }
         Dataset rawValidation = held != null ? held.validation() : null;
         if (validation.validationData != null) {
-            rawValidation = data.withData(validation.validationData, validation.validationLabels).loadLike(raw, true);
+            rawValidation = data.withData(validation.validationData.toString(), validation.validationLabels).loadLike(raw, true);
             if (rawValidation.x().cols != raw.x().cols) {
                 throw new UserException("--validation-data " + validation.validationData + " has " + rawValidation.x().cols
                         + " input columns, but " + raw.source() + " has " + raw.x().cols);

@@ -29,7 +29,7 @@ public final class WeightOptions {
         if (sampleWeights != null) {
             if (!options.format().equals("csv")) throw new UserException("--sample-weights is for CSV data, not " + options.format());
             int targets = options.targets == null ? 0 : options.targets;
-            weighted = SampleWeights.fromColumn(data, options.data, sampleWeights.trim(), options.label, targets);
+            weighted = SampleWeights.fromColumn(data, java.nio.file.Path.of(options.data), sampleWeights.trim(), options.label, targets);
         }
         if (classWeights != null) {
             if (!weighted.isClassification()) throw new UserException("--class-weights: " + data.source() + " has real-valued targets, not classes");
@@ -49,9 +49,9 @@ public final class WeightOptions {
      * Another file read with the same column options (test or validation data): without the --sample-weights
      * column, so that it has the training data's inputs. Its weights are not used: held-out costs stay unweighted.
      */
-    public Dataset dropWeightColumn(Dataset other, java.nio.file.Path file, DataOptions options) {
+    public Dataset dropWeightColumn(Dataset other, String file, DataOptions options) {
         if (sampleWeights == null || other == null) return other;
         int targets = options.targets == null ? 0 : options.targets;
-        return SampleWeights.fromColumn(other, file, sampleWeights.trim(), options.label, targets).withWeights(null);
+        return SampleWeights.fromColumn(other, java.nio.file.Path.of(file), sampleWeights.trim(), options.label, targets).withWeights(null);
     }
 }

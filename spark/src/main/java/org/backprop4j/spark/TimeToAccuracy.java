@@ -74,7 +74,7 @@ public final class TimeToAccuracy {
         Strategy how = f[0].equals("sync") ? Strategy.synchronous() : Strategy.averaging(Integer.parseInt(f[1]));
         TrainingConfig config = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).batchSize(BatchSize.parse(f[4]))
                 .epochs(Integer.parseInt(f[5])).learningRate(Double.parseDouble(f[3])).seed(1).threads(1)
-                .updateRule(SparkTrainCommand.rule(f[2])).build();
+                .updateRule(rule(f[2])).build();
         Network start = Network.create(sizes, Activation.SIGMOID, Activation.SOFTMAX, 1);
         List<Point> points = new ArrayList<>();
         long[] evaluating = {0};
@@ -98,5 +98,12 @@ public final class TimeToAccuracy {
         };
         new SparkTrainer(config, how, listener).fit(start, train);
         return points;
+    }
+
+    /** The update rule named as --optimizer names it, with its default parameters. */
+    private static org.backprop4j.train.UpdateRule rule(String name) {
+        org.backprop4j.options.TrainingOptions o = new org.backprop4j.options.TrainingOptions();
+        o.optimizer = name;
+        return o.updateRule();
     }
 }
