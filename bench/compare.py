@@ -4,6 +4,7 @@ import json
 import sys
 
 ours_path, peers_path, out_dir = sys.argv[1:4]
+default_path = sys.argv[4] if len(sys.argv) > 4 else None     # peers without OPENBLAS_CORETYPE (Debian's choice)
 # Several rounds per configuration: keep the median round (by training throughput) and all figures.
 rounds = {}
 for r in map(json.loads, open(ours_path)):
@@ -19,6 +20,21 @@ for key, rs in rounds.items():
     ours[key]["latency_us"] = lat[len(lat) // 2]
 peers = json.load(open(peers_path))
 train = peers["summary"]["training"]
+any_round = next(iter(ours.values()))
+machine = peers.get("machine", {})
+processor = {"cpu_model": any_round.get("cpu_model", machine.get("cpu_model")), "cpu_vendor": any_round.get("cpu_vendor"),
+             "vector_bits": any_round.get("vector_bits"), "fma_units": any_round.get("fma_units"),
+             "l1d_bytes": any_round.get("l1d_bytes"), "l2_bytes": any_round.get("l2_bytes"), "l3_bytes": any_round.get("l3_bytes"),
+             "peak_gflops_per_core_by_round": sorted({round(r.get("peak_gflops_per_core") or 0, 1) for rs in rounds.values() for r in rs}),
+             "variant": any_round.get("variant"), "variant_choice": any_round.get("variant_choice"),
+             "openblas_coretype": machine.get("openblas_coretype"), "openblas_core": machine.get("openblas_core")}
+peak_core = sorted(r.get("peak_gflops_per_core") or 0 for rs in rounds.values() for r in rs)
+peak_core = peak_core[len(peak_core) // 2]
+processor["peak_gflops_per_core_median"] = peak_core
+print(f"processor: {processor['cpu_model']} ({processor['cpu_vendor']}), {processor['vector_bits']}-bit vectors, "
+      f"{processor['fma_units']} FMA units per core, L2 {(processor['l2_bytes'] or 0) >> 10} KB; FMA peak measured by nn bench: "
+      f"{peak_core:.0f} GFLOP/s per core (median over rounds); kernel variant {processor['variant']} ({processor['variant_choice']})")
+print(f"peers' OpenBLAS: OPENBLAS_CORETYPE={processor['openblas_coretype']}, core in use: {processor['openblas_core']}")
 
 
 def peer(workload, name, threads):
@@ -55,6 +71,9 @@ for t in (1, 2):
     r = ours.get(("W2", t))
     s = sgemm.get(f"threads={t}", {}).get("aggregate_gflops_training_step")
     tp = peer("W2", "torch", t)
+    if r and t == 1 and peak_core:
+        summary["W2_threads1_of_peak"] = r["gflops"] / peak_core
+        print(f"W2, 1 thread: {r['gflops']:.1f} GFLOP/s = {100 * r['gflops'] / peak_core:.0f}% of the measured FMA peak of one core")
     if r and s:
         summary[f"W2_threads{t}_vs_sgemm"] = r["gflops"] / s
         summary[f"W2_threads{t}_vs_torch"] = r["samples_per_s"] / tp
@@ -99,6 +118,22 @@ for row in rows:
           f"peak heap {row['peak_heap_mb']:.0f} MB, kernels {row['kernels']}; samples/s by round: "
           f"{', '.join(f'{v:,.0f}' for v in row['backprop4j_rounds'])}")
 
+if default_path:
+    try:
+        d = json.load(open(default_path))
+        summary["peers_without_coretype"] = {"openblas_core": d.get("machine", {}).get("openblas_core"), "summary": d["summary"]}
+        dtrain = d["summary"]["training"].get("W2", {}).get("torch", {})
+        dsgemm = d["summary"].get("sgemm", {})
+        for t in (1, 2):
+            r = ours.get(("W2", t))
+            tp = dtrain.get(f"threads={t}", {}).get("median_samples_per_s")
+            sg = dsgemm.get(f"threads={t}", {}).get("aggregate_gflops_training_step")
+            if r and tp and sg:
+                print(f"W2, {t} thread(s), peers with Debian's own OpenBLAS choice ({summary['peers_without_coretype']['openblas_core']}): "
+                      f"PyTorch {tp:,.0f} samples/s ({r['samples_per_s'] / tp:.2f}x), sgemm {sg:.1f} GFLOP/s ({r['gflops'] / sg:.2f}x)")
+    except (OSError, KeyError, ValueError) as e:
+        print(f"(no run without OPENBLAS_CORETYPE: {e})")
+summary["processor"] = processor
 summary["peers"] = peers["summary"]
 summary["versions"] = peers.get("versions")
 summary["machine"] = peers.get("machine")
@@ -125,7 +160,8 @@ for ax, w in zip(axes, ("W1", "W2")):
                   "W2": "W2 wide: 784-1024-1024-10 ReLU, softmax, batch 256"}[w], fontsize=10)
     ax.grid(axis="y", alpha=0.3)
 axes[0].legend()
-fig.suptitle("Steady-state training throughput (Backprop4j: median of 3 rounds of 3 epochs), same run, 2-core machine", fontsize=10)
+fig.suptitle(f"Training throughput, one run on {processor['cpu_model']} (2 cores; Backprop4j: median of 3 rounds; "
+             f"peers' OpenBLAS core {processor['openblas_core']})", fontsize=9)
 fig.tight_layout()
 fig.savefig(f"{out_dir}/throughput.png", dpi=110)
 print(f"wrote {out_dir}/results.json and {out_dir}/throughput.png")

@@ -1,13 +1,31 @@
 #!/usr/bin/env bash
 # One run that measures Backprop4j and its peers (numpy, PyTorch, scikit-learn, OpenBLAS sgemm) on the
-# same workloads, then prints the ratios and writes docs/performance/{results.json,throughput.png}.
-#   bench/compare.sh            # full run, about 20 minutes on 2 cores
+# same workloads, then prints the ratios and writes docs/performance/<processor>/{results.json,
+# throughput.png,summary.txt}: one folder per processor, named from vendor, family and model.
+#   bench/compare.sh            # full run, about 25 minutes on 2 cores
 #   bench/compare.sh --quick    # smoke test with fewer samples
+# The peers run with OPENBLAS_CORETYPE set to this processor's family (SkylakeX on Intel with
+# AVX-512, Haswell on other Intel, Zen on AMD): Debian's OpenBLAS 0.3.21 does not know every
+# processor and may fall back to slow generic kernels. A second, short run of PyTorch and sgemm on
+# W2 without it gives the figure a user of Debian's packages gets.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-OUT="$ROOT/docs/performance"
 QUICK="${1:-}"
+
+field() { grep -m1 "^$1" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'; }
+VENDOR="$(field vendor_id)"; FAMILY="$(field 'cpu family')"
+MODEL="$(grep -m1 -E '^model\s*:' /proc/cpuinfo | cut -d: -f2 | tr -d ' ')"; NAME="$(field 'model name')"
+case "$VENDOR" in
+  GenuineIntel) if grep -qw avx512f /proc/cpuinfo; then CORETYPE=SkylakeX; else CORETYPE=Haswell; fi; SLUG=intel ;;
+  AuthenticAMD) CORETYPE=Zen; SLUG=amd ;;
+  *) CORETYPE=""; SLUG=other ;;
+esac
+SLUG="$SLUG-family$FAMILY-model$MODEL"
+OUT="$ROOT/docs/performance/$SLUG"
 mkdir -p "$OUT"
+echo "compare: $NAME ($VENDOR, family $FAMILY, model $MODEL) -> $OUT; peers with OPENBLAS_CORETYPE=${CORETYPE:-(none)}" >&2
+{ echo "processor: $NAME ($VENDOR, family $FAMILY, model $MODEL)"; lscpu 2>/dev/null | grep -E 'Model name|^CPU\(s\)|L1d|L2|L3|Hypervisor'
+  echo "load at start: $(cat /proc/loadavg)"; echo "started: $(date -u +%FT%TZ)"; } >"$OUT/machine.txt"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
@@ -33,7 +51,12 @@ ours_round() {
 }
 : >"$TMP/ours.jsonl"
 ours_round 1
-/usr/bin/python3 "$ROOT/bench/peers/peers.py" --workload all --threads 1,2 "${PEER_ARGS[@]}" --json-out "$TMP/peers.json" >/dev/null
+CORE_ARGS=(); [ -n "$CORETYPE" ] && CORE_ARGS=(--coretype "$CORETYPE")
+/usr/bin/python3 "$ROOT/bench/peers/peers.py" --workload all --threads 1,2 "${PEER_ARGS[@]}" "${CORE_ARGS[@]}" --json-out "$TMP/peers.json" >/dev/null
+# What a Debian user gets without OPENBLAS_CORETYPE: PyTorch and sgemm on W2 only (a short run).
+/usr/bin/python3 "$ROOT/bench/peers/peers.py" --workload W2 --threads 1,2 --peers torch --skip-inference --no-torch-variants \
+    --repeats 1 ${QUICK:+--quick} --json-out "$TMP/peers-default.json" >/dev/null
 ours_round 2
 ours_round 3
-/usr/bin/python3 "$ROOT/bench/compare.py" "$TMP/ours.jsonl" "$TMP/peers.json" "$OUT"
+echo "load at end: $(cat /proc/loadavg); finished: $(date -u +%FT%TZ)" >>"$OUT/machine.txt"
+/usr/bin/python3 "$ROOT/bench/compare.py" "$TMP/ours.jsonl" "$TMP/peers.json" "$OUT" "$TMP/peers-default.json" | tee "$OUT/summary.txt"

@@ -726,14 +726,31 @@ def worker_main(spec_json):
     sys.stdout.flush()
 
 
+def openblas_core():
+    """The core type OpenBLAS picks in the workers' environment (OPENBLAS_VERBOSE=2 prints it)."""
+    env = child_env({}, 1)
+    env["OPENBLAS_VERBOSE"] = "2"
+    p = subprocess.run([PY, "-c", "import numpy; a = numpy.ones((64, 64), numpy.float32); a @ a"],
+                       env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in p.stderr.splitlines():
+        if line.startswith("Core:"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
 # --------------------------------------------------------------------------
 # orchestration (parent process)
 # --------------------------------------------------------------------------
+
+CORETYPE = [None]         # --coretype: OPENBLAS_CORETYPE for every worker (the fair kernels), else none
+
 
 def child_env(spec, threads):
     env = dict(os.environ)
     for k in STRIPPED_ENV + ("OMP_WAIT_POLICY",):
         env.pop(k, None)
+    if CORETYPE[0]:
+        env["OPENBLAS_CORETYPE"] = CORETYPE[0]
     for k in THREAD_ENV:
         env[k] = str(threads)
     mode = spec.get("torch_mode")
@@ -804,11 +821,14 @@ def main():
                          "replacing contaminated ones (default 240, 10 with --quick)")
     ap.add_argument("--no-torch-variants", action="store_true",
                     help="with >1 thread, run only the headline torch set-up (not torch[spin], torch[blas-only])")
+    ap.add_argument("--coretype", help="OPENBLAS_CORETYPE for every worker (e.g. SkylakeX, Zen): the kernels OpenBLAS "
+                    "should pick for this processor; default: none, i.e. what Debian's OpenBLAS picks by itself")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         worker_main(args.worker)
         return
+    CORETYPE[0] = args.coretype
 
     started = datetime.datetime.now(datetime.timezone.utc)
     t_start = time.perf_counter()
@@ -833,6 +853,7 @@ def main():
                     "noise_budget_s": noise_budget_total,
                     "sklearn_w2_batches": args.sklearn_w2_batches or None},
         "machine": {"cpu_model": model, "cpu_simd_flags": simd, "nproc": os.cpu_count(),
+                    "openblas_coretype": CORETYPE[0], "openblas_core": openblas_core(),
                     "platform": platform.platform(), "loadavg_start": loadavg()},
         "environment": {
             "parent_values_of_stripped_vars": {k: os.environ.get(k) for k in STRIPPED_ENV},

@@ -55,9 +55,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "60000", paramLabel = "N", description = "Synthetic samples per epoch. Default: ${DEFAULT-VALUE}.")
     int samples;
 
-    @Option(names = "--peak-gflops-per-core", defaultValue = "115", paramLabel = "G",
-            description = "The machine's float32 FMA peak per core, for the 'of peak' ratio. Default: ${DEFAULT-VALUE} (this machine kind: AVX-512 FMA).")
-    double peakPerCore;
+    @Option(names = "--peak-gflops-per-core", paramLabel = "G",
+            description = "The machine's float32 FMA peak per core, for the 'of peak' ratio. Default: measured on the spot "
+                    + "(16 independent FMA chains per thread, on as many threads as --threads).")
+    Double peakPerCore;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -111,7 +112,8 @@ final class BenchCommand implements Callable<Integer> {
         double medianSeconds = median(measured);
         double samplesPerS = samples / medianSeconds;
         double gflops = 6.0 * w.weights() * samplesPerS / 1e9;
-        double peak = peakPerCore * n;
+        Processor cpu = Processor.describe(n, peakPerCore);
+        double peak = cpu.peakGflops();
         long steps = (long) recorder.steps * epochs;
         double allocPerStep = (double) (recorder.allocatedAtEnd - recorder.allocatedAfterWarmup) / steps;
 
@@ -131,8 +133,20 @@ final class BenchCommand implements Callable<Integer> {
                 g.writeNumberField("weights", w.weights());
                 g.writeNumberField("samples_per_s", samplesPerS);
                 g.writeNumberField("gflops", gflops);
+                g.writeStringField("cpu_model", cpu.model());
+                g.writeStringField("cpu_vendor", cpu.vendor());
+                g.writeNumberField("vector_bits", cpu.vectorBits());
+                g.writeNumberField("fma_units", cpu.fmaUnits());
+                g.writeNumberField("l1d_bytes", cpu.l1d());
+                g.writeNumberField("l2_bytes", cpu.l2());
+                g.writeNumberField("l3_bytes", cpu.l3());
                 g.writeNumberField("peak_gflops", peak);
+                g.writeNumberField("peak_gflops_per_core", cpu.peakGflopsPerCore());
+                g.writeStringField("peak_source", cpu.peakSource());
                 g.writeNumberField("peak_fraction", gflops / peak);
+                g.writeStringField("variant", cpu.variant());
+                g.writeStringField("variant_choice", cpu.variantChoice());
+                g.writeStringField("weights_sha256", weightsHash(trained));
                 g.writeArrayFieldStart("epoch_seconds");
                 for (double v : measured) g.writeNumber(v);
                 g.writeEndArray();
@@ -150,15 +164,38 @@ final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(s);
         } else {
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("training   %,.0f samples/s  %.1f GFLOP/s  (%.0f%% of the %.0f GFLOP/s peak of %d cores)  epochs %s s%n",
+            out.printf("processor  %s; %d-bit vectors, %d FMA units per core; L1d %d KB, L2 %d KB, L3 %d MB%n",
+                    cpu.model(), cpu.vectorBits(), cpu.fmaUnits(), cpu.l1d() >> 10, cpu.l2() >> 10, cpu.l3() >> 20);
+            out.printf("peak       %.0f GFLOP/s on %d threads (%.0f per core; %s)%n", peak, n, cpu.peakGflopsPerCore(), cpu.peakSource());
+            out.printf("training   %,.0f samples/s  %.1f GFLOP/s  (%.0f%% of the %.0f GFLOP/s peak of %d threads)  epochs %s s%n",
                     samplesPerS, gflops, 100 * gflops / peak, peak, n, Arrays.toString(round(measured)));
             out.printf("allocation %.1f bytes per training step in steady state (%,d steps measured)%n", allocPerStep, steps);
             out.printf("memory     live heap after training %.1f MB (data %.1f MB, parameters %.1f MB, the rest: workspace,"
                     + " gradients, JVM); peak heap %.1f MB%n", liveHeap / 1e6, dataBytes / 1e6, parameterBytes / 1e6, peakHeap / 1e6);
             out.printf("inference  %,.0f samples/s in batches of 256; one sample: %.1f us (median)%n", inferenceRate, latencyUs);
-            out.printf("kernels    %s%n", Kernels.fast(1).getClass().getSimpleName());
+            out.printf("kernels    %s, variant %s (%s)%n", Kernels.fast(1).getClass().getSimpleName(), cpu.variant(), cpu.variantChoice());
+            out.printf("weights    sha256 %s (the trained network's W and b; equal on every machine and variant)%n", weightsHash(trained));
         }
         return 0;
+    }
+
+    /**
+     * SHA-256 of the network's parameters: each layer's W (row-major) then b, as big-endian float
+     * bits. Two runs with the same options give the same hash on any processor, thread count and
+     * kernel variant.
+     */
+    static String weightsHash(Network net) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4);
+            for (org.backprop4j.nn.Dense layer : net.layers()) {
+                for (float v : layer.weights().data) sha.update(buf.clear().putInt(0, Float.floatToRawIntBits(v)).array());
+                for (float v : layer.bias()) sha.update(buf.clear().putInt(0, Float.floatToRawIntBits(v)).array());
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);     // every JDK has SHA-256
+        }
     }
 
     /** Synthetic data of the workloads: inputs uniform in [0,1), targets one-hot of random classes. */

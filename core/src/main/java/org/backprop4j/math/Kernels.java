@@ -117,9 +117,12 @@ public interface Kernels {
 
     /**
      * The fastest implementation available on this JVM, using at most {@code threads} threads (the
-     * caller's included) per product. That is {@link org.backprop4j.math.vector.VectorKernels} when the JVM was started with
-     * {@code --add-modules jdk.incubator.vector} on hardware with at least 256-bit vectors, else
-     * {@link JavaKernels} (single-threaded). Results do not depend on {@code threads}.
+     * caller's included) per product. That is {@link org.backprop4j.math.vector.VectorKernels}, in
+     * the variant chosen for this processor ({@link org.backprop4j.math.vector.VariantChoice}), when
+     * the JVM was started with {@code --add-modules jdk.incubator.vector} on hardware with at least
+     * 256-bit vectors, else {@link JavaKernels} (single-threaded, several times slower: the first
+     * such fallback logs a warning with the fix through {@link System.Logger}, logger
+     * "org.backprop4j.kernels"). Results do not depend on {@code threads}.
      */
     static Kernels fast(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -127,10 +130,13 @@ public interface Kernels {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             try {
                 if (org.backprop4j.math.vector.VectorKernels.worthwhile()) return new org.backprop4j.math.vector.VectorKernels(threads);
+                return new JavaKernels();              // vectors under 256 bits: plain Java is as good
             } catch (LinkageError e) {
-                // The module is there but unusable on this JVM: fall through to plain Java.
+                SlowPath.warn("the module jdk.incubator.vector is present but unusable on this JVM (" + e + ")");
+                return new JavaKernels();
             }
         }
+        SlowPath.warn("the JVM was started without the module jdk.incubator.vector");
         return new JavaKernels();
     }
 }

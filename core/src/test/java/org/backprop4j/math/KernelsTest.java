@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.backprop4j.math.vector.Variant;
 import org.backprop4j.math.vector.VectorKernels;
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +29,18 @@ class KernelsTest {
 
     private enum Form { NT, NN, TN }
 
-    private static final List<Kernels> FAST = List.of(
-            new JavaKernels(), new VectorKernels(1), new VectorKernels(2), new VectorKernels(3));
+    /** The plain-Java kernels, every variant of the vector kernels on 1 and 2 threads, the default on 3. */
+    private static final List<Kernels> FAST = fast();
+
+    private static List<Kernels> fast() {
+        List<Kernels> all = new ArrayList<>(List.of(new JavaKernels()));
+        for (Variant v : Variant.all()) {
+            all.add(new VectorKernels(1, v));
+            all.add(new VectorKernels(2, v));
+        }
+        all.add(new VectorKernels(3));
+        return all;
+    }
 
     @Test
     void fastIsTheVectorImplementationWhenTheModuleIsPresent() {
@@ -101,7 +112,8 @@ class KernelsTest {
 
     /**
      * The main engine sums each output as one fused multiply-add chain over p = 0, 1, …, k−1; check
-     * that bit for bit (NN and TN always use it; NT does for these shapes).
+     * that bit for bit (NN and TN always use it; NT does for these shapes), for every variant, and
+     * for the plain-Java kernels' NN and TN.
      */
     @Test
     void mainEngineIsOneFmaChainPerOutput() {
@@ -120,10 +132,47 @@ class KernelsTest {
                         expected[i * n + j] = acc;
                     }
                 }
-                for (int threads = 1; threads <= 2; threads++) {
+                if (form != Form.NT) {                       // the plain-Java kernels: the same chain, so the same bits
                     float[] c = new float[m * n];
-                    run(form, new VectorKernels(threads), m, n, k, a, b, c);
-                    assertArrayEquals(expected, c, form + " " + m + "×" + n + "×" + k);
+                    run(form, Kernels.java(), m, n, k, a, b, c);
+                    assertArrayEquals(expected, c, form + " " + m + "×" + n + "×" + k + " JavaKernels");
+                }
+                for (Variant v : Variant.all()) {
+                    for (int threads = 1; threads <= 2; threads++) {
+                        float[] c = new float[m * n];
+                        run(form, new VectorKernels(threads, v), m, n, k, a, b, c);
+                        assertArrayEquals(expected, c, form + " " + m + "×" + n + "×" + k + " " + v + " " + threads + " threads");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Every variant (register tile × split), forced on whatever machine runs the tests, gives the
+     * same bits as every other, for every form and engine, ragged shapes and layer shapes, on 1, 2
+     * and 3 threads: a model does not depend on the variant a machine picks.
+     */
+    @Test
+    void everyVariantGivesTheSameBits() {
+        Random random = new Random(29);
+        int[][] shapes = {{256, 1024, 784}, {256, 10, 1024}, {1, 100, 784}, {10, 100, 784}, {32, 100, 784}, {100, 784, 32},
+                {37, 70, 53}, {13, 17, 300}, {129, 300, 70}, {7, 999, 130}, {300, 40, 100}, {5, 3, 2}, {200, 257, 1}};
+        List<Kernels> variants = new ArrayList<>();
+        for (Variant v : Variant.all()) {
+            for (int threads = 1; threads <= 3; threads++) variants.add(new VectorKernels(threads, v));
+        }
+        Kernels reference = new VectorKernels(1, Variant.CLASSIC);
+        for (int[] s : shapes) {
+            for (Form form : Form.values()) {
+                int m = s[0], n = s[1], k = s[2];
+                float[] a = randoms(random, m * k), b = randoms(random, n * k), want = new float[m * n];
+                run(form, reference, m, n, k, a, b, want);
+                for (Kernels kernels : variants) {
+                    float[] c = new float[m * n];
+                    run(form, kernels, m, n, k, a, b, c);
+                    VectorKernels v = (VectorKernels) kernels;
+                    assertArrayEquals(want, c, form + " " + m + "×" + n + "×" + k + " " + v.variant() + " " + v.threads() + " threads");
                 }
             }
         }
@@ -302,7 +351,7 @@ class KernelsTest {
         all.add(0, Kernels.naive());
         for (Kernels kernels : all) {
             String who = kernels.getClass().getSimpleName()
-                    + (kernels instanceof VectorKernels v ? "(" + v.threads() + " threads)" : "");
+                    + (kernels instanceof VectorKernels v ? "(" + v.variant() + ", " + v.threads() + " threads)" : "");
             float[] c = new float[m * n + slack];
             java.util.Arrays.fill(c, Float.NaN);           // garbage that any missed element would keep
             c[m * n] = 12345f;                            // and a sentinel just past the output

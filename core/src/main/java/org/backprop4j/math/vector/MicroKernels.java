@@ -6,12 +6,15 @@ import static org.backprop4j.math.vector.Lanes.VL;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Micro-kernels of the main engine ({@link Panels}): mr rows × w vectors of C for (mr, w) = (4, 4)
- * and (4, 1). Each is the same loop: Java cannot unroll over a count, and the accumulators must be
- * locals to live in registers. Row r of X starts at x[x0 + r·rs] and steps by ps per p;
- * with rowsValid < mr the last valid row is repeated (the extra sums land in the scratch tile and
- * are dropped), which is cheaper than a kernel per row count. The panel's vectors for p start
- * at pk[pb + p·pstride]; row r of the tile goes to out[o + r·ldo …].
+ * Micro-kernels of the main engine ({@link Panels}): R rows × V vectors of C held in registers
+ * across the whole k loop, for (R, V) = (4, 4), (8, 3), (12, 2) — the register tiles a
+ * {@link Variant} chooses among — and (4, 1) for panels of one vector. Each is the same loop
+ * written out: Java cannot unroll over a count, and the accumulators must be locals to live in
+ * registers. Both operands come packed by {@link Panels}, so every index is the loop counter
+ * times a constant and the JIT drops the bounds checks from the loop: X(r,p) of the row block at
+ * {@code xk[xb + p·R + r]}, the panel's V vectors for p at {@code pk[pb + p·V·VL]}. Row r of the
+ * tile goes to {@code out[o + r·ldo …]}. Every output is the chain acc = fma(X(r,p), Y(p,l), acc)
+ * for p = 0 … k−1 from acc = 0, in every kernel: which one runs never changes a bit.
  */
 final class MicroKernels {
 
@@ -22,37 +25,33 @@ final class MicroKernels {
      * 4 rows × 4 vectors: for each p, 4 vector loads of the panel and 4 broadcasts of X feed 16
      * FMAs into 16 accumulators.
      */
-    static void kernel4x4(int k, float[] x, int x0, int rs, int ps, int rowsValid,
-                          float[] pk, int pb, int pstride, float[] out, int o, int ldo) {
-        int r0 = x0;
-        int r1 = x0 + Math.min(1, rowsValid - 1) * rs;
-        int r2 = x0 + Math.min(2, rowsValid - 1) * rs;
-        int r3 = x0 + Math.min(3, rowsValid - 1) * rs;
+    static void kernel4x4(int k, float[] xk, int xb, float[] pk, int pb, float[] out, int o, int ldo) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        for (int p = 0, xp = 0, q = pb; p < k; p++, xp += ps, q += pstride) {
+        for (int p = 0; p < k; p++) {
+            int q = pb + p * (4 * VL), xp = xb + p * 4;
             FloatVector y0 = FloatVector.fromArray(S, pk, q);
             FloatVector y1 = FloatVector.fromArray(S, pk, q + VL);
             FloatVector y2 = FloatVector.fromArray(S, pk, q + 2 * VL);
             FloatVector y3 = FloatVector.fromArray(S, pk, q + 3 * VL);
-            FloatVector a = FloatVector.broadcast(S, x[r0 + xp]);
+            FloatVector a = FloatVector.broadcast(S, xk[xp]);
             c00 = a.fma(y0, c00);
             c01 = a.fma(y1, c01);
             c02 = a.fma(y2, c02);
             c03 = a.fma(y3, c03);
-            a = FloatVector.broadcast(S, x[r1 + xp]);
+            a = FloatVector.broadcast(S, xk[xp + 1]);
             c10 = a.fma(y0, c10);
             c11 = a.fma(y1, c11);
             c12 = a.fma(y2, c12);
             c13 = a.fma(y3, c13);
-            a = FloatVector.broadcast(S, x[r2 + xp]);
+            a = FloatVector.broadcast(S, xk[xp + 2]);
             c20 = a.fma(y0, c20);
             c21 = a.fma(y1, c21);
             c22 = a.fma(y2, c22);
             c23 = a.fma(y3, c23);
-            a = FloatVector.broadcast(S, x[r3 + xp]);
+            a = FloatVector.broadcast(S, xk[xp + 3]);
             c30 = a.fma(y0, c30);
             c31 = a.fma(y1, c31);
             c32 = a.fma(y2, c32);
@@ -80,22 +79,200 @@ final class MicroKernels {
     }
 
     /**
-     * The same for a single vector of lanes (an output layer of at most VL units): 4 accumulators,
-     * so the FMA latency sets the pace, yet on a quarter of the lanes the padded 4 × 4 tile would compute.
+     * 8 rows × 3 vectors: for each p, 3 vector loads of the panel and 8 broadcasts of X feed 24
+     * FMAs into 24 accumulators; a third fewer panel loads per FMA than 4 × 4.
      */
-    static void kernel4x1(int k, float[] x, int x0, int rs, int ps, int rowsValid,
-                          float[] pk, int pb, int pstride, float[] out, int o, int ldo) {
-        int r0 = x0;
-        int r1 = x0 + Math.min(1, rowsValid - 1) * rs;
-        int r2 = x0 + Math.min(2, rowsValid - 1) * rs;
-        int r3 = x0 + Math.min(3, rowsValid - 1) * rs;
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-        for (int p = 0, xp = 0, q = pb; p < k; p++, xp += ps, q += pstride) {
+    static void kernel8x3(int k, float[] xk, int xb, float[] pk, int pb, float[] out, int o, int ldo) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00;
+        FloatVector c50 = c00, c51 = c00, c52 = c00;
+        FloatVector c60 = c00, c61 = c00, c62 = c00;
+        FloatVector c70 = c00, c71 = c00, c72 = c00;
+        for (int p = 0; p < k; p++) {
+            int q = pb + p * (3 * VL), xp = xb + p * 8;
             FloatVector y0 = FloatVector.fromArray(S, pk, q);
-            c0 = FloatVector.broadcast(S, x[r0 + xp]).fma(y0, c0);
-            c1 = FloatVector.broadcast(S, x[r1 + xp]).fma(y0, c1);
-            c2 = FloatVector.broadcast(S, x[r2 + xp]).fma(y0, c2);
-            c3 = FloatVector.broadcast(S, x[r3 + xp]).fma(y0, c3);
+            FloatVector y1 = FloatVector.fromArray(S, pk, q + VL);
+            FloatVector y2 = FloatVector.fromArray(S, pk, q + 2 * VL);
+            FloatVector a = FloatVector.broadcast(S, xk[xp]);
+            c00 = a.fma(y0, c00);
+            c01 = a.fma(y1, c01);
+            c02 = a.fma(y2, c02);
+            a = FloatVector.broadcast(S, xk[xp + 1]);
+            c10 = a.fma(y0, c10);
+            c11 = a.fma(y1, c11);
+            c12 = a.fma(y2, c12);
+            a = FloatVector.broadcast(S, xk[xp + 2]);
+            c20 = a.fma(y0, c20);
+            c21 = a.fma(y1, c21);
+            c22 = a.fma(y2, c22);
+            a = FloatVector.broadcast(S, xk[xp + 3]);
+            c30 = a.fma(y0, c30);
+            c31 = a.fma(y1, c31);
+            c32 = a.fma(y2, c32);
+            a = FloatVector.broadcast(S, xk[xp + 4]);
+            c40 = a.fma(y0, c40);
+            c41 = a.fma(y1, c41);
+            c42 = a.fma(y2, c42);
+            a = FloatVector.broadcast(S, xk[xp + 5]);
+            c50 = a.fma(y0, c50);
+            c51 = a.fma(y1, c51);
+            c52 = a.fma(y2, c52);
+            a = FloatVector.broadcast(S, xk[xp + 6]);
+            c60 = a.fma(y0, c60);
+            c61 = a.fma(y1, c61);
+            c62 = a.fma(y2, c62);
+            a = FloatVector.broadcast(S, xk[xp + 7]);
+            c70 = a.fma(y0, c70);
+            c71 = a.fma(y1, c71);
+            c72 = a.fma(y2, c72);
+        }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + VL);
+        c02.intoArray(out, o + 2 * VL);
+        o += ldo;
+        c10.intoArray(out, o);
+        c11.intoArray(out, o + VL);
+        c12.intoArray(out, o + 2 * VL);
+        o += ldo;
+        c20.intoArray(out, o);
+        c21.intoArray(out, o + VL);
+        c22.intoArray(out, o + 2 * VL);
+        o += ldo;
+        c30.intoArray(out, o);
+        c31.intoArray(out, o + VL);
+        c32.intoArray(out, o + 2 * VL);
+        o += ldo;
+        c40.intoArray(out, o);
+        c41.intoArray(out, o + VL);
+        c42.intoArray(out, o + 2 * VL);
+        o += ldo;
+        c50.intoArray(out, o);
+        c51.intoArray(out, o + VL);
+        c52.intoArray(out, o + 2 * VL);
+        o += ldo;
+        c60.intoArray(out, o);
+        c61.intoArray(out, o + VL);
+        c62.intoArray(out, o + 2 * VL);
+        o += ldo;
+        c70.intoArray(out, o);
+        c71.intoArray(out, o + VL);
+        c72.intoArray(out, o + 2 * VL);
+    }
+
+    /**
+     * 12 rows × 2 vectors: for each p, 2 vector loads of the panel and 12 broadcasts of X feed
+     * 24 FMAs into 24 accumulators: half the panel loads per FMA of 4 × 4, for cores whose two FMA
+     * units would otherwise wait on the panel streaming from L2.
+     */
+    static void kernel12x2(int k, float[] xk, int xb, float[] pk, int pb, float[] out, int o, int ldo) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00;
+        FloatVector c70 = c00, c71 = c00;
+        FloatVector c80 = c00, c81 = c00;
+        FloatVector c90 = c00, c91 = c00;
+        FloatVector ca0 = c00, ca1 = c00;
+        FloatVector cb0 = c00, cb1 = c00;
+        for (int p = 0; p < k; p++) {
+            int q = pb + p * (2 * VL), xp = xb + p * 12;
+            FloatVector y0 = FloatVector.fromArray(S, pk, q);
+            FloatVector y1 = FloatVector.fromArray(S, pk, q + VL);
+            FloatVector a = FloatVector.broadcast(S, xk[xp]);
+            c00 = a.fma(y0, c00);
+            c01 = a.fma(y1, c01);
+            a = FloatVector.broadcast(S, xk[xp + 1]);
+            c10 = a.fma(y0, c10);
+            c11 = a.fma(y1, c11);
+            a = FloatVector.broadcast(S, xk[xp + 2]);
+            c20 = a.fma(y0, c20);
+            c21 = a.fma(y1, c21);
+            a = FloatVector.broadcast(S, xk[xp + 3]);
+            c30 = a.fma(y0, c30);
+            c31 = a.fma(y1, c31);
+            a = FloatVector.broadcast(S, xk[xp + 4]);
+            c40 = a.fma(y0, c40);
+            c41 = a.fma(y1, c41);
+            a = FloatVector.broadcast(S, xk[xp + 5]);
+            c50 = a.fma(y0, c50);
+            c51 = a.fma(y1, c51);
+            a = FloatVector.broadcast(S, xk[xp + 6]);
+            c60 = a.fma(y0, c60);
+            c61 = a.fma(y1, c61);
+            a = FloatVector.broadcast(S, xk[xp + 7]);
+            c70 = a.fma(y0, c70);
+            c71 = a.fma(y1, c71);
+            a = FloatVector.broadcast(S, xk[xp + 8]);
+            c80 = a.fma(y0, c80);
+            c81 = a.fma(y1, c81);
+            a = FloatVector.broadcast(S, xk[xp + 9]);
+            c90 = a.fma(y0, c90);
+            c91 = a.fma(y1, c91);
+            a = FloatVector.broadcast(S, xk[xp + 10]);
+            ca0 = a.fma(y0, ca0);
+            ca1 = a.fma(y1, ca1);
+            a = FloatVector.broadcast(S, xk[xp + 11]);
+            cb0 = a.fma(y0, cb0);
+            cb1 = a.fma(y1, cb1);
+        }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + VL);
+        o += ldo;
+        c10.intoArray(out, o);
+        c11.intoArray(out, o + VL);
+        o += ldo;
+        c20.intoArray(out, o);
+        c21.intoArray(out, o + VL);
+        o += ldo;
+        c30.intoArray(out, o);
+        c31.intoArray(out, o + VL);
+        o += ldo;
+        c40.intoArray(out, o);
+        c41.intoArray(out, o + VL);
+        o += ldo;
+        c50.intoArray(out, o);
+        c51.intoArray(out, o + VL);
+        o += ldo;
+        c60.intoArray(out, o);
+        c61.intoArray(out, o + VL);
+        o += ldo;
+        c70.intoArray(out, o);
+        c71.intoArray(out, o + VL);
+        o += ldo;
+        c80.intoArray(out, o);
+        c81.intoArray(out, o + VL);
+        o += ldo;
+        c90.intoArray(out, o);
+        c91.intoArray(out, o + VL);
+        o += ldo;
+        ca0.intoArray(out, o);
+        ca1.intoArray(out, o + VL);
+        o += ldo;
+        cb0.intoArray(out, o);
+        cb1.intoArray(out, o + VL);
+    }
+
+    /**
+     * 4 rows × 1 vector, for a panel of one vector (an output layer of at most VL units, or the
+     * last VL lanes of a product): 4 accumulators, so the FMA latency sets the pace, yet on a
+     * quarter of the lanes a padded full tile would compute. X comes packed in blocks of
+     * {@code xs} rows (the variant's R): rows xb … xb + 3 of such a block.
+     */
+    static void kernel4x1(int k, float[] xk, int xb, int xs, float[] pk, int pb, float[] out, int o, int ldo) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int p = 0; p < k; p++) {
+            int xp = xb + p * xs;
+            FloatVector y0 = FloatVector.fromArray(S, pk, pb + p * VL);
+            c0 = FloatVector.broadcast(S, xk[xp]).fma(y0, c0);
+            c1 = FloatVector.broadcast(S, xk[xp + 1]).fma(y0, c1);
+            c2 = FloatVector.broadcast(S, xk[xp + 2]).fma(y0, c2);
+            c3 = FloatVector.broadcast(S, xk[xp + 3]).fma(y0, c3);
         }
         c0.intoArray(out, o);
         c1.intoArray(out, o + ldo);

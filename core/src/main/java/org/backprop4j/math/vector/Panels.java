@@ -9,57 +9,53 @@ import jdk.incubator.vector.FloatVector;
  * the forms differ only in where A(i,p) and B(p,j) sit in memory. Each product is handed to this
  * engine as two operands:
  * <ul>
- *   <li>the <em>row side</em> X(r,p), read one float at a time and broadcast to every lane, from
- *       wherever it lies (row r at x[r·rs], successive p at stride ps; so no form copies it);
- *   <li>the <em>lane side</em> Y(p,l), read as whole vectors: for each p, the values of a
- *       <em>panel</em> of up to four vectors of consecutive lanes l must lie side by side.
+ *   <li>the <em>row side</em> X(r,p), broadcast to every lane one float at a time, read from
+ *       wherever it lies (row r at x[r·rs], successive p at stride ps);
+ *   <li>the <em>lane side</em> Y(p,l), read as whole vectors: for each p, a <em>panel</em> of V
+ *       vectors of consecutive lanes l.
  * </ul>
- * When Y is stored by rows of p (B in NN and TN) and few row blocks will reuse a panel, full
- * panels are read in place; otherwise a panel is first copied ("packed") into scratch, transposed
- * on the way when Y is stored by lanes (the NT form). The output C(r,l) goes to C row by row
- * (r = i, l = j) or transposed (r = j, l = i).
+ * Both are copied ("packed") into per-thread scratch before the micro-kernels read them: a panel
+ * as k rows of V·VL lanes (transposed on the way when Y is stored by lanes, the NT form; the
+ * last panel padded with zero lanes), a block of R rows of X as k groups of R floats. Then every
+ * load in a micro-kernel is at the loop counter times a constant, which lets the JIT drop the
+ * bounds checks from the loop; reading X in place at variable strides cost an address sum and a
+ * bounds check per broadcast, which kept two FMA units per core half idle. A panel is packed once
+ * per thread and product, a row block of X once per thread and product. The output C(r,l) goes to
+ * C row by row (r = i, l = j) or transposed (r = j, l = i).
  *
- * <p>The micro-kernels ({@link MicroKernels}) hold a tile of C in registers — 4 rows × 4 vectors
- * (16 accumulators, 64 columns with 512-bit vectors) — and for each p load the panel's vectors,
- * broadcast one X value per row and issue one fused multiply-add per accumulator. Tiles are taken
- * panel after panel, so a panel (k × 64 floats) stays in L2 while the rows of X stream past it.
- * The k loop is not blocked: each output is a single register-resident chain
- * acc = fma(X(r,p), Y(p,l), acc), p = 0 … k−1. Ragged edges take no masked paths: the last panel
- * is packed with zero lanes up to full width, a short last row block repeats its last row, and an
- * edge tile goes through a small scratch tile. The 4 × 1 kernel serves panels of one vector:
- * products whose lanes all fit one (an output layer of 10 units), whatever the batch, and a last
- * panel of at most VL lanes. (Variants for ragged panels, 8 rows × 1 or 2 vectors, were dropped
- * on purpose: one that only a ragged last batch used reached the JIT's optimising tier seconds
- * late and ran boxed, hundreds of KB allocated per step, until then.)
+ * <p>The micro-kernels ({@link MicroKernels}) hold an R × V tile of C in registers (the
+ * {@link Variant}'s tile: 4 × 4, 8 × 3 or 12 × 2) and for each p load the panel's V vectors,
+ * broadcast R values of X and issue R·V fused multiply-adds. The k loop is not blocked: each
+ * output is a single register-resident chain acc = fma(X(r,p), Y(p,l), acc), p = 0 … k−1,
+ * whatever the tile. Ragged edges take no masked paths: the last panel is padded with zero
+ * lanes, a short last row block repeats its last row, and an edge tile goes through a small
+ * scratch tile. Panels of one vector — products whose lanes all fit one (an output layer of 10
+ * units), and a last panel of at most VL lanes — run the 4 × 1 kernel. (Kernels for ragged
+ * panels only, such as 8 × 1 or 8 × 2, were dropped on purpose: one that only a ragged last batch
+ * used reached the JIT's optimising tier seconds late and ran boxed, hundreds of KB allocated
+ * per step, until then.)
  *
  * <p>C(r,l) = Σ_p X(r,p)·Y(p,l) for r < rows, l < lanes, with X(r,p) = {@code x[r·rs + p·ps]},
  * Y(p,l) = {@code y[p·ldy + l]} (or {@code y[l·ldy + p]} if yByLane), and C(r,l) written to
- * {@code c[r·ldc + l]} (or {@code c[l·ldc + r]} if cByLane).
- *
- * <p>The tiles form a grid of row blocks (4 rows) × panels (PANEL lanes, or one vector when all
- * lanes fit one; a last panel of more than one vector is padded with zero lanes, so a ragged
- * last batch runs the micro-kernels the JIT compiled in the first steps). The units of the layer are the rows or the lanes; the
- * shares cut them (see {@link Tiles}), and inside a share the tiles go panel after panel, so a
- * packed panel serves all the share's row blocks.
+ * {@code c[r·ldc + l]} (or {@code c[l·ldc + r]} if cByLane). The tiles form a grid of row blocks
+ * (R rows) × panels (V·VL lanes, or one vector when all lanes fit one). The units of the layer are
+ * the rows or the lanes; the shares cut them (see {@link Tiles}), and inside a share the tiles go
+ * panel after panel, so a packed panel serves all the share's row blocks.
  */
 final class Panels extends Tiles {
-    /** Vectors in a full panel. */
-    static final int NV = 4;
-    /** Lanes in a full panel. */
-    static final int PANEL = NV * VL;
-    /** Floats of W (or ΔW) per thread up to which each thread keeps its own rows: 512 KB, a quarter of a 2 MB L2. */
-    private static final long OWNED_MAX_FLOATS = 1L << 17;
+    /** Rows per row block, vectors per full panel, lanes per full panel: the variant's register tile. */
+    private final int tileRows, tileVectors, panel;
+    private final Variant.Split split;
     /**
-     * Up to this many rows the main engine reads full panels in place instead of packing them: with
-     * few row blocks to reuse it, a copy of the panel does not pay for itself. (With many rows and a
-     * long k, the packed copy wins slightly: it is contiguous, where B's rows are pages apart.)
+     * Floats of W (or ΔW) per thread up to which each thread keeps its own rows (split UNITS): a
+     * quarter of this machine's L2 per core (512 KB of a 2 MB L2).
      */
-    private static final int READ_IN_PLACE_MAX_ROWS = 128;
+    private final long ownedMaxFloats;
 
     // The current product; written by the caller before Pool#run publishes it to the workers.
     private int rows, lanes, k, rs, ps, ldy, ldc;
     private float[] x, y, c;
-    private boolean yByLane, cByLane, inPlace, unitsAreRows;
+    private boolean yByLane, cByLane, unitsAreRows;
     private int panelCount, rowBlocks;
     private int width;                          // lanes per panel: PANEL, or VL when all lanes fit one vector
     private int product;                        // counts products, so a stale packed panel is never reused
@@ -68,12 +64,21 @@ final class Panels extends Tiles {
     private final float[][] packed;             // the panel of the tile at hand
     private final int[] packedPanel;            // which panel packed[t] holds …
     private final int[] packedProduct;          // … and for which product
+    private final float[][] packedX;            // row blocks of X, R·k floats each, at rb·R·k
+    private final int[][] packedXProduct;       // for which product row block rb of packedX[t] was packed
 
-    Panels(int threads) {
+    Panels(int threads, Variant variant) {
         super(threads);
+        tileRows = variant.tile().rows;
+        tileVectors = variant.tile().vectors;
+        panel = tileVectors * VL;
+        split = variant.split();
+        ownedMaxFloats = Machine.current().l2Bytes() / 4 / Float.BYTES;
         packed = new float[threads][0];
         packedPanel = new int[threads];
         packedProduct = new int[threads];
+        packedX = new float[threads][0];
+        packedXProduct = new int[threads][0];
     }
 
     void set(int rows, int lanes, int k, float[] x, int rs, int ps,
@@ -93,13 +98,32 @@ final class Panels extends Tiles {
         // Owning rows pays while a thread's rows (of W or ΔW: rows × k or rows × lanes floats)
         // fit in its core's L2 beside the rest; larger layers stream from L3 anyway, and then
         // whole panels per thread halve the packing (each panel is packed by one thread only).
-        this.unitsAreRows = unitsAreRows && (long) rows * Math.max(k, lanes) <= OWNED_MAX_FLOATS * tiles.length;
-        inPlace = !yByLane && rows <= READ_IN_PLACE_MAX_ROWS;
+        this.unitsAreRows = unitsAreRows && split == Variant.Split.UNITS
+                && (long) rows * Math.max(k, lanes) <= ownedMaxFloats * tiles.length;
         product++;
-        width = lanes <= VL ? VL : PANEL;
+        width = lanes <= VL ? VL : panel;
         panelCount = (lanes + width - 1) / width;
-        rowBlocks = (rows + 3) / 4;
-        tiles(panelCount * rowBlocks, 4L * width * k);
+        rowBlocks = (rows + tileRows - 1) / tileRows;
+        tiles(panelCount * rowBlocks, (long) tileRows * width * k);
+    }
+
+    /**
+     * Rough cycles of a rows × lanes × k product on this engine: the register tiles (padded lanes
+     * and rows included; a one-vector panel runs at half speed), plus the packing — every thread
+     * may pack every row block of X, a transposition that costs about two cycles a float, and the
+     * panels are packed once each, transposed if {@code yByLane}.
+     */
+    long cost(int rows, int lanes, int k, boolean yByLane) {
+        int width = lanes <= VL ? VL : panel;
+        long count = (long) ((rows + tileRows - 1) / tileRows) * ((lanes + width - 1) / width);
+        long fmas = count * tileRows * (width / VL) * k;                      // vector FMAs
+        long packing = 2L * rows * k * tiles.length + (yByLane ? 2L : 1L) * lanes * k;
+        return (width == VL ? fmas : fmas / 2) + packing;             // two a cycle, one in a one-vector tile
+    }
+
+    /** Lanes in a full panel: the variant's vectors × VL. */
+    int panelLanes() {
+        return panel;
     }
 
     @Override
@@ -125,36 +149,50 @@ final class Panels extends Tiles {
             q = i / rowBlocks;
             rb = i % rowBlocks;
         }
-        int r0 = rb * 4;
+        int r0 = rb * tileRows;
         int l0 = q * width;
         int lanesValid = Math.min(width, lanes - l0);
-        int rowsValid = Math.min(4, rows - r0);
+        int rowsValid = Math.min(tileRows, rows - r0);
         // A last panel of one vector or less (784 = 12 × 64 + 16) takes the one-vector kernel:
-        // half the speed on a quarter of the lanes the padded 4 × 4 tile would compute.
+        // half the speed on a quarter of the lanes the padded full tile would compute.
         int w = lanesValid <= VL ? VL : width;
 
-        // The panel: in place when allowed and whole, else packed (once per panel and thread).
-        float[] pk = y;
-        int pb = l0, pstride = ldy;
-        if (!inPlace || lanesValid < w) {
-            pk = packed[t];
-            if (packedPanel[t] != q || packedProduct[t] != product) {
-                if (pk.length < PANEL * k) packed[t] = pk = new float[PANEL * k];
-                pack(q, lanesValid, w, pk);
-                packedPanel[t] = q;
-                packedProduct[t] = product;
-            }
-            pb = 0;
-            pstride = w;
+        // The panel and the row block of X, packed once per product by each thread that uses them.
+        float[] pk = packed[t];
+        if (packedPanel[t] != q || packedProduct[t] != product) {
+            if (pk.length < panel * k) packed[t] = pk = new float[panel * k];
+            pack(q, lanesValid, w, pk);
+            packedPanel[t] = q;
+            packedProduct[t] = product;
+        }
+        int xb = rb * tileRows * k;
+        float[] xk = packedX[t];
+        int[] xProduct = packedXProduct[t];
+        if (xProduct.length < rowBlocks || xk.length < rowBlocks * tileRows * k) {
+            packedXProduct[t] = xProduct = new int[Math.max(rowBlocks, xProduct.length)];
+            packedX[t] = xk = new float[Math.max(rowBlocks * tileRows * k, xk.length)];
+        }
+        if (xProduct[rb] != product) {
+            packRows(r0, rowsValid, xk, xb);
+            xProduct[rb] = product;
         }
 
-        boolean direct = !cByLane && rowsValid == 4 && lanesValid == w;
+        boolean direct = !cByLane && rowsValid == tileRows && lanesValid == w;
         float[] tile = tiles[t];
         float[] out = direct ? c : tile;
         int o = direct ? r0 * ldc + l0 : 0;
         int ldo = direct ? ldc : w;
-        if (w == PANEL) MicroKernels.kernel4x4(k, x, r0 * rs, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
-        else MicroKernels.kernel4x1(k, x, r0 * rs, rs, ps, rowsValid, pk, pb, pstride, out, o, ldo);
+        if (w == VL) {                          // the one-vector kernel, 4 rows of the block at a time
+            for (int r = 0; r < rowsValid; r += 4) {
+                MicroKernels.kernel4x1(k, xk, xb + r, tileRows, pk, 0, out, o + r * ldo, ldo);
+            }
+        } else if (tileRows == 12) {
+            MicroKernels.kernel12x2(k, xk, xb, pk, 0, out, o, ldo);
+        } else if (tileRows == 8) {
+            MicroKernels.kernel8x3(k, xk, xb, pk, 0, out, o, ldo);
+        } else {
+            MicroKernels.kernel4x4(k, xk, xb, pk, 0, out, o, ldo);
+        }
         if (direct) return;
         if (cByLane) {
             for (int l = 0; l < lanesValid; l++) {
@@ -164,6 +202,27 @@ final class Panels extends Tiles {
         } else {
             for (int r = 0; r < rowsValid; r++) {
                 System.arraycopy(tile, r * w, c, (r0 + r) * ldc + l0, lanesValid);
+            }
+        }
+    }
+
+    /**
+     * Copies rows r0 … r0 + valid − 1 of X to dst from {@code off}, X(r0 + r, p) at
+     * {@code dst[off + p·R + r]}; the rows of the block past the last valid one repeat it (their
+     * sums land in the scratch tile and are dropped).
+     */
+    private void packRows(int r0, int valid, float[] dst, int off) {
+        int R = tileRows;
+        if (rs == 1) {                          // X(r, p) for consecutive r side by side (TN): R floats per p
+            for (int p = 0; p < k; p++) {
+                int s = r0 + p * ps, d = off + p * R;
+                System.arraycopy(x, s, dst, d, valid);
+                for (int r = valid; r < R; r++) dst[d + r] = x[s + valid - 1];
+            }
+        } else {                                // rows of X contiguous along p (NN, NT): one row at a time
+            for (int r = 0; r < R; r++) {
+                int s = (r0 + Math.min(r, valid - 1)) * rs, d = off + r;
+                for (int p = 0; p < k; p++) dst[d + p * R] = x[s + p * ps];
             }
         }
     }

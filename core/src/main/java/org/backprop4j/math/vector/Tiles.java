@@ -93,8 +93,8 @@ abstract class Tiles implements Job {
     /** Drops the references to the caller's arrays, so that the kernels do not keep them alive. */
     abstract void release();
 
-    /** Floats in the largest register tile (4 rows × 4 vectors, or the dot tile). */
-    static final int TILE = 16 * VL;
+    /** Floats in the largest register tile (at most 32 vectors: 12 × 2, 8 × 3, 4 × 4 or the dot tile). */
+    static final int TILE = 32 * VL;
 
     /**
      * Where share u of {@code shares} begins when {@code blocks} blocks of units are shared out: the

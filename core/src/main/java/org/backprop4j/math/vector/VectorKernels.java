@@ -56,6 +56,7 @@ public final class VectorKernels implements Kernels {
     private static final long MATRIX_VECTOR_SPLIT_FMAS = 1L << 15;
 
     private final int threads;
+    private final Variant variant;
     private final Panels panels;
     private final Dots dots;
     private final Descent descent;
@@ -71,14 +72,20 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Kernels that split large products over {@code threads} threads: the caller and threads − 1
-     * workers. Only to be called when the JVM has the module jdk.incubator.vector (see
-     * {@code Kernels.fast}).
+     * Kernels that split large products over {@code threads} threads (the caller and threads − 1
+     * workers), in the variant chosen for this machine ({@link VariantChoice#get()}). Only to be
+     * called when the JVM has the module jdk.incubator.vector (see {@code Kernels.fast}).
      */
     public VectorKernels(int threads) {
+        this(threads, VariantChoice.get().variant());
+    }
+
+    /** Kernels in the given variant (any variant runs on any machine, with the same results). */
+    public VectorKernels(int threads, Variant variant) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         this.threads = threads;
-        this.panels = new Panels(threads);
+        this.variant = variant;
+        this.panels = new Panels(threads, variant);
         this.dots = new Dots(threads);
         this.descent = new Descent(threads);
         this.gather = new Gather(threads);
@@ -94,6 +101,16 @@ public final class VectorKernels implements Kernels {
     /** The most threads a product is split over. */
     public int threads() {
         return threads;
+    }
+
+    /** The variant these kernels run. */
+    public Variant variant() {
+        return variant;
+    }
+
+    /** Lanes per vector on this JVM and processor: 16 with AVX-512, 8 with AVX2. */
+    public static int lanes() {
+        return VL;
     }
 
     /**
@@ -112,24 +129,13 @@ public final class VectorKernels implements Kernels {
         if (useDots(m, n, k)) {
             dots.set(m, n, k, a, b, c);
             run(dots, (long) m * n * k);
-        } else if (cost(n, m, k, (long) m * k) <= cost(m, n, k, (long) n * k)) {
+        } else if (panels.cost(n, m, k, true) <= panels.cost(m, n, k, true)) {
             panels.set(n, m, k, b, k, 1, a, k, true, c, n, true, true);        // rows j (units), lanes i
             run(panels, (long) m * n * k);
         } else {
             panels.set(m, n, k, a, k, 1, b, k, true, c, n, false, false);      // rows i, lanes j (units)
             run(panels, (long) m * n * k);
         }
-    }
-
-    /**
-     * Rough cycles of a rows × lanes × k product on the main engine, from the register tiles (padded
-     * lanes included; a one-vector panel runs at half speed) and the floats its lane side transposes.
-     */
-    private static long cost(int rows, int lanes, int k, long transposed) {
-        int width = lanes <= VL ? VL : Panels.PANEL;
-        long tiles = (long) ((rows + 3) / 4) * ((lanes + width - 1) / width);
-        long fmas = tiles * 4 * (width / VL) * k;                      // vector FMAs
-        return (width == VL ? fmas : fmas / 2) + transposed;          // two a cycle, one in a one-vector tile
     }
 
     /**
@@ -158,7 +164,7 @@ public final class VectorKernels implements Kernels {
     public void gemmTN(int m, int n, int k, float[] a, float[] b, float[] c) {
         check(m, n, k, a, b, c);
         if (m == 0 || n == 0) return;
-        if (n >= m || n >= Panels.PANEL) {
+        if (n >= m || n >= panels.panelLanes()) {
             panels.set(m, n, k, a, 1, m, b, n, false, c, n, false, true);      // rows i (units), lanes j
         } else {
             panels.set(n, m, k, b, 1, n, a, m, false, c, n, true, false);      // rows j, lanes i (units)

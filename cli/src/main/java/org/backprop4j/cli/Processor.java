@@ -1,0 +1,35 @@
+package org.backprop4j.cli;
+
+import org.backprop4j.math.vector.Machine;
+
+/**
+ * What {@code nn bench} reports about the processor: model, caches, vector width, FMA units, a
+ * peak measured on the spot and the kernel variant chosen for it. The Vector API parts are only
+ * touched when the JVM has the module (nn's launcher adds it); without it the kernels are the
+ * plain-Java ones and the peak is the one given, if any.
+ */
+record Processor(String model, String vendor, long l1d, long l2, long l3, int vectorBits, int fmaUnits,
+                 double peakGflops, double peakGflopsPerCore, String peakSource, String variant, String variantChoice) {
+
+    static Processor describe(int threads, Double givenPeakPerCore) {
+        Machine m = Machine.current();
+        boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        int bits = 0, units = 0;
+        double perCore = givenPeakPerCore == null ? Double.NaN : givenPeakPerCore, total = perCore * threads;
+        String source = "given by --peak-gflops-per-core", variant = "none", how = "plain-Java kernels: no jdk.incubator.vector";
+        if (vector) {
+            org.backprop4j.math.vector.Peak peak = org.backprop4j.math.vector.Peak.measure(threads);
+            bits = 32 * peak.lanes();
+            units = peak.fmaUnits();
+            if (givenPeakPerCore == null) {
+                perCore = peak.gflopsPerCore();
+                total = peak.gflops();
+                source = "measured now, " + threads + " thread(s) of 16 FMA chains";
+            }
+            org.backprop4j.math.vector.VariantChoice choice = org.backprop4j.math.vector.VariantChoice.get();
+            variant = choice.variant().label();
+            how = choice.how();
+        }
+        return new Processor(m.model(), m.vendor(), m.l1dBytes(), m.l2Bytes(), m.l3Bytes(), bits, units, total, perCore, source, variant, how);
+    }
+}

@@ -1,0 +1,113 @@
+package org.backprop4j.math.vector;
+
+import static org.backprop4j.math.vector.Lanes.S;
+import static org.backprop4j.math.vector.Lanes.VL;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The processor's float32 fused multiply-add peak, measured on the spot: each of N threads runs
+ * 16 independent FMA chains on vectors of the JVM's preferred width for a fixed time, timed by its
+ * own CPU time (so that other processes taking turns on a core lower the figure little), and the
+ * rates are added. The FMA units per core follow from the same loop run as one dependent chain:
+ * units = (FMAs per second, 16 chains) × (seconds per FMA, one chain) / 4, taking the 4-cycle
+ * FMA latency of current x86 cores (Skylake to Emerald Rapids, Zen 2 to 5).
+ *
+ * @param gflops        float32 GFLOP/s of all threads together (2 flops per lane per FMA)
+ * @param gflopsPerCore the best single thread's figure
+ * @param threads       threads measured at once
+ * @param lanes         floats per vector
+ * @param fmaUnits      FMA instructions a core completes per cycle, rounded (0 if not measurable)
+ */
+public record Peak(double gflops, double gflopsPerCore, int threads, int lanes, int fmaUnits) {
+
+    private static final long RUN_NANOS = 100_000_000L;
+
+    /** Measures the peak of {@code threads} threads at once (about half a second). */
+    public static Peak measure(int threads) {
+        chainsPerSecond(16);                                // once for the JIT: the first rounds run interpreted
+        chainsPerSecond(1);
+        double[] rates = new double[threads];
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int slot = t;
+            workers[t] = new Thread(() -> rates[slot] = chainsPerSecond(16) * 16, "backprop4j-peak-" + t);
+            workers[t].setDaemon(true);
+        }
+        for (Thread w : workers) w.start();
+        for (Thread w : workers) {
+            try {
+                w.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        double total = 0, best = 0;
+        for (double r : rates) {
+            total += r;
+            best = Math.max(best, r);
+        }
+        double oneChain = chainsPerSecond(1);               // dependent FMAs per second: 1 / latency
+        int units = oneChain > 0 ? (int) Math.round(best / oneChain / 4) : 0;
+        double flopsPerFma = 2.0 * VL;
+        return new Peak(total * flopsPerFma / 1e9, best * flopsPerFma / 1e9, threads, VL, units);
+    }
+
+    /** Vector FMAs per second on one chain (chains = 1) or per chain of 16 independent ones. */
+    private static double chainsPerSecond(int chains) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        boolean cpu = mx.isCurrentThreadCpuTimeSupported();
+        double best = 0;
+        float sink = 0;
+        long end = System.nanoTime() + RUN_NANOS;
+        int rounds = 0;
+        while (rounds < 3 || System.nanoTime() < end) {
+            int n = 200_000;
+            long t0 = cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime();
+            float r = chains == 1 ? one(n, 0.999999f, 1e-7f) : sixteen(n, 0.999999f, 1e-7f);
+            long dt = (cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - t0;
+            sink += r;
+            if (rounds++ > 0 && dt > 0) best = Math.max(best, (double) n / dt * 1e9);   // round 0: before the JIT
+        }
+        if (sink == 42f) System.out.print("");                 // keeps the results alive
+        return best;
+    }
+
+    // The vectors are made inside each loop method: C2 compiles Vector API calls into vector
+    // instructions only where it knows the vector's exact shape, which a FloatVector argument hides.
+    private static float one(int n, float xs, float ys) {
+        FloatVector x = FloatVector.broadcast(S, xs), y = FloatVector.broadcast(S, ys);
+        FloatVector a = x;
+        for (int i = 0; i < n; i++) a = a.fma(x, y);
+        return a.lane(0);
+    }
+
+    private static float sixteen(int n, float xs, float ys) {
+        FloatVector x = FloatVector.broadcast(S, xs), y = FloatVector.broadcast(S, ys);
+        FloatVector a0 = x, a1 = x, a2 = x, a3 = x, a4 = x, a5 = x, a6 = x, a7 = x;
+        FloatVector a8 = x, a9 = x, aa = x, ab = x, ac = x, ad = x, ae = x, af = x;
+        for (int i = 0; i < n; i++) {
+            a0 = a0.fma(x, y);
+            a1 = a1.fma(x, y);
+            a2 = a2.fma(x, y);
+            a3 = a3.fma(x, y);
+            a4 = a4.fma(x, y);
+            a5 = a5.fma(x, y);
+            a6 = a6.fma(x, y);
+            a7 = a7.fma(x, y);
+            a8 = a8.fma(x, y);
+            a9 = a9.fma(x, y);
+            aa = aa.fma(x, y);
+            ab = ab.fma(x, y);
+            ac = ac.fma(x, y);
+            ad = ad.fma(x, y);
+            ae = ae.fma(x, y);
+            af = af.fma(x, y);
+        }
+        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7)
+                .add(a8).add(a9).add(aa).add(ab).add(ac).add(ad).add(ae).add(af).lane(0);
+    }
+}

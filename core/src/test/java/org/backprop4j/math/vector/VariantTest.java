@@ -1,0 +1,156 @@
+package org.backprop4j.math.vector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How a machine's variant is chosen: forced by name, taken from the per-machine cache, measured
+ * and cached, or from the table; a corrupt or foreign cache file is ignored and rewritten. The
+ * measurement is replaced by a fixed speed table here, so the tests do not depend on the machine.
+ */
+class VariantTest {
+
+    @TempDir
+    Path dir;
+
+    private static final Machine INTEL = machine("GenuineIntel", "Intel(R) Xeon(R) Processor");
+    private static final Machine AMD = machine("AuthenticAMD", "AMD EPYC 9R14 96-Core Processor");
+
+    /** Measures 8 × 3 fastest, and counts the calls. */
+    private final List<Variant> measured = new ArrayList<>();
+
+    private double speed(Variant v) {
+        measured.add(v);
+        return v.tile() == Variant.Tile.T8X3 ? 150 : 100;
+    }
+
+    @Test
+    void labelsParseBackAndUnknownOnesAreNamed() {
+        for (Variant v : Variant.all()) assertEquals(v, Variant.parse(v.label()));
+        assertEquals(new Variant(Variant.Tile.T12X2, Variant.Split.UNITS), Variant.parse(" 12X2 "));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Variant.parse("16x1"));
+        assertTrue(e.getMessage().contains("16x1") && e.getMessage().contains("12x2-panels"), e.getMessage());
+        assertEquals(6, Variant.all().size());
+    }
+
+    @Test
+    void aForcedVariantIsUsedWithoutMeasuring() {
+        VariantChoice c = VariantChoice.choose("4x4-panels", dir, INTEL, 16, this::speed);
+        assertEquals(new Variant(Variant.Tile.T4X4, Variant.Split.PANELS), c.variant());
+        assertEquals("forced", c.how());
+        assertTrue(measured.isEmpty());
+        assertFalse(Files.exists(dir.resolve(VariantChoice.FILE)));
+        assertThrows(IllegalArgumentException.class, () -> VariantChoice.choose("fastest", dir, INTEL, 16, this::speed));
+    }
+
+    @Test
+    void withTheCacheOffTheTableDecides() {
+        assertEquals(Variant.Tile.T12X2, VariantChoice.choose("auto", null, INTEL, 16, this::speed).variant().tile());
+        assertEquals(Variant.CLASSIC, VariantChoice.choose(null, null, AMD, 16, this::speed).variant());
+        assertEquals(Variant.CLASSIC, VariantChoice.choose(null, null, INTEL, 8, this::speed).variant());
+        assertTrue(measured.isEmpty());
+    }
+
+    @Test
+    void theFirstUseMeasuresAndCachesTheNextOnesRead() throws IOException {
+        VariantChoice first = VariantChoice.choose(null, dir, INTEL, 16, this::speed);
+        assertEquals(Variant.Tile.T8X3, first.variant().tile());
+        assertTrue(first.how().startsWith("measured"), first.how());
+        assertFalse(measured.isEmpty());
+        Properties p = load(dir.resolve(VariantChoice.FILE));
+        assertEquals("8x3-units", p.getProperty("variant"));
+        assertEquals(INTEL.fingerprint(16), p.getProperty("machine"));
+
+        measured.clear();
+        VariantChoice second = VariantChoice.choose(null, dir, INTEL, 16, this::speed);
+        assertEquals(first.variant(), second.variant());
+        assertTrue(second.how().startsWith("cached"), second.how());
+        assertTrue(measured.isEmpty(), "a valid cache is not measured again");
+    }
+
+    @Test
+    void aCorruptCacheFileIsIgnoredAndRewritten() throws IOException {
+        Path file = dir.resolve(VariantChoice.FILE);
+        for (String garbage : new String[] {"", "\u0000\u00ff\ufffd binary", "format=1\nmachine=" + INTEL.fingerprint(16) + "\nvariant=99x99\n",
+                "format=7\nmachine=" + INTEL.fingerprint(16) + "\nvariant=4x4-units\n", "machine=\\u00"}) {
+            Files.writeString(file, garbage, StandardCharsets.UTF_8);
+            measured.clear();
+            VariantChoice c = VariantChoice.choose(null, dir, INTEL, 16, this::speed);
+            assertEquals(Variant.Tile.T8X3, c.variant().tile(), garbage);
+            assertFalse(measured.isEmpty(), "measured again after: " + garbage);
+            assertEquals("8x3-units", load(file).getProperty("variant"), "rewritten after: " + garbage);
+        }
+        Files.delete(file);
+        Files.createDirectory(file);                       // not even a file: measured, and no crash writing
+        assertEquals(Variant.Tile.T8X3, VariantChoice.choose(null, dir, INTEL, 16, this::speed).variant().tile());
+    }
+
+    @Test
+    void aCacheFromAnotherMachineIsIgnoredAndRewritten() throws IOException {
+        VariantChoice.writeCache(dir.resolve(VariantChoice.FILE), AMD.fingerprint(16), Variant.CLASSIC, java.util.Map.of());
+        assertNull(VariantChoice.readCache(dir.resolve(VariantChoice.FILE), INTEL.fingerprint(16)));
+        assertNotEquals(AMD.fingerprint(16), INTEL.fingerprint(16));
+        VariantChoice c = VariantChoice.choose(null, dir, INTEL, 16, this::speed);
+        assertEquals(Variant.Tile.T8X3, c.variant().tile());
+        assertFalse(measured.isEmpty());
+        assertEquals(INTEL.fingerprint(16), load(dir.resolve(VariantChoice.FILE)).getProperty("machine"));
+        assertEquals(INTEL.fingerprint(8).equals(INTEL.fingerprint(16)), false, "the vector width is part of the key");
+    }
+
+    @Test
+    void machineIsReadFromCpuinfoAndSysfsWithFallbacks() throws IOException {
+        Machine m = INTEL;
+        assertEquals("Intel(R) Xeon(R) Processor", m.model());
+        assertEquals(48 << 10, m.l1dBytes());
+        assertEquals(2 << 20, m.l2Bytes());
+        assertEquals(480L << 20, m.l3Bytes());
+        assertTrue(m.cachesMeasured() && m.hasFlag("avx512f") && !m.hasFlag("avx512"));
+        Machine none = Machine.read(dir.resolve("missing"), dir.resolve("missing-too"));
+        assertFalse(none.cachesMeasured());
+        assertEquals(2 << 20, none.l2Bytes());
+        assertEquals("unknown", none.vendor());
+        assertEquals(491520L << 10, Machine.parseSize("491520K"));
+    }
+
+    /** A fake /proc/cpuinfo and sysfs cache directory for a 48 KB / 2 MB / 480 MB machine. */
+    private static Machine machine(String vendor, String model) {
+        try {
+            Path root = Files.createTempDirectory("machine");
+            Path cpuinfo = root.resolve("cpuinfo");
+            Files.writeString(cpuinfo, "processor\t: 0\nvendor_id\t: " + vendor + "\nmodel name\t: " + model
+                    + "\nflags\t\t: fpu fma avx2 avx512f avx512bw\n\nprocessor\t: 1\nvendor_id\t: " + vendor + "\n");
+            String[][] caches = {{"1", "Data", "48K"}, {"1", "Instruction", "32K"}, {"2", "Unified", "2048K"}, {"3", "Unified", "491520K"}};
+            for (int i = 0; i < caches.length; i++) {
+                Path d = Files.createDirectories(root.resolve("cache/index" + i));
+                Files.writeString(d.resolve("level"), caches[i][0] + "\n");
+                Files.writeString(d.resolve("type"), caches[i][1] + "\n");
+                Files.writeString(d.resolve("size"), caches[i][2] + "\n");
+            }
+            return Machine.read(cpuinfo, root.resolve("cache"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Properties load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        return p;
+    }
+}
