@@ -16,8 +16,8 @@ import java.io.UncheckedIOException;
 @Command(name = "nn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains fully connected neural networks by backpropagation (SPEC E1-E12).%n"
                 + "With no command, runs the demo: the seed's 784-100-10 network on the MNIST subset.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, CrossValidateCommand.class, ExportCommand.class,
-                CompareCommand.class, GradcheckCommand.class, DemoCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ServeCommand.class, CrossValidateCommand.class, ExportCommand.class,
+                CompareCommand.class, GradcheckCommand.class, ExplainCommand.class, DemoCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -70,7 +70,7 @@ public final class GradientCheck {
         if (x.length == 0) throw new IllegalArgumentException("a gradient check needs at least one sample");
         if (perLayer < 1) throw new IllegalArgumentException("parameters per layer must be at least 1, got " + perLayer);
         int K = x.length;
-        ReferenceBackprop.Gradients g = net.gradients(x, y);          // E5–E10, summed over the K samples
+        ReferenceBackprop.Gradients dJ = net.costGradient(x, y, lambda);   // E5–E10 and E11's, E12's brackets
         Random random = new Random(seed);
         List<LayerResult> layers = new ArrayList<>();
         for (int l = 0; l < net.layers(); l++) {
@@ -80,7 +80,7 @@ public final class GradientCheck {
             int[] weights = choose(rows * cols, perLayer, random);
             for (int k : weights) {
                 int i = k / cols, j = k % cols;
-                double analytic = g.dW()[l][i][j] / K + lambda * net.W[l][i][j];   // E11's bracket
+                double analytic = dJ.dW()[l][i][j];                              // (1/K)ΔW + λW
                 double numeric = centralDifference(net, x, y, lambda, net.W[l][i], j);
                 double e = error(analytic, numeric);
                 if (e > worstW || Double.isNaN(e)) {
@@ -91,7 +91,7 @@ public final class GradientCheck {
             double worstB = 0;
             int[] biases = choose(rows, perLayer, random);
             for (int i : biases) {
-                double analytic = g.db()[l][i] / K;                                 // E12's
+                double analytic = dJ.db()[l][i];                                 // (1/K)Δb
                 double numeric = centralDifference(net, x, y, lambda, net.b[l], i);
                 double e = error(analytic, numeric);
                 if (e > worstB || Double.isNaN(e)) worstB = e;
@@ -107,8 +107,11 @@ public final class GradientCheck {
         return Double.isNaN(e) ? Double.POSITIVE_INFINITY : e;
     }
 
-    /** dJ/dp by (J(p+h) − J(p−h)) / 2h with p = params[index]; params[index] is restored afterwards. */
-    private static double centralDifference(ReferenceBackprop net, double[][] x, double[][] y, double lambda,
+    /**
+     * dJ/dp by (J(p+h) − J(p−h)) / 2h, J the cost of E4 over x, y with L2 weight lambda, p =
+     * params[index] (a row of net.W or net.b); params[index] is restored afterwards.
+     */
+    public static double centralDifference(ReferenceBackprop net, double[][] x, double[][] y, double lambda,
                                             double[] params, int index) {
         double p = params[index];
         params[index] = p + H;

@@ -103,6 +103,7 @@ public final class ReferenceBackprop {
         return data / x.length + lambda / 2 * sumOfSquaredWeights();
     }
 
+    /** Σ_l Σ_i Σ_j (W_ij^(l))², the sum in E4's L2 term. */
     public double sumOfSquaredWeights() {
         double s = 0;
         for (double[][] Wl : W) for (double[] row : Wl) for (double w : row) s += w * w;
@@ -152,16 +153,33 @@ public final class ReferenceBackprop {
         return new Gradients(dW, db);
     }
 
-    /** One update over a batch of K = x.length samples, E11–E12. Modifies W and b. */
-    public void step(double[][] x, double[][] y, double alpha, double lambda) {
+    /**
+     * The gradient of the cost J of E4 over K = x.length samples: ∂J/∂W^(l) = (1/K) ΔW^(l) + λ W^(l)
+     * (E11's bracket) and ∂J/∂b^(l) = (1/K) Δb^(l) (E12's), with ΔW, Δb of E10. Returns new arrays.
+     */
+    public Gradients costGradient(double[][] x, double[][] y, double lambda) {
         int K = x.length;
-        Gradients g = gradients(x, y);
+        Gradients g = gradients(x, y);                                     // E8–E10
         for (int l = 0; l < layers(); l++) {
             for (int i = 0; i < W[l].length; i++) {
                 for (int j = 0; j < W[l][0].length; j++) {
-                    W[l][i][j] -= alpha * ((1.0 / K) * g.dW[l][i][j] + lambda * W[l][i][j]);  // E11
+                    g.dW[l][i][j] = (1.0 / K) * g.dW[l][i][j] + lambda * W[l][i][j];  // E11's [ (1/K) ΔW + λW ]
                 }
-                b[l][i] -= alpha * (1.0 / K) * g.db[l][i];                                   // E12
+                g.db[l][i] = (1.0 / K) * g.db[l][i];                                 // E12's (1/K) Δb
+            }
+        }
+        return g;
+    }
+
+    /** One update over a batch of K = x.length samples, E11–E12. Modifies W and b. */
+    public void step(double[][] x, double[][] y, double alpha, double lambda) {
+        Gradients dJ = costGradient(x, y, lambda);
+        for (int l = 0; l < layers(); l++) {
+            for (int i = 0; i < W[l].length; i++) {
+                for (int j = 0; j < W[l][0].length; j++) {
+                    W[l][i][j] -= alpha * dJ.dW[l][i][j];                   // E11: W := W − α[(1/K)ΔW + λW]
+                }
+                b[l][i] -= alpha * dJ.db[l][i];                             // E12: b := b − α(1/K)Δb
             }
         }
     }
