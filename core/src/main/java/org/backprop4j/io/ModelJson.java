@@ -596,8 +596,7 @@ public final class ModelJson {
                     default -> p.skipChildren();
                 }
             }
-            if (writtenBy == null) throw error("\"provenance.written_by\" must be a string (missing)");
-            return new Provenance(writtenBy, command, seed, files);
+            return new Provenance(writtenBy == null ? "unknown" : writtenBy, command, seed, files);
         }
 
         /** The optional "categorical" field: [{"column": name, "categories": [...]}, ...]. */
