@@ -37,7 +37,7 @@ final class Pages {
             g.writeNumberField("inputs", m.network().inputs());
             g.writeNumberField("outputs", m.network().outputs());
             StringBuilder net = new StringBuilder().append(m.network().inputs());
-            for (Dense d : m.network().layers()) net.append('-').append(d.outputs()).append(' ').append(d.activation().id());
+            for (Dense d : m.network().layers()) net.append('-').append(d.outputs()).append('(').append(d.activation().id()).append(')');
             g.writeStringField("network", net.toString());
             g.writeArrayFieldStart("classes");
             for (String c : m.classes()) g.writeString(c);
