@@ -57,6 +57,10 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new UserException("model " + model + " has " + m.network().outputs() + " outputs, but "
                     + data.source() + " has " + data.y().cols + " target columns");
         }
+        if (!m.isClassifier() && data.isClassification()) {
+            // "classes" is optional in a model file: its outputs are then the data's classes in their sorted order, as training numbers them
+            m = new Model(m.network(), m.loss(), data.classes(), m.scaler(), m.l2(), m.categorical());
+        }
         Metrics metrics = Metrics.of(m, data, l2 != null ? l2 : m.l2());
         Evaluation e = metrics.cost();
         PrintWriter out = spec.commandLine().getOut();

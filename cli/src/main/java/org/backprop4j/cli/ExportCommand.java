@@ -34,7 +34,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!format.equalsIgnoreCase("onnx")) throw new UserException("--format: unknown export format '" + format + "' (known: onnx)");
-        Checks.writable("--out", out);
+        Checks.noClobbering(spec);
         Model m = ModelJson.read(model);
         Checks.parse("--model " + model, () -> OnnxExport.toProto(m)); // an activation ONNX lacks is reported before writing
         OnnxExport.write(m, out);

@@ -1,6 +1,7 @@
 package org.backprop4j.cli;
 
 import org.backprop4j.data.DataException;
+import org.backprop4j.data.Memory;
 import org.backprop4j.io.ProjectVersion;
 import org.backprop4j.train.Checkpoint;
 import org.backprop4j.options.UserException;
@@ -73,10 +74,29 @@ public final class Main implements Runnable {
             if (System.getenv("NN_DEBUG") != null) e.printStackTrace(err);
             return isUserError(e) ? 2 : 1;
         });
-        int code = cmd.execute(args);
+        int code;
+        try {
+            code = cmd.execute(args);
+        } catch (OutOfMemoryError e) {
+            out.flush();
+            err.println(outOfMemory(args));
+            err.flush();
+            return 2;
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * The one line for an OutOfMemoryError that no size check foresaw: the heap limit, and a larger one
+     * to give with NN_JAVA_OPTS (inputs whose size is known are refused before, with the size they need).
+     */
+    static String outOfMemory(String[] args) {
+        long max = Runtime.getRuntime().maxMemory();
+        String command = args.length > 0 && !args[0].startsWith("-") ? "nn " + args[0] : "nn";
+        return command + ": out of memory: this needs more than the Java heap's limit of " + Memory.size(max)
+                + "; give Java more with NN_JAVA_OPTS=-Xmx" + Math.max(1, (2 * max + (1L << 30) - 1) >> 30) + "g";
     }
 
     private static boolean isUserError(Exception e) {

@@ -42,8 +42,8 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Checks.noClobbering(spec);
         Model m = ModelJson.read(model);
-        if (out != null) Checks.writable("--out", out);
         Dataset data = dataOptions.loadLike(m, false);
         if (data.x().cols != m.network().inputs()) {
             throw new UserException("model " + model + " takes " + m.network().inputs() + " inputs, but "

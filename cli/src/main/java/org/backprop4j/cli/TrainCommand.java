@@ -10,6 +10,7 @@ import org.backprop4j.io.Provenance;
 import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Network;
 import org.backprop4j.options.CheckpointOptions;
+import org.backprop4j.options.Checks;
 import org.backprop4j.options.DataOptions;
 import org.backprop4j.options.NetworkOptions;
 import org.backprop4j.options.OutputOptions;
@@ -84,7 +85,8 @@ final class TrainCommand implements Callable<Integer> {
         boolean quiet = verbosity.quiet;
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
-        // every option is checked before data is read, so mistakes are reported at once
+        // every option is checked before data is read, so mistakes are reported at once; no output may overwrite an input
+        Checks.noClobbering(spec);
         TrainingPlan plan = TrainingPlan.of(spec.commandLine().getParseResult(), data, network, steps, training, validation,
                 Runtime.getRuntime().availableProcessors());
         TrainingConfig config = plan.config();

@@ -5,29 +5,42 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.backprop4j.math.Matrix;
 
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Reads a numeric CSV table into a {@link Dataset}. A header row is optional: the first row is a
  * header when one of its input cells is not a number. Cells are numbers (made float32), except a
- * label column, which may hold any strings. Every problem is reported as one line naming the file
- * and line: missing file, ragged row, non-numeric cell, NaN or infinity, unknown class.
+ * label column, which may hold any strings, and categorical columns. Every problem is reported as
+ * one line naming the file and line: missing file, ragged row, non-numeric cell, NaN or infinity,
+ * unknown class, bytes that are not UTF-8.
+ *
+ * <p>One pass, streaming: each row's cells go straight into float arrays (filled in chunks, so the
+ * table is never held as strings); a label or category is kept as a small integer per row. Peak
+ * memory is about twice the table's float32 size (the chunks, then the matrix), checked against the
+ * heap before the matrix is made. A UTF-8 byte order mark at the start is skipped.
  */
 public final class CsvReader {
     // Plain decimal numbers only: Java's parser would also take "NaN", "1f" or hex floats.
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final float[] POW10 = {1f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(false).get();
 
     private CsvReader() {
     }
@@ -49,116 +62,379 @@ public final class CsvReader {
      */
     public static Dataset read(Path file, Columns columns, List<String> knownClasses, CategoricalEncoding categorical) {
         String name = file.toString();
-        List<CSVRecord> records = new ArrayList<>();
-        List<Long> lines = new ArrayList<>();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             CSVParser parser = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(false).get().parse(reader)) {
-            long line = 1;
-            for (CSVRecord r : parser) {
-                if (!(r.size() == 1 && r.get(0).isEmpty())) {
-                    records.add(r);
-                    lines.add(line);
+        Table t = new Table(name);
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            boolean quotes = hasQuotes(file);
+            reader.mark(1);
+            if (reader.read() != '\uFEFF') reader.reset();      // a byte order mark is not part of the first cell
+            if (!quotes) {
+                // no quoting anywhere: each line is its cells, split at commas, numbers parsed in place (no String per cell)
+                Line row = new Line();
+                long line = 0;
+                for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+                    t.line = ++line;
+                    if (text.isBlank()) continue;
+                    row.split(text);
+                    if (t.first == null) t.start(row, columns, knownClasses, categorical);
+                    else t.add(row, line);
                 }
-                line = parser.getCurrentLineNumber() + 1;
+                return t.finish();
+            }
+            try (CSVParser parser = FORMAT.parse(reader)) {
+                Iterator<CSVRecord> rows = parser.iterator();
+                long line = 1;
+                while (next(rows, t, line)) {
+                    CSVRecord r = t.record;
+                    if (!(r.size() == 1 && r.get(0).isEmpty())) {
+                        Row row = new Record(r);
+                        if (t.first == null) t.start(row, columns, knownClasses, categorical);
+                        else t.add(row, line);
+                    }
+                    line = parser.getCurrentLineNumber() + 1;
+                    t.line = line;
+                }
             }
         } catch (NoSuchFileException e) {
             throw new DataException(name + ": file not found");
-        } catch (IOException | UncheckedIOException e) {
-            String why = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
-            throw new DataException(name + ": cannot read CSV: " + why);
-        } catch (IllegalStateException e) { // commons-csv reports malformed quoting this way
-            throw new DataException(name + ": malformed CSV: " + e.getMessage());
+        } catch (CharacterCodingException e) {
+            throw Utf8.error(file, t.line);
+        } catch (IOException e) {
+            throw new DataException(name + ": cannot read CSV: " + e.getMessage());
         }
-        if (records.isEmpty()) throw new DataException(name + ": no rows");
+        return t.finish();
+    }
 
-        int width = records.get(0).size();
-        int labelColumn = labelColumn(columns, records.get(0), name);
-        int[] categoricalColumns = categoricalColumns(categorical, records.get(0), name);
-        boolean header = isHeader(records.get(0), labelColumn, categoricalColumns)
-                || categorical.names().stream().anyMatch(c -> !c.matches("\\d+"));
-        if (columns instanceof Columns.Label l && !l.column().matches("\\d+") && !header) {
-            throw new DataException(name + ": --label '" + l.column() + "' names a column, but the file has no header row");
-        }
-        int first = header ? 1 : 0;
-        int n = records.size() - first;
-        if (n == 0) throw new DataException(name + ": no data rows after the header");
-
-        int targetCount = columns instanceof Columns.Targets t ? t.count() : 0;
-        if (targetCount >= width) {
-            throw new DataException("--targets " + targetCount + ": " + name + " has only " + width
-                    + " columns, so no inputs would be left");
-        }
-        for (int k = 0; k < categoricalColumns.length; k++) {
-            int c = categoricalColumns[k];
-            String what = "--categorical " + categorical.columns().get(k).column();
-            if (c == labelColumn) throw new DataException(what + ": that is the --label column of " + name);
-            if (c >= width - targetCount) throw new DataException(what + ": that is one of the --targets columns of " + name);
-        }
-        List<List<String>> categories = categoriesOf(categorical, categoricalColumns, records, lines, first, name);
-        int[] oneHotWidth = new int[width]; // 0 for a numeric column
-        for (int k = 0; k < categoricalColumns.length; k++) oneHotWidth[categoricalColumns[k]] = categories.get(k).size();
-        int inputs = width - targetCount - (labelColumn >= 0 ? 1 : 0);
-        for (int c : categoricalColumns) inputs += oneHotWidth[c] - 1;
-        Matrix x = new Matrix(n, inputs);
-        Matrix y = new Matrix(n, targetCount);
-        String[] labels = new String[n];
-        for (int r = 0; r < n; r++) {
-            CSVRecord rec = records.get(first + r);
-            long line = lines.get(first + r);
-            if (rec.size() != width) {
-                throw DataException.at(name, line, "expected " + width + " cells, found " + rec.size());
-            }
-            int xi = 0;
-            for (int c = 0; c < width; c++) {
-                if (c == labelColumn) {
-                    labels[r] = rec.get(c);
-                    if (labels[r].isEmpty()) throw DataException.at(name, line, "empty label in column " + c);
-                } else if (oneHotWidth[c] > 0) {
-                    List<String> known = categories.get(indexOf(categoricalColumns, c));
-                    int hot = known.indexOf(rec.get(c));
-                    if (hot < 0) {
-                        throw DataException.at(name, line, "column " + c + ": category '" + rec.get(c)
-                                + "' is not one of the model's categories " + known);
-                    }
-                    x.data[r * inputs + xi + hot] = 1f;
-                    xi += oneHotWidth[c];
-                } else if (c < width - targetCount) {
-                    x.data[r * inputs + xi++] = number(rec.get(c), name, line, c);
-                } else {
-                    y.data[r * targetCount + (c - (width - targetCount))] = number(rec.get(c), name, line, c);
+    /** Whether the file holds a quote character anywhere (then commons-csv reads it, with its quoting rules). */
+    private static boolean hasQuotes(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '"') return true;
                 }
             }
         }
-        CategoricalEncoding fitted = fitted(categorical, categoricalColumns, categories, header ? records.get(0) : null);
-        if (labelColumn < 0) return new Dataset(x, y, List.of(), name, fitted);
-
-        List<String> classes = knownClasses != null && !knownClasses.isEmpty() ? knownClasses : classesOf(labels);
-        int[] index = new int[n];
-        for (int r = 0; r < n; r++) {
-            index[r] = classes.indexOf(labels[r]);
-            if (index[r] < 0) {
-                throw DataException.at(name, lines.get(first + r), "label '" + labels[r] + "' is not one of the model's classes " + classes);
-            }
-        }
-        return Dataset.classification(x, index, classes, name).withCategorical(fitted);
+        return false;
     }
 
-    /** The 0-based column of each categorical column (by header name or index). */
-    private static int[] categoricalColumns(CategoricalEncoding categorical, CSVRecord firstRow, String name) {
+    /** One row's cells, as a CSV record or a line split at commas. */
+    private interface Row {
+        int size();
+
+        /** Cell c, surrounding spaces removed. */
+        String get(int c);
+
+        /** Cell c as float32 (see {@link CsvReader#number}). */
+        default float number(int c, String file, long line) {
+            return CsvReader.number(get(c), file, line, c);
+        }
+    }
+
+    private record Record(CSVRecord r) implements Row {
+        @Override public int size() {
+            return r.size();
+        }
+
+        @Override public String get(int c) {
+            return r.get(c);
+        }
+    }
+
+    /** A line without quotes, split at its commas; a number is parsed from the line's characters without a String of its own. */
+    private static final class Line implements Row {
+        private String text;
+        private int[] from = new int[64], to = new int[64];
+        private int size;
+
+        void split(String line) {
+            text = line;
+            size = 0;
+            int start = 0;
+            for (int i = 0; i <= line.length(); i++) {
+                if (i == line.length() || line.charAt(i) == ',') {
+                    if (size == from.length) {
+                        from = Arrays.copyOf(from, size * 2);
+                        to = Arrays.copyOf(to, size * 2);
+                    }
+                    int a = start, b = i;
+                    while (a < b && Character.isWhitespace(line.charAt(a))) a++;           // commons-csv's ignoreSurroundingSpaces
+                    while (b > a && Character.isWhitespace(line.charAt(b - 1))) b--;
+                    from[size] = a;
+                    to[size++] = b;
+                    start = i + 1;
+                }
+            }
+        }
+
+        @Override public int size() {
+            return size;
+        }
+
+        @Override public String get(int c) {
+            return text.substring(from[c], to[c]);
+        }
+
+        @Override public float number(int c, String file, long line) {
+            float v = shortDecimal(text, from[c], to[c]);
+            return Float.isNaN(v) ? CsvReader.number(get(c), file, line, c) : v;
+        }
+    }
+
+    /** Advances to the next record; commons-csv reports I/O and quoting problems as unchecked exceptions. */
+    private static boolean next(Iterator<CSVRecord> rows, Table t, long line) throws IOException {
+        try {
+            if (!rows.hasNext()) return false;
+            t.record = rows.next();
+            return true;
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (IllegalStateException e) { // malformed quoting
+            throw new DataException(t.name + ": malformed CSV near line " + line + ": " + DataException.quote(String.valueOf(e.getMessage()), 160));
+        }
+    }
+
+    /** The table being read: its columns' roles from the first row, then the rows into float chunks. */
+    private static final class Table {
+        final String name;
+        CSVRecord record;
+        long line = 1;
+        String[] first;          // the first row's cells
+        long firstLine;
+        boolean header;
+        int width, labelColumn = -1, targetCount;
+        int[] categoricalColumns;
+        int[] role;              // per column: -1 label, -2 target, -3 numeric input, k >= 0 categorical column k
+        Columns columns;
+        List<String> knownClasses;
+        CategoricalEncoding categorical;
+        final Chunks x = new Chunks(), y = new Chunks();
+        final IntChunks labelIds = new IntChunks(), categoryIds = new IntChunks();
+        final Dictionary labels = new Dictionary();
+        Dictionary[] categories;
+        long[] lines = new long[16];  // each row's line, for messages after the pass
+        int n;
+
+        Table(String name) {
+            this.name = name;
+        }
+
+        void start(Row r, Columns columns, List<String> knownClasses, CategoricalEncoding categorical) {
+            this.columns = columns;
+            this.knownClasses = knownClasses != null && !knownClasses.isEmpty() ? knownClasses : null;
+            this.categorical = categorical;
+            first = new String[r.size()];
+            for (int c = 0; c < first.length; c++) first[c] = r.get(c);
+            firstLine = line;
+            width = first.length;
+            labelColumn = labelColumn(columns, first, name);
+            categoricalColumns = categoricalColumns(categorical, first, name);
+            header = isHeader(first, labelColumn, categoricalColumns) || categorical.names().stream().anyMatch(c -> !c.matches("\\d+"));
+            if (columns instanceof Columns.Label l && !l.column().matches("\\d+") && !header) {
+                throw new DataException(name + ": --label '" + DataException.quote(l.column()) + "' names a column, but the file has no header row");
+            }
+            targetCount = columns instanceof Columns.Targets tc ? tc.count() : 0;
+            if (targetCount >= width) {
+                throw new DataException("--targets " + targetCount + ": " + name + " has only " + width + " columns, so no inputs would be left");
+            }
+            role = new int[width];
+            Arrays.fill(role, -3);
+            for (int c = width - targetCount; c < width; c++) role[c] = -2;
+            if (labelColumn >= 0) role[labelColumn] = -1;
+            categories = new Dictionary[categoricalColumns.length];
+            for (int k = 0; k < categoricalColumns.length; k++) {
+                int c = categoricalColumns[k];
+                String what = "--categorical " + DataException.quote(categorical.columns().get(k).column());
+                if (c == labelColumn) throw new DataException(what + ": that is the --label column of " + name);
+                if (c >= width - targetCount) throw new DataException(what + ": that is one of the --targets columns of " + name);
+                role[c] = k;
+                categories[k] = new Dictionary();
+            }
+            if (!header) add(r, line);
+        }
+
+        void add(Row r, long line) {
+            if (r.size() != width) throw DataException.at(name, line, "expected " + width + " cells, found " + r.size());
+            if (n == Integer.MAX_VALUE - 8) throw DataException.at(name, line, "more rows than one data set can hold");
+            if (n == lines.length) lines = Arrays.copyOf(lines, lines.length * 2);
+            lines[n++] = line;
+            for (int c = 0; c < width; c++) {
+                int k = role[c];
+                if (k == -3) {
+                    x.add(r.number(c, name, line));
+                    continue;
+                } else if (k == -2) {
+                    y.add(r.number(c, name, line));
+                    continue;
+                }
+                String cell = r.get(c);
+                if (k == -1) {
+                    if (cell.isEmpty()) throw DataException.at(name, line, "empty label in column " + c);
+                    int before = labels.size(), id = labels.id(cell);
+                    if (labels.size() > before && knownClasses != null && !knownClasses.contains(cell)) {
+                        throw DataException.at(name, line, "label '" + DataException.quote(cell) + "' is not one of the model's classes "
+                                + DataException.quote(knownClasses.toString()));
+                    }
+                    labelIds.add(id);
+                } else {
+                    if (cell.isEmpty()) throw DataException.at(name, line, "empty cell in categorical column " + c);
+                    List<String> known = categorical.columns().get(k).categories();
+                    int before = categories[k].size(), id = categories[k].id(cell);
+                    if (categories[k].size() > before && !known.isEmpty() && !known.contains(cell)) {
+                        throw DataException.at(name, line, "column " + c + ": category '" + DataException.quote(cell)
+                                + "' is not one of the model's categories " + DataException.quote(known.toString()));
+                    }
+                    categoryIds.add(id);
+                }
+            }
+        }
+
+        Dataset finish() {
+            if (first == null) throw new DataException(name + ": no rows");
+            if (n == 0) throw new DataException(name + ": no data rows after the header");
+            // each categorical column's categories: the encoding's, or the sorted distinct values
+            List<List<String>> cats = new ArrayList<>();
+            int[][] hot = new int[categories.length][];        // dictionary id -> position among the categories
+            for (int k = 0; k < categories.length; k++) {
+                List<String> known = categorical.columns().get(k).categories();
+                List<String> cs = known.isEmpty() ? classesOf(categories[k].names.toArray(String[]::new)) : known;
+                cats.add(cs);
+                hot[k] = categories[k].positionsIn(cs);
+            }
+            int numeric = width - targetCount - (labelColumn >= 0 ? 1 : 0) - categoricalColumns.length;
+            int inputs = numeric;
+            for (List<String> cs : cats) inputs += cs.size();
+            Memory.requireMatrix(n, inputs, name + ": " + n + " rows of " + inputs + " inputs");
+            Matrix xm;
+            if (categoricalColumns.length == 0) {
+                xm = new Matrix(n, inputs, x.toArray());
+            } else {                                            // interleave numbers and one-hot blocks in column order
+                xm = new Matrix(n, inputs);
+                long xi = 0, ci = 0;
+                for (int r = 0; r < n; r++) {
+                    int at = r * inputs;
+                    for (int c = 0; c < width; c++) {
+                        int k = role[c];
+                        if (k == -3) {
+                            xm.data[at++] = x.get(xi++);
+                        } else if (k >= 0) {
+                            xm.data[at + hot[k][categoryIds.get(ci++)]] = 1f;
+                            at += cats.get(k).size();
+                        }
+                    }
+                }
+            }
+            x.clear();
+            List<CategoricalEncoding.Column> fitted = new ArrayList<>();
+            for (int k = 0; k < categoricalColumns.length; k++) {
+                int c = categoricalColumns[k];
+                fitted.add(new CategoricalEncoding.Column(header ? first[c] : Integer.toString(c), cats.get(k)));
+            }
+            CategoricalEncoding encoding = new CategoricalEncoding(fitted);
+            if (labelColumn < 0) return new Dataset(xm, new Matrix(n, targetCount, y.toArray()), List.of(), name, encoding);
+            List<String> classes = knownClasses != null ? knownClasses : classesOf(labels.names.toArray(String[]::new));
+            int[] position = labels.positionsIn(classes);
+            int[] index = new int[n];
+            for (int r = 0; r < n; r++) index[r] = position[labelIds.get(r)];
+            return Dataset.classification(xm, index, classes, name).withCategorical(encoding);
+        }
+    }
+
+    /** Distinct strings of a column, numbered in order of first appearance. */
+    private static final class Dictionary {
+        final Map<String, Integer> ids = new HashMap<>();
+        final List<String> names = new ArrayList<>();
+
+        int id(String s) {
+            Integer id = ids.get(s);
+            if (id != null) return id;
+            ids.put(s, names.size());
+            names.add(s);
+            return names.size() - 1;
+        }
+
+        int size() {
+            return names.size();
+        }
+
+        /** For each id, the position of its string in {@code ordered} (which holds them all). */
+        int[] positionsIn(List<String> ordered) {
+            Map<String, Integer> at = new HashMap<>();
+            for (int i = 0; i < ordered.size(); i++) at.putIfAbsent(ordered.get(i), i);
+            int[] p = new int[names.size()];
+            for (int i = 0; i < p.length; i++) p[i] = at.get(names.get(i));
+            return p;
+        }
+    }
+
+    /** Floats in chunks of 2^16 (256 KB), so that growing never copies what was read, and a small file costs little. */
+    private static final class Chunks {
+        private static final int SHIFT = 16, CHUNK = 1 << SHIFT;
+        private final List<float[]> chunks = new ArrayList<>();
+        private float[] current;
+        private int pos = CHUNK;
+        private long size;
+
+        void add(float v) {
+            if (pos == CHUNK) {
+                current = new float[CHUNK];
+                chunks.add(current);
+                pos = 0;
+            }
+            current[pos++] = v;
+            size++;
+        }
+
+        float get(long i) {
+            return chunks.get((int) (i >>> SHIFT))[(int) (i & (CHUNK - 1))];
+        }
+
+        float[] toArray() {
+            float[] out = new float[(int) size];
+            for (int c = 0; c < chunks.size(); c++) {
+                int from = c * CHUNK;
+                System.arraycopy(chunks.get(c), 0, out, from, (int) Math.min(CHUNK, size - from));
+                chunks.set(c, null);     // each chunk may go as soon as it is copied
+            }
+            clear();
+            return out;
+        }
+
+        void clear() {
+            chunks.clear();
+            current = null;
+        }
+    }
+
+    /** Ints (a label's or category's number per row) in chunks, like {@link Chunks}. */
+    private static final class IntChunks {
+        private static final int SHIFT = 14, CHUNK = 1 << SHIFT;
+        private final List<int[]> chunks = new ArrayList<>();
+        private int[] current;
+        private int pos = CHUNK;
+
+        void add(int v) {
+            if (pos == CHUNK) {
+                current = new int[CHUNK];
+                chunks.add(current);
+                pos = 0;
+            }
+            current[pos++] = v;
+        }
+
+        int get(long i) {
+            return chunks.get((int) (i >>> SHIFT))[(int) (i & (CHUNK - 1))];
+        }
+    }
+
+    /** The 0-based column of each categorical column (by header name or index); a name the header holds twice is refused. */
+    private static int[] categoricalColumns(CategoricalEncoding categorical, String[] firstRow, String name) {
         int[] cols = new int[categorical.columns().size()];
         for (int k = 0; k < cols.length; k++) {
             String col = categorical.columns().get(k).column();
-            cols[k] = -1;
             if (col.matches("\\d+")) {
-                cols[k] = Integer.parseInt(col);
-                if (cols[k] >= firstRow.size()) {
-                    throw new DataException("--categorical " + col + ": " + name + " has only " + firstRow.size() + " columns (0-based index)");
-                }
+                cols[k] = index(col, firstRow.length, "--categorical", name);
             } else {
-                for (int c = 0; c < firstRow.size() && cols[k] < 0; c++) {
-                    if (firstRow.get(c).equals(col)) cols[k] = c;
-                }
-                if (cols[k] < 0) throw new DataException("--categorical '" + col + "': no such column in the header of " + name);
+                cols[k] = byName(col, firstRow, "--categorical", name);
             }
             for (int j = 0; j < k; j++) {
                 if (cols[j] == cols[k]) throw new DataException("--categorical: column " + cols[k] + " of " + name + " is named twice");
@@ -167,66 +443,38 @@ public final class CsvReader {
         return cols;
     }
 
-    /** Each categorical column's categories: the encoding's, or (when it has none) the sorted distinct values. */
-    private static List<List<String>> categoriesOf(CategoricalEncoding categorical, int[] cols, List<CSVRecord> records,
-                                                   List<Long> lines, int first, String name) {
-        List<List<String>> out = new ArrayList<>();
-        for (int k = 0; k < cols.length; k++) {
-            List<String> known = categorical.columns().get(k).categories();
-            if (!known.isEmpty()) {
-                out.add(known);
-                continue;
-            }
-            String[] values = new String[records.size() - first];
-            for (int r = 0; r < values.length; r++) {
-                CSVRecord rec = records.get(first + r);
-                values[r] = cols[k] < rec.size() ? rec.get(cols[k]) : ""; // a ragged row is reported by the main loop
-                if (values[r].isEmpty() && cols[k] < rec.size()) {
-                    throw DataException.at(name, lines.get(first + r), "empty cell in categorical column " + cols[k]);
-                }
-            }
-            out.add(classesOf(java.util.Arrays.stream(values).filter(v -> !v.isEmpty()).toArray(String[]::new)));
-        }
-        return out;
-    }
-
-    /** The encoding as fitted here, each column named by its header cell (or its index without a header). */
-    private static CategoricalEncoding fitted(CategoricalEncoding categorical, int[] cols, List<List<String>> categories,
-                                              CSVRecord header) {
-        List<CategoricalEncoding.Column> out = new ArrayList<>();
-        for (int k = 0; k < cols.length; k++) {
-            String column = header != null ? header.get(cols[k]) : Integer.toString(cols[k]);
-            out.add(new CategoricalEncoding.Column(column, categories.get(k)));
-        }
-        return new CategoricalEncoding(out);
-    }
-
-    private static int indexOf(int[] values, int v) {
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] == v) return i;
-        }
-        return -1;
-    }
-
-    private static int labelColumn(Columns columns, CSVRecord firstRow, String name) {
+    private static int labelColumn(Columns columns, String[] firstRow, String name) {
         if (!(columns instanceof Columns.Label l)) return -1;
         String col = l.column();
-        if (col.matches("\\d+")) {
-            int c = Integer.parseInt(col);
-            if (c >= firstRow.size()) {
-                throw new DataException("--label " + c + ": " + name + " has only " + firstRow.size() + " columns (0-based index)");
-            }
-            return c;
-        }
-        for (int c = 0; c < firstRow.size(); c++) {
-            if (firstRow.get(c).equals(col)) return c;
-        }
-        throw new DataException("--label '" + col + "': no such column in the header of " + name);
+        return col.matches("\\d+") ? index(col, firstRow.length, "--label", name) : byName(col, firstRow, "--label", name);
     }
 
-    private static boolean isHeader(CSVRecord firstRow, int labelColumn, int[] categoricalColumns) {
-        for (int c = 0; c < firstRow.size(); c++) {
-            if (c != labelColumn && indexOf(categoricalColumns, c) < 0 && !NUMBER.matcher(firstRow.get(c)).matches() && !isNonFinite(firstRow.get(c))) return true;
+    private static int index(String col, int width, String option, String name) {
+        long c = col.length() > 9 ? Long.MAX_VALUE : Long.parseLong(col);
+        if (c >= width) throw new DataException(option + " " + DataException.quote(col) + ": " + name + " has only " + width + " columns (0-based index)");
+        return (int) c;
+    }
+
+    /** The one column the header calls {@code col}; none, or two, is an error. */
+    private static int byName(String col, String[] header, String option, String name) {
+        int found = -1;
+        for (int c = 0; c < header.length; c++) {
+            if (!header[c].equals(col)) continue;
+            if (found >= 0) {
+                throw new DataException(option + " '" + DataException.quote(col) + "': the header of " + name + " names two columns so ("
+                        + found + " and " + c + "); rename one, or give the 0-based index");
+            }
+            found = c;
+        }
+        if (found < 0) throw new DataException(option + " '" + DataException.quote(col) + "': no such column in the header of " + name);
+        return found;
+    }
+
+    private static boolean isHeader(String[] firstRow, int labelColumn, int[] categoricalColumns) {
+        for (int c = 0; c < firstRow.length; c++) {
+            boolean categoricalColumn = false;
+            for (int k : categoricalColumns) categoricalColumn |= k == c;
+            if (c != labelColumn && !categoricalColumn && !NUMBER.matcher(firstRow[c]).matches() && !isNonFinite(firstRow[c])) return true;
         }
         return false;
     }
@@ -235,18 +483,58 @@ public final class CsvReader {
         return cell.matches("(?i)[+-]?(nan|inf|infinity)");
     }
 
+    /** A cell as float32: the common short decimals without a regular expression, anything else checked by NUMBER. */
     private static float number(String cell, String file, long line, int column) {
+        float v = shortDecimal(cell);
+        if (!Float.isNaN(v)) return v;
         if (isNonFinite(cell)) {
-            throw DataException.at(file, line, "column " + column + ": '" + cell + "' is not a finite number");
+            throw DataException.at(file, line, "column " + column + ": '" + DataException.quote(cell) + "' is not a finite number");
         }
         if (!NUMBER.matcher(cell).matches()) {
-            throw DataException.at(file, line, "column " + column + ": '" + cell + "' is not a number");
+            throw DataException.at(file, line, "column " + column + ": '" + DataException.quote(cell) + "' is not a number");
         }
-        float v = Float.parseFloat(cell);
+        v = Float.parseFloat(cell);
         if (!Float.isFinite(v)) {
-            throw DataException.at(file, line, "column " + column + ": " + cell + " is outside the float32 range");
+            throw DataException.at(file, line, "column " + column + ": " + DataException.quote(cell) + " is outside the float32 range");
         }
         return v;
+    }
+
+    /**
+     * [+-]digits[.digits] with at most 7 significant digits and 10 decimals, as float32; NaN for
+     * anything else (left to the general path). Exact: m < 10^7 < 2^24 and 10^k (k ≤ 10) are floats
+     * without rounding, so m / 10^k is one correctly rounded division — the float nearest the
+     * decimal, which is what {@link Float#parseFloat} returns.
+     */
+    static float shortDecimal(String s) {
+        return shortDecimal(s, 0, s.length());
+    }
+
+    /** {@link #shortDecimal(String)} of the characters [from, to) of {@code s}. */
+    static float shortDecimal(String s, int from, int to) {
+        int n = to, i = from;
+        if (n == i || n - i > 20) return Float.NaN;
+        boolean negative = s.charAt(i) == '-';
+        if (negative || s.charAt(i) == '+') i++;
+        int m = 0, significant = 0, decimals = 0;
+        boolean dot = false, digit = false;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digit = true;
+                if (m != 0 || c != '0') significant++;
+                if (significant > 7) return Float.NaN;
+                m = m * 10 + (c - '0');
+                if (dot) decimals++;
+            } else if (c == '.' && !dot) {
+                dot = true;
+            } else {
+                return Float.NaN;
+            }
+        }
+        if (!digit || decimals > 10) return Float.NaN;
+        float v = (float) m / POW10[decimals];
+        return negative ? -v : v;
     }
 
     /** Distinct labels, sorted numerically when all are numbers, else as strings. */

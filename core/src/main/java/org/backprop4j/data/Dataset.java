@@ -61,6 +61,8 @@ public record Dataset(Matrix x, Matrix y, List<String> classes, String source, C
 
     /** A classification data set: y gets the one-hot rows of {@code labels} (indices into classes). */
     public static Dataset classification(Matrix x, int[] labels, List<String> classes, String source) {
+        Memory.requireMatrix(labels.length, classes.size(), source + ": one-hot targets of " + labels.length + " samples in "
+                + classes.size() + " classes");
         Matrix y = new Matrix(labels.length, classes.size());
         for (int i = 0; i < labels.length; i++) {
             y.set(i, labels[i], 1f);

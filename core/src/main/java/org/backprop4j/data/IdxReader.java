@@ -50,18 +50,24 @@ public final class IdxReader {
         return Dataset.classification(x, index, classes, images.toString());
     }
 
+    /** Deflate cannot expand data by more than about 1032 to 1, so a gzip file's content is at most this many times its size. */
+    private static final long GZIP_RATIO = 1032;
+
     static Matrix readImages(Path file) {
         try (DataInputStream in = open(file)) {
             int magic = in.readInt();
             if (magic != 2051) throw new DataException(file + ": not an IDX image file (magic " + magic + ", expected 2051)");
             int n = in.readInt(), rows = in.readInt(), cols = in.readInt();
             if (n <= 0 || rows <= 0 || cols <= 0) throw new DataException(file + ": bad IDX dimensions " + n + "x" + rows + "x" + cols);
-            int d = rows * cols;
-            Matrix x = new Matrix(n, d);
-            byte[] buf = new byte[d];
+            long d = (long) rows * cols;
+            checkClaim(file, 16, d > Long.MAX_VALUE / n ? Long.MAX_VALUE : n * d, n + " images of " + rows + "x" + cols + " pixels");
+            if (d > Memory.MAX_ELEMENTS) throw new DataException(file + ": images of " + rows + "x" + cols + " pixels are too large to read");
+            Memory.requireMatrix(n, d, file + ": " + n + " images of " + rows + "x" + cols + " pixels");
+            Matrix x = new Matrix(n, (int) d);
+            byte[] buf = new byte[(int) d];
             for (int i = 0; i < n; i++) {
                 in.readFully(buf);
-                for (int j = 0; j < d; j++) x.data[i * d + j] = (buf[j] & 0xff) / 255f;
+                for (int j = 0; j < d; j++) x.data[i * (int) d + j] = (buf[j] & 0xff) / 255f;
             }
             return x;
         } catch (EOFException e) {
@@ -79,6 +85,8 @@ public final class IdxReader {
             if (magic != 2049) throw new DataException(file + ": not an IDX label file (magic " + magic + ", expected 2049)");
             int n = in.readInt();
             if (n <= 0) throw new DataException(file + ": bad IDX label count " + n);
+            checkClaim(file, 8, n, n + " labels");
+            Memory.require(n * (long) Integer.BYTES, file + ": " + n + " labels");
             int[] y = new int[n];
             for (int i = 0; i < n; i++) y[i] = in.readUnsignedByte();
             return y;
@@ -88,6 +96,26 @@ public final class IdxReader {
             throw new DataException(file + ": file not found");
         } catch (IOException e) {
             throw new DataException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses a header that claims more bytes than the file can hold: {@code header} bytes and then
+     * {@code bytes} of content, against the file's real size (or, gzip-compressed, the most it can unpack to).
+     */
+    private static void checkClaim(Path file, long header, long bytes, String what) throws IOException {
+        long size = Files.size(file);
+        boolean gzip = isGzip(file);
+        long most = gzip ? size * GZIP_RATIO : size - header;
+        if (bytes > most) {
+            throw new DataException(file + ": the header claims " + what + " (" + bytes + " bytes), but the file "
+                    + (gzip ? "(gzip, " + size + " bytes) can unpack to at most " + most : "has only " + Math.max(0, size - header)) + " bytes after the header");
+        }
+    }
+
+    private static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
         }
     }
 

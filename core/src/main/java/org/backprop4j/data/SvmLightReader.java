@@ -54,17 +54,18 @@ public final class SvmLightReader {
         List<int[]> indices = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
         int maxIndex = 0;
+        long maxIndexLine = 0, lineNo = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            long lineNo = 0;
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 lineNo++;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1);   // a UTF-8 byte order mark
                 int hash = line.indexOf('#');
                 String text = (hash >= 0 ? line.substring(0, hash) : line).trim();
                 if (text.isEmpty()) continue;
                 String[] tokens = text.split("\\s+");
                 String label = tokens[0];
-                if (label.contains(":")) throw DataException.at(name, lineNo, "the line starts with '" + label + "', expected a label");
-                if (label.contains(",")) throw DataException.at(name, lineNo, "multi-label lines ('" + label + "') are not supported");
+                if (label.contains(":")) throw DataException.at(name, lineNo, "the line starts with '" + DataException.quote(label) + "', expected a label");
+                if (label.contains(",")) throw DataException.at(name, lineNo, "multi-label lines ('" + DataException.quote(label) + "') are not supported");
                 int first = tokens.length > 1 && tokens[1].startsWith("qid:") ? 2 : 1;
                 int[] idx = new int[tokens.length - first];
                 float[] val = new float[tokens.length - first];
@@ -72,25 +73,28 @@ public final class SvmLightReader {
                     String token = tokens[t];
                     int colon = token.indexOf(':');
                     if (colon <= 0 || colon == token.length() - 1) {
-                        throw DataException.at(name, lineNo, "'" + token + "' is not index:value");
+                        throw DataException.at(name, lineNo, "'" + DataException.quote(token) + "' is not index:value");
                     }
                     String i = token.substring(0, colon), v = token.substring(colon + 1);
                     int index;
                     try {
                         index = Integer.parseInt(i);
                     } catch (NumberFormatException e) {
-                        throw DataException.at(name, lineNo, "'" + token + "': the index '" + i + "' is not a whole number");
+                        throw DataException.at(name, lineNo, "'" + DataException.quote(token) + "': the index is not a whole number from 1 to " + Integer.MAX_VALUE);
                     }
-                    if (index < 1) throw DataException.at(name, lineNo, "'" + token + "': indices start at 1");
+                    if (index < 1) throw DataException.at(name, lineNo, "'" + DataException.quote(token) + "': indices start at 1");
                     if (t > first && index <= idx[t - first - 1]) {
-                        throw DataException.at(name, lineNo, "'" + token + "': indices must increase along a line");
+                        throw DataException.at(name, lineNo, "'" + DataException.quote(token) + "': indices must increase along a line");
                     }
                     if (features > 0 && index > features) {
                         throw DataException.at(name, lineNo, "feature index " + index + " is beyond the " + features + " inputs");
                     }
                     idx[t - first] = index;
                     val[t - first] = number(v, name, lineNo, token);
-                    maxIndex = Math.max(maxIndex, index);
+                    if (index > maxIndex) {
+                        maxIndex = index;
+                        maxIndexLine = lineNo;
+                    }
                 }
                 labelText.add(label);
                 lineOf.add(lineNo);
@@ -99,6 +103,8 @@ public final class SvmLightReader {
             }
         } catch (NoSuchFileException e) {
             throw new DataException(name + ": file not found");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw Utf8.error(file, lineNo + 1);
         } catch (IOException e) {
             throw new DataException(name + ": cannot read: " + e.getMessage());
         }
@@ -107,6 +113,9 @@ public final class SvmLightReader {
         int d = features > 0 ? features : maxIndex;
         if (d == 0) throw new DataException(name + ": no line has a feature, so the number of inputs is unknown (give --features N)");
 
+        // the dense rows the trainer needs: a 21-byte line "1 1:0.5 2147483639:1" must not ask for gigabytes unchecked
+        Memory.requireMatrix(n, d, name + ": " + n + " samples of " + d + " inputs"
+                + (features > 0 ? "" : " (the largest feature index, at line " + maxIndexLine + "; --features N sets the width)"));
         Matrix x = new Matrix(n, d);
         for (int r = 0; r < n; r++) {
             int[] idx = indices.get(r);
@@ -130,7 +139,7 @@ public final class SvmLightReader {
                 for (int r = 0; r < n; r++) {
                     index[r] = classes.indexOf(names[r]);
                     if (index[r] < 0) {
-                        throw DataException.at(name, lineOf.get(r), "label '" + labelText.get(r) + "' is not one of the model's classes " + classes);
+                        throw DataException.at(name, lineOf.get(r), "label '" + DataException.quote(labelText.get(r)) + "' is not one of the model's classes " + DataException.quote(classes.toString()));
                     }
                 }
                 return Dataset.classification(x, index, classes, name);
@@ -147,9 +156,9 @@ public final class SvmLightReader {
     }
 
     private static float number(String text, String file, long line, String token) {
-        if (!NUMBER.matcher(text).matches()) throw DataException.at(file, line, "'" + token + "': '" + text + "' is not a number");
+        if (!NUMBER.matcher(text).matches()) throw DataException.at(file, line, "'" + DataException.quote(token) + "': '" + DataException.quote(text) + "' is not a number");
         float v = Float.parseFloat(text);
-        if (!Float.isFinite(v)) throw DataException.at(file, line, "'" + token + "': " + text + " is outside the float32 range");
+        if (!Float.isFinite(v)) throw DataException.at(file, line, "'" + DataException.quote(token) + "': " + DataException.quote(text) + " is outside the float32 range");
         return v;
     }
 }

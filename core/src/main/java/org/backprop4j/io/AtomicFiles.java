@@ -52,6 +52,10 @@ public final class AtomicFiles {
     /** Writes bytes (an image, say), atomically. */
     public static void writeBytes(Path target, ByteContent content) throws IOException {
         Path abs = target.toAbsolutePath();
+        if (Files.isSymbolicLink(abs) && Files.isRegularFile(abs)) abs = abs.toRealPath(); // replace the file the link names, keep the link
+        if (Files.exists(abs) && !Files.isRegularFile(abs)) {
+            throw new IOException(target + " exists and is not a regular file (a folder, a device, a pipe)");
+        }
         Path dir = abs.getParent();
         if (dir != null && !Files.isDirectory(dir)) {
             throw new IOException("folder " + dir + " does not exist");

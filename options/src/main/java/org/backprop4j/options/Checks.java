@@ -2,10 +2,17 @@ package org.backprop4j.options;
 
 import picocli.CommandLine.ParseResult;
 
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -28,13 +35,80 @@ public final class Checks {
         }
     }
 
-    /** Fails early (before training) when the file given to {@code option} could not be written. */
+    /**
+     * Fails early (before training) when the file given to {@code option} could not be written: its
+     * folder is missing or not writable, or it exists and is not a regular file (a folder, a device
+     * such as /dev/null, a pipe, a link to one) — which a save would replace by a regular file.
+     */
     public static void writable(String option, Path out) {
         Path dir = out.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new UserException(option + " " + out + ": folder " + dir + " does not exist");
         }
         if (Files.isDirectory(out)) throw new UserException(option + " " + out + " is a folder");
+        if (Files.exists(out) && !Files.isRegularFile(out)) {
+            throw new UserException(option + " " + out + " exists and is not a regular file (a device, a pipe, or a link to one); "
+                    + "give the path of a file");
+        }
+        if (!Files.isWritable(dir)) throw new UserException(option + " " + out + ": folder " + dir + " is not writable");
+    }
+
+    /** Options whose files a command reads. */
+    private static final Set<String> INPUTS = Set.of("--data", "--labels", "--test-data", "--test-labels", "--validation-data",
+            "--validation-labels", "--init", "--model", "--resume");
+    /** Options whose files a command writes. */
+    private static final Set<String> OUTPUTS = Set.of("--out", "--report", "--metrics", "--checkpoint");
+
+    /**
+     * Before any work: every output file of the command ({@code --out}, {@code --report},
+     * {@code --metrics}, {@code --checkpoint}) must be writable ({@link #writable}), and none may be
+     * the same file as an input ({@code --data}, {@code --model}, {@code --init}, ...) or as another
+     * output. Paths are compared as real paths, links resolved, so {@code ./iris.csv} and a link to
+     * it are the same file.
+     */
+    public static void noClobbering(CommandSpec spec) {
+        Map<Path, String> inputs = new LinkedHashMap<>(), outputs = new LinkedHashMap<>();
+        for (OptionSpec o : spec.options()) {
+            String name = o.longestName();
+            Path p = localPath(o.getValue());
+            if (p == null) continue;
+            if (OUTPUTS.contains(name)) {
+                writable(name, p);
+                Path real = real(p);
+                String other = outputs.putIfAbsent(real, name + " " + p);
+                if (other != null) throw new UserException(name + " " + p + " is the same file as " + other + "; give each output its own file");
+            } else if (INPUTS.contains(name)) {
+                inputs.putIfAbsent(real(p), name + " " + p);
+            }
+        }
+        for (Map.Entry<Path, String> out : outputs.entrySet()) {
+            String in = inputs.get(out.getKey());
+            if (in != null && !(out.getValue().startsWith("--checkpoint ") && in.startsWith("--resume "))) {
+                throw new UserException(out.getValue() + " is the same file as " + in + ": refusing to overwrite an input");
+            }
+        }
+    }
+
+    /** A file option's value as a local path: a Path, or a String that is not a URI (--data may name hdfs://... for Spark); else null. */
+    private static Path localPath(Object value) {
+        if (value instanceof Path p) return p;
+        if (!(value instanceof String s) || s.contains("://")) return null;
+        try {
+            return Path.of(s);
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
+    /** The path with every link resolved; for a file not yet there, its folder's real path and its name. */
+    private static Path real(Path p) {
+        try {
+            if (Files.exists(p)) return p.toRealPath();
+            Path abs = p.toAbsolutePath().normalize(), dir = abs.getParent();
+            return dir != null && Files.exists(dir) ? dir.toRealPath().resolve(abs.getFileName()) : abs;
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
     }
 
     /**

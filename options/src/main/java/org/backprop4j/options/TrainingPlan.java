@@ -142,6 +142,7 @@ public final class TrainingPlan {
             sizes[0] = inputs;
             System.arraycopy(hiddenSizes, 0, sizes, 1, hiddenSizes.length);
             sizes[sizes.length - 1] = outputs;
+            requireMemory(sizes);
             start = Network.create(sizes, hidden, output, initWeights, training.seed);
         }
         Network net = start;
@@ -150,6 +151,35 @@ public final class TrainingPlan {
             return null;
         });
         return start;
+    }
+
+    /**
+     * Refuses, before anything is allocated, a network the heap cannot train: each layer's W must fit
+     * one array, and training holds about 6 + k copies of the parameters (the start, the trained
+     * network, the divergence guard's two, ΔW, g and the update rule's k state arrays; early stopping
+     * keeps 1 + k more) plus the batch's activations (a, z, Δ and a dropout copy per unit and sample).
+     */
+    private void requireMemory(int[] sizes) {
+        long parameters = 0, units = 0;
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            if ((long) sizes[l] * sizes[l + 1] > org.backprop4j.data.Memory.MAX_ELEMENTS) {
+                throw new UserException("--layers " + network.layers + ": layer " + (l + 1) + " would have " + sizes[l] + " x " + sizes[l + 1]
+                        + " weights, more than one array can hold (" + org.backprop4j.data.Memory.MAX_ELEMENTS + ")");
+            }
+            parameters += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
+            units += sizes[l + 1];
+        }
+        int k = config.updateRule().state().size();
+        long copies = 6 + k + (config.earlyStopping().isOn() ? 1 + k : 0);
+        long batch = config.batchSize().isFull() ? 0 : config.batchSize().size();
+        long bytes = Float.BYTES * (copies * parameters + 4 * batch * units);
+        try {
+            org.backprop4j.data.Memory.require(bytes, "--layers " + network.layers + ": training the network "
+                    + Arrays.stream(sizes).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining("-"))
+                    + " (" + String.format("%,d", parameters) + " parameters)");
+        } catch (org.backprop4j.data.Memory.TooLarge e) {
+            throw new UserException(e.getMessage());
+        }
     }
 
     /**
