@@ -1,5 +1,6 @@
 package org.backprop4j.bench;
 
+import org.backprop4j.data.Shuffle;
 import org.backprop4j.math.Kernels;
 import org.backprop4j.math.Matrix;
 import org.backprop4j.nn.Activation;
@@ -30,13 +31,8 @@ public final class StepPhases {
         Matrix x = new Matrix(N, IN), y = new Matrix(N, O);
         for (int i = 0; i < x.data.length; i++) x.data[i] = r.nextFloat();
         for (int i = 0; i < N; i++) y.data[i * O + r.nextInt(O)] = 1f;
-        int[] order = new int[N];
-        for (int i = 0; i < N; i++) order[i] = i;
-        for (int i = N - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1), t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = Shuffle.identity(N);
+        Shuffle.shuffle(order, r);
         System.out.printf("W1 step, %d thread(s), %s%n", threads, k.getClass().getSimpleName());
         phases(k, x, order, r);
         steps(k, x, y, order);

@@ -1,10 +1,7 @@
 package org.backprop4j.cli;
 
-import org.backprop4j.data.CategoricalEncoding;
 import org.backprop4j.data.Dataset;
-import org.backprop4j.data.Scaler;
 import org.backprop4j.eval.Evaluation;
-import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Network;
 import org.backprop4j.options.TrainingPlan;
 import org.backprop4j.options.UserException;
@@ -109,7 +106,7 @@ final class BatchSizeExperiment {
         int epochs = b.epochs() != null ? b.epochs()
                 : b.steps() != null ? (b.steps() + stepsPerEpoch - 1) / stepsPerEpoch : Integer.MAX_VALUE;
         TrainingConfig config = plan.config(m.k(), epochs, m.alpha());
-        Checkpoints checkpoints = new Checkpoints(b, n, points, clock, net -> Evaluation.of(onScaledData(net), data, config.l2()));
+        Checkpoints checkpoints = new Checkpoints(b, n, points, clock, net -> Evaluation.ofScaled(net, config.loss(), data, config.l2()));
         TrainingListener listener = checkpoints;
         Progress progress = null;
         if (err != null) {
@@ -128,13 +125,9 @@ final class BatchSizeExperiment {
             trained = e.lastGood();
         }
         if (progress != null) progress.clear();
-        double testAccuracy = test != null && trained != null ? Evaluation.of(onScaledData(trained), test, config.l2()).accuracy() : Double.NaN;
+        double testAccuracy = test != null && trained != null ? Evaluation.ofScaled(trained, config.loss(), test, config.l2()).accuracy()
+                : Double.NaN;
         return new Run(m, checkpoints.curve, checkpoints.steps, checkpoints.epochs(), checkpoints.seconds(), checkpoints.last,
                 testAccuracy, failure);
-    }
-
-    /** The model of {@code net} for data that is already scaled. */
-    private Model onScaledData(Network net) {
-        return plan.model(net, data.classes(), Scaler.NONE, CategoricalEncoding.NONE);
     }
 }

@@ -1,5 +1,6 @@
 package org.backprop4j.cli;
 
+import org.backprop4j.data.Shuffle;
 import org.backprop4j.data.Dataset;
 import org.backprop4j.io.ModelJson;
 import org.backprop4j.nn.Dense;
@@ -105,17 +106,7 @@ final class GradcheckCommand implements Callable<Integer> {
 
     /** min(n, k) distinct row indices drawn with {@code seed}. */
     private static int[] sample(int n, int k, long seed) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Random random = new Random(seed);
-        k = Math.min(n, k);
-        for (int i = 0; i < k; i++) {
-            int j = i + random.nextInt(n - i);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return java.util.Arrays.copyOf(order, k);
+        return Shuffle.sample(n, k, new Random(seed));
     }
 
     private static double[] toDouble(float[] v) {

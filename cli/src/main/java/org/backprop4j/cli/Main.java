@@ -1,5 +1,7 @@
 package org.backprop4j.cli;
 
+import org.backprop4j.options.Checks;
+import org.backprop4j.ParameterException;
 import org.backprop4j.data.DataException;
 import org.backprop4j.data.Memory;
 import org.backprop4j.io.ProjectVersion;
@@ -105,6 +107,7 @@ public final class Main implements Runnable {
     }
 
     private static String message(Exception e) {
+        if (e instanceof ParameterException p) return oneLine(Checks.message(p));
         if (isUserError(e)) return oneLine(e.getMessage());
         return "internal error: " + e + " (set NN_DEBUG=1 for the stack trace)";
     }

@@ -67,8 +67,7 @@ final class RunHistory implements TrainingListener {
         long t0 = System.nanoTime();
         double vCost = Double.NaN, vAccuracy = Double.NaN;
         if (validation != null) {
-            // Scaler.NONE: the validation set is already scaled like the training data.
-            Evaluation e = Evaluation.of(new Model(training, loss, classes, Scaler.NONE, l2), validation, l2);
+            Evaluation e = Evaluation.ofScaled(training, loss, validation, l2); // already scaled like the training data
             vCost = e.cost();
             vAccuracy = e.accuracy();
         }

@@ -1,5 +1,6 @@
 package org.backprop4j.eval;
 
+import org.backprop4j.nn.Loss;
 import org.backprop4j.data.Dataset;
 import org.backprop4j.math.Matrix;
 import org.backprop4j.nn.Activation;
@@ -26,15 +27,27 @@ public record Evaluation(int samples, double dataCost, double l2Cost, double lam
 
     /** Evaluates {@code model} on raw (unscaled) {@code data}; the model's scaling is applied. */
     public static Evaluation of(Model model, Dataset data, double lambda) {
-        Network net = model.network();
+        return of(model.network(), model.loss(), model.scaler().transform(data.x()), data, lambda);
+    }
+
+    /**
+     * Evaluates {@code net} with {@code loss} on {@code scaled}, data already scaled as the network
+     * takes it (the trainer's view: a validation set, a checkpoint of {@code nn compare}).
+     */
+    public static Evaluation ofScaled(Network net, Loss loss, Dataset scaled, double lambda) {
+        return of(net, loss, scaled.x(), scaled, lambda);
+    }
+
+    /** E4's two parts (and the confusion matrix) of {@code net} on inputs x, targets from {@code data}. */
+    private static Evaluation of(Network net, Loss loss, Matrix x, Dataset data, double lambda) {
         if (data.y().cols != net.outputs()) {
             throw new IllegalArgumentException(data.source() + " has " + data.y().cols + " targets but the model has "
                     + net.outputs() + " outputs");
         }
-        Network.Output out = net.forward(model.scaler().transform(data.x()));
+        Network.Output out = net.forward(x);
         Activation f = net.layer(net.layers().size() - 1).activation();
         int n = data.size();
-        double dataCost = model.loss().sum(out.z().data, out.a().data, data.y().data, n, net.outputs(), f) / n;
+        double dataCost = loss.sum(out.z().data, out.a().data, data.y().data, n, net.outputs(), f) / n;
         double l2Cost = lambda / 2 * net.sumOfSquaredWeights();
         if (!data.isClassification()) {
             return new Evaluation(n, dataCost, l2Cost, lambda, Double.NaN, new int[0][0]);

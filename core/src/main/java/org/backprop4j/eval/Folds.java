@@ -1,5 +1,7 @@
 package org.backprop4j.eval;
 
+import org.backprop4j.ParameterException;
+import org.backprop4j.data.Shuffle;
 import org.backprop4j.data.Dataset;
 
 import java.util.ArrayList;
@@ -24,8 +26,8 @@ public final class Folds {
      */
     public static int[][] split(Dataset data, int k, boolean stratified, long seed) {
         int n = data.size();
-        if (k < 2) throw new IllegalArgumentException("--folds must be at least 2, got " + k);
-        if (k > n) throw new IllegalArgumentException("--folds " + k + " is more than the " + n + " samples of " + data.source());
+        if (k < 2) throw new ParameterException("folds", "must be at least 2, got " + k);
+        if (k > n) throw new ParameterException("folds", k + " is more than the " + n + " samples of " + data.source());
         Random random = new Random(seed);
         List<List<Integer>> folds = new ArrayList<>();
         for (int f = 0; f < k; f++) folds.add(new ArrayList<>());
@@ -63,15 +65,10 @@ public final class Folds {
         return java.util.stream.IntStream.range(0, n).filter(i -> !out[i]).toArray();
     }
 
-    /** Fisher–Yates on a copy. */
+    /** A shuffled copy. */
     private static int[] shuffled(int[] values, Random random) {
         int[] a = Arrays.copyOf(values, values.length);
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
+        Shuffle.shuffle(a, random);
         return a;
     }
 }

@@ -1,5 +1,6 @@
 package org.backprop4j.inspect;
 
+import org.backprop4j.data.Shuffle;
 import org.backprop4j.data.Dataset;
 import org.backprop4j.math.Kernels;
 import org.backprop4j.nn.Activation;
@@ -48,18 +49,7 @@ public final class LayerProbe {
         this.data = data;
         this.loss = loss;
         this.lambda = lambda;
-        int n = data.size();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Random random = new Random(seed);
-        int k = Math.min(n, samples);
-        for (int i = 0; i < k; i++) {                      // partial Fisher–Yates: the first k are the probe
-            int j = i + random.nextInt(n - i);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        this.probe = java.util.Arrays.copyOf(order, k);
+        this.probe = Shuffle.sample(data.size(), samples, new Random(seed));
         this.kernels = Kernels.fast(1);
     }
 

@@ -52,7 +52,7 @@ public interface Kernels {
      * while the row is still in cache). bias: not modified; z, a: overwritten. This default is the
      * naive twin: the bias loop, then the activation's own float32 loop.
      */
-    default void biasActivate(org.backprop4j.nn.Activation f, int m, int n, float[] z, float[] bias, float[] a) {
+    default void biasActivate(Pointwise f, int m, int n, float[] z, float[] bias, float[] a) {
         addBias(m, n, z, bias);
         f.forward(z, a, m, n);
     }
@@ -62,7 +62,7 @@ public interface Kernels {
      * (softmax applies its Jacobian row by row). z, a: not modified; g: modified. This default is
      * the naive twin: the activation's own float32 loop.
      */
-    default void activationBackward(org.backprop4j.nn.Activation f, int m, int n, float[] z, float[] a, float[] g) {
+    default void activationBackward(Pointwise f, int m, int n, float[] z, float[] a, float[] g) {
         f.backward(z, a, g, m, n);
     }
 

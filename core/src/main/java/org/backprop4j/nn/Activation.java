@@ -1,5 +1,6 @@
 package org.backprop4j.nn;
 
+import org.backprop4j.math.Pointwise;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -13,7 +14,7 @@ import java.util.stream.Collectors;
  * value as float32 allows. Softmax is the one activation that mixes the units of a row: its f' is
  * a Jacobian, applied here as a Jacobian-vector product.
  */
-public enum Activation {
+public enum Activation implements Pointwise {
     SIGMOID("sigmoid") {
         @Override public double f(double z) { return 1.0 / (1.0 + Math.exp(-z)); }
         @Override public double df(double z, double a) { return a * (1.0 - a); } // f' = f(1-f)
@@ -205,6 +206,18 @@ public enum Activation {
         double[] delta = new double[g.length];
         for (int i = 0; i < g.length; i++) delta[i] = g[i] * df(z[i], a[i]);
         return delta;
+    }
+
+    /** The closed form the fast kernels know this as ({@link Pointwise.Form#OTHER}: they run {@link #forward} and {@link #backward}). */
+    @Override
+    public Pointwise.Form form() {
+        return switch (this) {
+            case SIGMOID -> Pointwise.Form.SIGMOID;
+            case TANH -> Pointwise.Form.TANH;
+            case RELU -> Pointwise.Form.RELU;
+            case IDENTITY -> Pointwise.Form.IDENTITY;
+            default -> Pointwise.Form.OTHER;
+        };
     }
 
     /** A = f(Z) over rows×cols elements (E2), float32. z: not modified; a: overwritten (may not alias z). */

@@ -154,6 +154,18 @@ public final class Network {
     }
 
     /** A deep copy. */
+    /**
+     * to := this, layer by layer: W and b copied into {@code to}'s arrays, which must have the same
+     * shapes; allocates nothing. this: not modified; to: modified.
+     */
+    public void copyInto(Network to) {
+        for (int l = 0; l < layers.size(); l++) {
+            float[] w = layer(l).weights().data, b = layer(l).bias();
+            System.arraycopy(w, 0, to.layer(l).weights().data, 0, w.length);
+            System.arraycopy(b, 0, to.layer(l).bias(), 0, b.length);
+        }
+    }
+
     public Network copy() {
         return new Network(layers.stream().map(Dense::copy).toList());
     }

@@ -1,5 +1,6 @@
 package org.backprop4j.reference;
 
+import org.backprop4j.data.Shuffle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -124,16 +125,8 @@ public final class GradientCheck {
 
     /** All of 0 … n−1 if n ≤ max, else max of them drawn without replacement, in increasing order. */
     private static int[] choose(int n, int max, Random random) {
-        int[] all = new int[n];
-        for (int i = 0; i < n; i++) all[i] = i;
-        if (n <= max) return all;
-        for (int i = 0; i < max; i++) {                                // partial Fisher–Yates
-            int j = i + random.nextInt(n - i);
-            int t = all[i];
-            all[i] = all[j];
-            all[j] = t;
-        }
-        int[] some = java.util.Arrays.copyOf(all, max);
+        if (n <= max) return Shuffle.identity(n);
+        int[] some = Shuffle.sample(n, max, random);
         java.util.Arrays.sort(some);
         return some;
     }

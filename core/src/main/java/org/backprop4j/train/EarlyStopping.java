@@ -1,5 +1,7 @@
 package org.backprop4j.train;
 
+import org.backprop4j.ParameterException;
+
 /**
  * Stop when the monitored cost (the validation data cost, else the training cost J of E4) has not
  * improved for {@code patience} epochs in a row, and hand back the weights of the best epoch.
@@ -14,15 +16,15 @@ public record EarlyStopping(int patience, double minDelta) {
     public static final EarlyStopping OFF = new EarlyStopping(0, 0);
 
     public EarlyStopping {
-        if (patience < 0) throw new IllegalArgumentException("patience (--patience) must be at least 1 epoch, got " + patience);
+        if (patience < 0) throw new ParameterException("patience", "must be at least 1 epoch, got " + patience);
         if (!(minDelta >= 0) || !Double.isFinite(minDelta)) {
-            throw new IllegalArgumentException("minimum improvement (--min-delta) must be a finite number >= 0, got " + minDelta);
+            throw new ParameterException("minDelta", "must be a finite number >= 0, got " + minDelta);
         }
     }
 
     /** Early stopping after {@code patience} ≥ 1 epochs without an improvement larger than minDelta. */
     public static EarlyStopping after(int patience, double minDelta) {
-        if (patience < 1) throw new IllegalArgumentException("patience (--patience) must be at least 1 epoch, got " + patience);
+        if (patience < 1) throw new ParameterException("patience", "must be at least 1 epoch, got " + patience);
         return new EarlyStopping(patience, minDelta);
     }
 

@@ -6,22 +6,15 @@ import org.backprop4j.nn.Network;
 
 /** The seed's update rule: plain gradient descent with L2 on the weights (E11) and none on the biases (E12). */
 final class GradientDescent {
-    private final float alpha;
     private final float lambda;
     private final Kernels kernels;
 
-    GradientDescent(double alpha, double lambda, Kernels kernels) {
-        this.alpha = (float) alpha;
+    GradientDescent(double lambda, Kernels kernels) {
         this.lambda = (float) lambda;
         this.kernels = kernels;
     }
 
-    /** Applies one step with the gradients of a batch of K samples. net: modified in place. */
-    void step(Network net, Gradients grads, int K) {
-        step(net, grads, K, alpha);
-    }
-
-    /** The same with this step's learning rate {@code alpha} (a schedule's α_t) in place of the constructor's. */
+    /** Applies one step with the gradients of a batch of K samples and this step's alpha (α_t of the schedule). net: modified in place. */
     void step(Network net, Gradients grads, int K, float alpha) {
         for (int l = 0; l < net.layers().size(); l++) {
             Dense d = net.layer(l);

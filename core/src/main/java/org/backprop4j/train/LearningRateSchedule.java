@@ -1,5 +1,7 @@
 package org.backprop4j.train;
 
+import org.backprop4j.ParameterException;
+
 /**
  * The learning rate α_t of epoch t (1-based), from the configured α_0: the seed's constant α and
  * the usual schedules. T is the number of epochs the training is planned for (with --init, the
@@ -75,7 +77,7 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
 
     record Step(int every, double gamma) implements LearningRateSchedule {
         public Step {
-            if (every < 1) throw new IllegalArgumentException("step length (--step-every) must be at least 1 epoch, got " + every);
+            if (every < 1) throw new ParameterException("stepEvery", "must be at least 1 epoch, got " + every);
             checkGamma(gamma);
         }
         @Override public String id() { return "step"; }
@@ -93,7 +95,7 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
     record InverseScaling(double power) implements LearningRateSchedule {
         public InverseScaling {
             if (!(power > 0) || !Double.isFinite(power)) {
-                throw new IllegalArgumentException("power (--power) must be a finite number > 0, got " + power);
+                throw new ParameterException("power", "must be a finite number > 0, got " + power);
             }
         }
         @Override public String id() { return "invscaling"; }
@@ -120,8 +122,8 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
      */
     record Plateau(double factor, int patience, double minRate) implements LearningRateSchedule {
         public Plateau {
-            if (!(factor > 0 && factor < 1)) throw new IllegalArgumentException("factor (--plateau-factor) must be in (0, 1), got " + factor);
-            if (patience < 1) throw new IllegalArgumentException("patience (--plateau-patience) must be at least 1 epoch, got " + patience);
+            if (!(factor > 0 && factor < 1)) throw new ParameterException("plateauFactor", "must be in (0, 1), got " + factor);
+            if (patience < 1) throw new ParameterException("plateauPatience", "must be at least 1 epoch, got " + patience);
             checkMinRate(minRate);
         }
         @Override public String id() { return "plateau"; }
@@ -165,12 +167,12 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
     }
 
     private static void checkGamma(double gamma) {
-        if (!(gamma > 0 && gamma <= 1)) throw new IllegalArgumentException("gamma (--gamma) must be in (0, 1], got " + gamma);
+        if (!(gamma > 0 && gamma <= 1)) throw new ParameterException("gamma", "must be in (0, 1], got " + gamma);
     }
 
     private static void checkMinRate(double minRate) {
         if (!(minRate >= 0) || !Double.isFinite(minRate)) {
-            throw new IllegalArgumentException("minimum learning rate (--min-learning-rate) must be a finite number >= 0, got " + minRate);
+            throw new ParameterException("minRate", "must be a finite number >= 0, got " + minRate);
         }
     }
 }

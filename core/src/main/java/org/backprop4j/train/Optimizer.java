@@ -29,7 +29,7 @@ public final class Optimizer {
     private final float lambda;
     private final float l1;
     private final double clipNorm;
-    private final GradientDescent seed;   // non-null: the seed's configuration
+    private final GradientDescent seedRule;   // non-null: the seed's configuration, through the seed's arithmetic
     private final float[][] gW;           // g_W of layer l
     private final float[][] gb;           // g_b of layer l
     private final float[][][] sW;         // sW[l][k]: the rule's state k for layer l's W
@@ -46,7 +46,7 @@ public final class Optimizer {
         this.l1 = (float) l1;
         this.clipNorm = clipNorm;
         boolean seedConfiguration = rule instanceof UpdateRule.Sgd && l1 == 0 && clipNorm == 0;
-        this.seed = seedConfiguration ? new GradientDescent(0, l2, kernels) : null; // its own alpha unused: each step passes α_t
+        this.seedRule = seedConfiguration ? new GradientDescent(l2, kernels) : null;
         int layers = net.layers().size(), k = rule.state().size();
         gW = new float[layers][];
         gb = new float[layers][];
@@ -70,8 +70,8 @@ public final class Optimizer {
     /** One step with the gradients of a batch of K samples and learning rate α_t. net: modified in place. */
     public void step(Network net, Gradients grads, int K, double alpha) {
         t++;
-        if (seed != null) {
-            seed.step(net, grads, K, (float) alpha);                                          // E11, E12
+        if (seedRule != null) {
+            seedRule.step(net, grads, K, (float) alpha);                                          // E11, E12
             return;
         }
         double sumOfSquares = 0;

@@ -1,5 +1,7 @@
 package org.backprop4j.train;
 
+import org.backprop4j.ParameterException;
+import org.backprop4j.data.Shuffle;
 import org.backprop4j.data.Dataset;
 import org.backprop4j.math.Kernels;
 import org.backprop4j.nn.Network;
@@ -147,9 +149,9 @@ public final class Trainer {
         for (int i = 0; i < n; i++) order[i] = i;
         int resumeAt = resume != null ? resume.nextSample() : 0;  // > 0: the first epoch below is one already begun
         if (config.shuffle()) {
-            for (int e = 1; e <= done + (resumeAt > 0 ? 1 : 0); e++) shuffle(order, random);  // replay the recorded run's shuffles
+            for (int e = 1; e <= done + (resumeAt > 0 ? 1 : 0); e++) Shuffle.shuffle(order, random);  // replay the recorded run's shuffles
         }
-        int[] validationOrder = validation == null ? null : identity(validation.size());
+        int[] validationOrder = validation == null ? null : Shuffle.identity(validation.size());
         EarlyStopping stopping = config.earlyStopping();
         Checkpoint.Best resumedBest = resume != null ? resume.best() : null;
         double best = resumedBest != null ? resumedBest.cost() : Double.POSITIVE_INFINITY;
@@ -169,7 +171,7 @@ public final class Trainer {
             if (begun) {
                 for (long d = (long) resumeAt * dropoutPerSample; d > 0; d--) dropoutRandom.nextFloat(); // the draws already made
             } else if (config.shuffle()) {
-                shuffle(order, random);
+                Shuffle.shuffle(order, random);
             }
             double costSum = begun ? resume.costSum() : 0;
             int steps = begun ? resume.steps() : 0, correct = begun ? resume.correct() : 0;
@@ -213,7 +215,7 @@ public final class Trainer {
             confirmed = pending;
             confirmedEpoch = pendingEpoch;
             pending = swap;
-            copyParameters(net, pending);
+            net.copyInto(pending);
             pendingEpoch = epoch;
             double validationCost = validation == null ? Double.NaN : validationCost(engine, validation, validationOrder);
             EpochStats stats = new EpochStats(epoch, last, dataCost, l2Cost, steps, (System.nanoTime() - start) / 1e9,
@@ -305,25 +307,19 @@ public final class Trainer {
      */
     public static Split splitValidation(Dataset data, double fraction, long seed) {
         if (!(fraction > 0 && fraction < 1)) {
-            throw new IllegalArgumentException("validation split (--validation-split) must be in (0, 1), got " + fraction);
+            throw new ParameterException("validationSplit", "must be in (0, 1), got " + fraction);
         }
         int n = data.size(), held = (int) Math.round(fraction * n);
         if (held < 1 || held >= n) {
-            throw new IllegalArgumentException("validation split (--validation-split) " + fraction + " of " + n + " samples leaves "
+            throw new ParameterException("validationSplit", fraction + " of " + n + " samples leaves "
                     + held + " for validation and " + (n - held) + " for training; each needs at least one");
         }
-        int[] order = identity(n);
-        shuffle(order, new Random(seed));
+        int[] order = Shuffle.identity(n);
+        Shuffle.shuffle(order, new Random(seed));
         int[] training = Arrays.copyOfRange(order, 0, n - held), validation = Arrays.copyOfRange(order, n - held, n);
         Arrays.sort(training);
         Arrays.sort(validation);
         return new Split(data.subset(training), data.subset(validation));
-    }
-
-    private static int[] identity(int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        return order;
     }
 
     /** Σ_l Σ_i Σ_j |W_ij^(l)|, the sum in the L1 term (biases excluded), in double. */
@@ -341,21 +337,5 @@ public final class Trainer {
                 + config.learningRate() + ")", lastGood, lastGoodEpoch);
     }
 
-    /** to := from, layer by layer (same shapes); allocates nothing. */
-    private static void copyParameters(Network from, Network to) {
-        for (int l = 0; l < from.layers().size(); l++) {
-            float[] w = from.layer(l).weights().data, b = from.layer(l).bias();
-            System.arraycopy(w, 0, to.layer(l).weights().data, 0, w.length);
-            System.arraycopy(b, 0, to.layer(l).bias(), 0, b.length);
-        }
-    }
 
-    private static void shuffle(int[] order, Random random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-    }
 }

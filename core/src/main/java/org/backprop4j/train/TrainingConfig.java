@@ -1,5 +1,6 @@
 package org.backprop4j.train;
 
+import org.backprop4j.ParameterException;
 import org.backprop4j.nn.Loss;
 
 import java.util.List;
@@ -46,35 +47,34 @@ public record TrainingConfig(Loss loss, BatchSize batchSize, int epochs, double 
     public TrainingConfig {
         if (loss == null) throw new IllegalArgumentException("loss must be given");
         if (batchSize == null) throw new IllegalArgumentException("batch size must be given");
-        if (epochs < 1) throw new IllegalArgumentException("epochs (--epochs) must be at least 1, got " + epochs);
+        if (epochs < 1) throw new ParameterException("epochs", "must be at least 1, got " + epochs);
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException("learning rate (--learning-rate) must be a finite number > 0, got " + learningRate);
+            throw new ParameterException("learningRate", "must be a finite number > 0, got " + learningRate);
         }
         if (!(l2 >= 0) || !Double.isFinite(l2)) {
-            throw new IllegalArgumentException("L2 weight lambda (--l2) must be a finite number >= 0, got " + l2);
+            throw new ParameterException("l2", "must be a finite number >= 0, got " + l2);
         }
-        if (threads < 1) throw new IllegalArgumentException("threads (--threads) must be at least 1, got " + threads);
+        if (threads < 1) throw new ParameterException("threads", "must be at least 1, got " + threads);
         if (updateRule == null) throw new IllegalArgumentException("update rule must be given");
         if (schedule == null) throw new IllegalArgumentException("learning-rate schedule must be given");
         if (earlyStopping == null) throw new IllegalArgumentException("early stopping must be given (EarlyStopping.OFF for none)");
         if (!(l1 >= 0) || !Double.isFinite(l1)) {
-            throw new IllegalArgumentException("L1 weight (--l1) must be a finite number >= 0, got " + l1);
+            throw new ParameterException("l1", "must be a finite number >= 0, got " + l1);
         }
         if (!(clipNorm >= 0) || !Double.isFinite(clipNorm)) {
-            throw new IllegalArgumentException("clipping norm (--clip-norm) must be a finite number > 0, got " + clipNorm);
+            throw new ParameterException("clipNorm", "must be a finite number > 0, got " + clipNorm);
         }
         dropout = List.copyOf(dropout);
         for (double p : dropout) {
-            if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("dropout rate (--dropout) must be in [0, 1), got " + p);
+            if (!(p >= 0 && p < 1)) throw new ParameterException("dropout", "rates must be in [0, 1), got " + p);
         }
         if (!(validationSplit >= 0 && validationSplit < 1)) {
-            throw new IllegalArgumentException("validation split (--validation-split) must be in (0, 1), got " + validationSplit);
+            throw new ParameterException("validationSplit", "must be in (0, 1), got " + validationSplit);
         }
         double floor = schedule instanceof LearningRateSchedule.Cosine c ? c.minRate()
                 : schedule instanceof LearningRateSchedule.Plateau p ? p.minRate() : 0;
         if (floor >= learningRate) {
-            throw new IllegalArgumentException("minimum learning rate (--min-learning-rate) " + floor
-                    + " must be below the learning rate " + learningRate);
+            throw new ParameterException("minRate", floor + " must be below the learning rate " + learningRate);
         }
     }
 
@@ -86,7 +86,7 @@ public record TrainingConfig(Loss loss, BatchSize batchSize, int epochs, double 
         } else if (dropout.size() == hidden) {
             for (int h = 0; h < hidden; h++) rates[h] = dropout.get(h);
         } else if (!dropout.isEmpty()) {
-            throw new IllegalArgumentException("dropout (--dropout) has " + dropout.size() + " rates, but the network has "
+            throw new ParameterException("dropout", "has " + dropout.size() + " rates, but the network has "
                     + hidden + " hidden layer" + (hidden == 1 ? "" : "s") + " (give one rate, or one per hidden layer)");
         }
         return rates;
@@ -133,7 +133,7 @@ public record TrainingConfig(Loss loss, BatchSize batchSize, int epochs, double 
         /** Clip the gradient to norm {@code v} &gt; 0. */
         public Builder clipNorm(double v) {
             if (!(v > 0) || !Double.isFinite(v)) {
-                throw new IllegalArgumentException("clipping norm (--clip-norm) must be a finite number > 0, got " + v);
+                throw new ParameterException("clipNorm", "must be a finite number > 0, got " + v);
             }
             clipNorm = v;
             return this;
@@ -145,7 +145,7 @@ public record TrainingConfig(Loss loss, BatchSize batchSize, int epochs, double 
         }
         /** Hold out this share of the training data, in (0, 1), for validation. */
         public Builder validationSplit(double v) {
-            if (!(v > 0 && v < 1)) throw new IllegalArgumentException("validation split (--validation-split) must be in (0, 1), got " + v);
+            if (!(v > 0 && v < 1)) throw new ParameterException("validationSplit", "must be in (0, 1), got " + v);
             validationSplit = v;
             return this;
         }

@@ -1,5 +1,6 @@
 package org.backprop4j.train;
 
+import org.backprop4j.ParameterException;
 import java.util.List;
 
 /**
@@ -66,7 +67,7 @@ public sealed interface UpdateRule extends java.io.Serializable  // a small valu
 
     /** AdamW (Loshchilov &amp; Hutter 2019): Adam plus decoupled weight decay, decay &gt; 0. */
     static UpdateRule adamw(double beta1, double beta2, double epsilon, double decay) {
-        if (!(decay > 0)) throw new IllegalArgumentException("weight decay (--weight-decay) of AdamW must be > 0, got " + decay);
+        if (!(decay > 0)) throw new ParameterException("weightDecay", "of AdamW must be > 0, got " + decay);
         return new Adam(beta1, beta2, epsilon, decay);
     }
 
@@ -82,7 +83,7 @@ public sealed interface UpdateRule extends java.io.Serializable  // a small valu
     /** v := μ v + g;  w := w − α v. State: the velocity v. */
     record Momentum(double mu) implements UpdateRule {
         public Momentum {
-            checkUnit(mu, "momentum (--momentum)");
+            checkUnit(mu, "momentum");
         }
         @Override public String id() { return "momentum"; }
         @Override public List<String> state() { return List.of("velocity"); }
@@ -102,7 +103,7 @@ public sealed interface UpdateRule extends java.io.Serializable  // a small valu
      */
     record Nesterov(double mu) implements UpdateRule {
         public Nesterov {
-            checkUnit(mu, "momentum (--momentum)");
+            checkUnit(mu, "momentum");
         }
         @Override public String id() { return "nesterov"; }
         @Override public List<String> state() { return List.of("velocity"); }
@@ -135,7 +136,7 @@ public sealed interface UpdateRule extends java.io.Serializable  // a small valu
     /** r := ρ r + (1 − ρ) g²;  w := w − α g / (√r + ε) (Hinton's lecture 6e). State: the mean square r. */
     record RmsProp(double rho, double epsilon) implements UpdateRule {
         public RmsProp {
-            checkUnit(rho, "decay rho (--rho)");
+            checkUnit(rho, "rho");
             checkEpsilon(epsilon);
         }
         @Override public String id() { return "rmsprop"; }
@@ -157,11 +158,11 @@ public sealed interface UpdateRule extends java.io.Serializable  // a small valu
      */
     record Adam(double beta1, double beta2, double epsilon, double decay) implements UpdateRule {
         public Adam {
-            checkUnit(beta1, "beta1 (--beta1)");
-            checkUnit(beta2, "beta2 (--beta2)");
+            checkUnit(beta1, "beta1");
+            checkUnit(beta2, "beta2");
             checkEpsilon(epsilon);
             if (!(decay >= 0) || !Double.isFinite(decay)) {
-                throw new IllegalArgumentException("weight decay (--weight-decay) must be a finite number >= 0, got " + decay);
+                throw new ParameterException("weightDecay", "must be a finite number >= 0, got " + decay);
             }
         }
         @Override public String id() { return decay > 0 ? "adamw" : "adam"; }
@@ -180,13 +181,13 @@ public sealed interface UpdateRule extends java.io.Serializable  // a small valu
         }
     }
 
-    private static void checkUnit(double v, String what) {
-        if (!(v >= 0 && v < 1)) throw new IllegalArgumentException(what + " must be in [0, 1), got " + v);
+    private static void checkUnit(double v, String parameter) {
+        if (!(v >= 0 && v < 1)) throw new ParameterException(parameter, "must be in [0, 1), got " + v);
     }
 
     private static void checkEpsilon(double epsilon) {
         if (!(epsilon > 0) || !Double.isFinite(epsilon)) {
-            throw new IllegalArgumentException("epsilon (--epsilon) must be a finite number > 0, got " + epsilon);
+            throw new ParameterException("epsilon", "must be a finite number > 0, got " + epsilon);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.backprop4j.train;
 
+import org.backprop4j.ParameterException;
 import org.backprop4j.TestData;
 import org.backprop4j.data.Dataset;
 import org.backprop4j.eval.Evaluation;
@@ -125,8 +126,8 @@ class DropoutTest {
         Network start = Network.create(new int[] {5, 9, 3}, Activation.SIGMOID, Activation.SOFTMAX, 4);
         Dataset data = TestData.random(30, 5, 3, Loss.CROSS_ENTROPY, Activation.SOFTMAX, 5);
         TrainingConfig config = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).dropout(0.5, 0.5).build();
-        String message = assertThrows(IllegalArgumentException.class, () -> new Trainer(config).train(start, data)).getMessage();
-        assertTrue(message.contains("--dropout") && message.contains("1 hidden layer"), message);
+        ParameterException e = assertThrows(ParameterException.class, () -> new Trainer(config).train(start, data));
+        assertTrue(e.parameter().equals("dropout") && e.getMessage().contains("1 hidden layer"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> TrainingConfig.builder().dropout(1.0).build());
     }
 }

@@ -1,5 +1,6 @@
 package org.backprop4j.train;
 
+import org.backprop4j.ParameterException;
 import org.backprop4j.TestData;
 import org.backprop4j.nn.Activation;
 import org.backprop4j.nn.Loss;
@@ -81,11 +82,13 @@ class LearningRateScheduleTest {
     }
 
     @Test
-    void badParametersAreRefusedNamingTheOption() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.step(0, 0.5)).getMessage().contains("--step-every"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.exponential(1.5)).getMessage().contains("--gamma"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.plateau(1, 3, 0)).getMessage().contains("--plateau-factor"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainingConfig.builder().learningRate(0.1)
-                .schedule(LearningRateSchedule.cosine(0.2)).build()).getMessage().contains("--min-learning-rate"));
+    void badParametersAreRefusedNamingTheParameter() {
+        assertEquals("stepEvery", assertThrows(ParameterException.class, () -> LearningRateSchedule.step(0, 0.5)).parameter());
+        assertEquals("gamma", assertThrows(ParameterException.class, () -> LearningRateSchedule.exponential(1.5)).parameter());
+        assertEquals("plateauFactor", assertThrows(ParameterException.class, () -> LearningRateSchedule.plateau(1, 3, 0)).parameter());
+        ParameterException floor = assertThrows(ParameterException.class, () -> TrainingConfig.builder().learningRate(0.1)
+                .schedule(LearningRateSchedule.cosine(0.2)).build());
+        assertEquals("minRate", floor.parameter());
+        assertEquals("minRate 0.2 must be below the learning rate 0.1", floor.getMessage(), "the library's words, no flag");
     }
 }

@@ -1,5 +1,6 @@
 package org.backprop4j.options;
 
+import org.backprop4j.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,9 +31,31 @@ public final class Checks {
     public static <T> T parse(String option, Supplier<T> parse) {
         try {
             return parse.get();
+        } catch (ParameterException e) {
+            String flag = FLAGS.get(e.parameter());
+            if (flag != null) throw new UserException(message(e));
+            throw new UserException(option == null ? e.getMessage() : option + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new UserException(option == null ? e.getMessage() : option + ": " + e.getMessage());
         }
+    }
+
+    /** The option of nn that sets each library parameter ({@link ParameterException#parameter()}). */
+    static final Map<String, String> FLAGS = Map.ofEntries(
+            Map.entry("epochs", "--epochs"), Map.entry("learningRate", "--learning-rate"), Map.entry("l2", "--l2"),
+            Map.entry("threads", "--threads"), Map.entry("l1", "--l1"), Map.entry("clipNorm", "--clip-norm"),
+            Map.entry("dropout", "--dropout"), Map.entry("validationSplit", "--validation-split"),
+            Map.entry("minRate", "--min-learning-rate"), Map.entry("earlyStopping", "--early-stopping"), Map.entry("folds", "--folds"),
+            Map.entry("patience", "--patience"), Map.entry("minDelta", "--min-delta"), Map.entry("momentum", "--momentum"),
+            Map.entry("rho", "--rho"), Map.entry("beta1", "--beta1"), Map.entry("beta2", "--beta2"), Map.entry("epsilon", "--epsilon"),
+            Map.entry("weightDecay", "--weight-decay"), Map.entry("stepEvery", "--step-every"), Map.entry("gamma", "--gamma"),
+            Map.entry("power", "--power"), Map.entry("plateauFactor", "--plateau-factor"),
+            Map.entry("plateauPatience", "--plateau-patience"));
+
+    /** The library's complaint about one of its parameters, told of the option that sets it ("--epochs must be …"). */
+    public static String message(ParameterException e) {
+        String flag = FLAGS.get(e.parameter());
+        return flag == null ? e.getMessage() : flag + " " + e.problem();
     }
 
     /**

@@ -111,4 +111,24 @@ class TrainingPlanTest {
             assertTrue(e.getMessage().startsWith(bad[0]), bad[0] + ": " + e.getMessage());
         }
     }
+
+    @Test
+    void theLibrarysParametersAreToldAsTheirOptions() throws Exception {
+        Path data = iris();
+        for (String[] bad : List.of(new String[] {"--epochs", "0"}, new String[] {"--learning-rate", "0"}, new String[] {"--l2", "-1"},
+                new String[] {"--threads", "0"}, new String[] {"--l1", "-1"}, new String[] {"--clip-norm", "-1"},
+                new String[] {"--dropout", "1.5"}, new String[] {"--patience", "0"},
+                new String[] {"--early-stopping", "--min-delta", "-1"},
+                new String[] {"--optimizer", "momentum", "--momentum", "1.5"}, new String[] {"--optimizer", "rmsprop", "--rho", "1"},
+                new String[] {"--optimizer", "adam", "--beta2", "1"}, new String[] {"--optimizer", "adagrad", "--epsilon", "0"},
+                new String[] {"--optimizer", "adamw", "--weight-decay", "0"},
+                new String[] {"--schedule", "step", "--step-every", "0"}, new String[] {"--schedule", "exponential", "--gamma", "2"},
+                new String[] {"--schedule", "invscaling", "--power", "0"}, new String[] {"--schedule", "plateau", "--plateau-factor", "1"},
+                new String[] {"--schedule", "plateau", "--plateau-patience", "0"},
+                new String[] {"--schedule", "cosine", "--min-learning-rate", "0.5"})) {
+            String option = bad[bad.length - 2].startsWith("--") ? bad[bad.length - 2] : bad[0];
+            UserException e = assertThrows(UserException.class, () -> plan(args(data, bad)), String.join(" ", bad));
+            assertTrue(e.getMessage().startsWith(option + " "), String.join(" ", bad) + ": " + e.getMessage());
+        }
+    }
 }

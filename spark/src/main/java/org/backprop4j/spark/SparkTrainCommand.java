@@ -1,5 +1,7 @@
 package org.backprop4j.spark;
 
+import org.backprop4j.options.Checks;
+import org.backprop4j.ParameterException;
 import org.apache.spark.sql.SparkSession;
 import org.backprop4j.data.CategoricalEncoding;
 import org.backprop4j.data.Columns;
@@ -96,7 +98,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
             boolean user = e instanceof UserException || e instanceof IllegalArgumentException || e instanceof DataException
                     || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
                     || e.getClass().getName().equals("org.apache.spark.sql.AnalysisException");
-            err.println("nn train --spark: " + (user ? oneLine(e.getMessage()) : "internal error: " + oneLine(e.toString())
+            String message = e instanceof ParameterException pe ? Checks.message(pe) : e.getMessage();
+            err.println("nn train --spark: " + (user ? oneLine(message) : "internal error: " + oneLine(e.toString())
                     + " (set NN_DEBUG=1 for the stack trace)"));
             if (System.getenv("NN_DEBUG") != null) e.printStackTrace(err);
             return user ? 2 : 1;

@@ -1,5 +1,7 @@
 package org.backprop4j.spark;
 
+import org.backprop4j.ParameterException;
+import org.backprop4j.data.Shuffle;
 import org.apache.spark.SparkException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -63,10 +65,10 @@ public final class SparkTrainer {
 
     public SparkTrainer(TrainingConfig config, Strategy strategy, TrainingListener listener) {
         if (!config.dropout().isEmpty() && config.dropout().stream().anyMatch(p -> p > 0)) {
-            throw new IllegalArgumentException("--dropout is not supported with Spark");
+            throw new ParameterException("dropout", "is not supported by the Spark trainer");
         }
-        if (config.validationSplit() > 0) throw new IllegalArgumentException("--validation-split is not supported with Spark");
-        if (config.earlyStopping().isOn()) throw new IllegalArgumentException("--early-stopping is not supported with Spark");
+        if (config.validationSplit() > 0) throw new ParameterException("validationSplit", "is not supported by the Spark trainer");
+        if (config.earlyStopping().isOn()) throw new ParameterException("earlyStopping", "is not supported by the Spark trainer");
         this.config = config;
         this.strategy = strategy;
         this.listener = listener;
@@ -157,7 +159,7 @@ public final class SparkTrainer {
                     Snapshot mean = retrying(net, epoch, () -> averagingRound(jsc, start0, data, first, local, alpha)).mean();
                     if (!Double.isFinite(mean.cost)) throw diverged(epoch, "the cost of a local step became " + mean.cost, net);
                     Network averaged = mean.network();
-                    copyParameters(averaged, net);
+                    averaged.copyInto(net);
                     OptimizerState state = mean.state();
                     if (state != null) optimizer.restore(state, net);
                     costSum += mean.cost;
@@ -187,8 +189,8 @@ public final class SparkTrainer {
         double[] sums = data.blocks().map(b -> {
             if (b.rows() == 0) return new double[3];
             Backprop engine = new Backprop(w.value().network(), loss, b.rows(), Kernels.fast(1));
-            double cost = engine.cost(b.xMatrix(), b.yMatrix(), identity(b.rows()), 0, b.rows());
-            engine.gradients(b.xMatrix(), b.yMatrix(), identity(b.rows()), 0, b.rows());
+            double cost = engine.cost(b.xMatrix(), b.yMatrix(), Shuffle.identity(b.rows()), 0, b.rows());
+            engine.gradients(b.xMatrix(), b.yMatrix(), Shuffle.identity(b.rows()), 0, b.rows());
             return new double[] {cost, engine.correct(b.rows()), b.rows()};
         }).reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
         w.destroy();
@@ -326,20 +328,10 @@ public final class SparkTrainer {
 
     /** Partition p's row order in an epoch: file order, or a Fisher–Yates shuffle seeded from seed, epoch and p. */
     static int[] order(int rows, boolean shuffle, long seed, long epoch, int p) {
-        int[] order = identity(rows);
+        int[] order = Shuffle.identity(rows);
         if (!shuffle) return order;
         Random random = new Random(seed * 0x9E3779B97F4A7C15L + epoch * 1_000_003L + p);
-        for (int i = rows - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1), t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
-    }
-
-    private static int[] identity(int rows) {
-        int[] order = new int[rows];
-        for (int i = 0; i < rows; i++) order[i] = i;
+        Shuffle.shuffle(order, random);
         return order;
     }
 
@@ -348,14 +340,6 @@ public final class SparkTrainer {
                 + config.learningRate() + ")", null, epoch - 1);
     }
 
-    /** to := from, layer by layer (same shapes). */
-    private static void copyParameters(Network from, Network to) {
-        for (int l = 0; l < from.layers().size(); l++) {
-            float[] w = from.layer(l).weights().data, b = from.layer(l).bias();
-            System.arraycopy(w, 0, to.layer(l).weights().data, 0, w.length);
-            System.arraycopy(b, 0, to.layer(l).bias(), 0, b.length);
-        }
-    }
 
     static long serializedSize(Object o) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

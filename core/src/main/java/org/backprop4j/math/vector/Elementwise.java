@@ -6,7 +6,7 @@ import static org.backprop4j.math.vector.Lanes.VL;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import org.backprop4j.nn.Activation;
+import org.backprop4j.math.Pointwise.Form;
 
 /** An elementwise pass over the first m rows of an m × n batch, in tiles of 4 rows. */
 final class Elementwise extends Tiles {
@@ -17,7 +17,7 @@ final class Elementwise extends Tiles {
      */
     static final long COST = 8;
     private int what, m, n;
-    private Activation f;
+    private Form f;
     private float[] x, y, w;
 
     Elementwise(int threads) {
@@ -25,7 +25,7 @@ final class Elementwise extends Tiles {
     }
 
     /** BIAS_ACTIVATE: x = z, y = bias, w = a. BACKWARD: x = z, y = a, w = g. */
-    void set(int what, Activation f, int m, int n, float[] x, float[] y, float[] w) {
+    void set(int what, Form f, int m, int n, float[] x, float[] y, float[] w) {
         this.what = what;
         this.f = f;
         this.m = m;
@@ -49,8 +49,8 @@ final class Elementwise extends Tiles {
     }
 
     /** biasActivate on rows i0 … i1−1. */
-    private static void biasActivateRows(Activation f, int i0, int i1, int n, float[] z, float[] bias, float[] a) {
-        int bound = f == Activation.TANH ? 0 : S.loopBound(n);
+    private static void biasActivateRows(Form f, int i0, int i1, int n, float[] z, float[] bias, float[] a) {
+        int bound = f == Form.TANH ? 0 : S.loopBound(n);
         for (int i = i0; i < i1; i++) {
             int row = i * n;
             int j = 0;
@@ -78,7 +78,7 @@ final class Elementwise extends Tiles {
     }
 
     /** g ⊙= f'(z) on elements from … to−1. */
-    private static void backwardRange(Activation f, int from, int to, float[] z, float[] a, float[] g) {
+    private static void backwardRange(Form f, int from, int to, float[] z, float[] a, float[] g) {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += VL) {
             FloatVector gv = FloatVector.fromArray(S, g, i);

@@ -7,7 +7,7 @@ import java.lang.ref.Cleaner;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
 import org.backprop4j.math.Kernels;
-import org.backprop4j.nn.Activation;
+import org.backprop4j.math.Pointwise;
 
 /**
  * The fast kernels: the {@link Kernels} contract on the incubating Vector API
@@ -201,26 +201,26 @@ public final class VectorKernels implements Kernels {
      * the same seed differ.
      */
     @Override
-    public void biasActivate(Activation f, int m, int n, float[] z, float[] bias, float[] a) {
-        switch (f) {
+    public void biasActivate(Pointwise f, int m, int n, float[] z, float[] bias, float[] a) {
+        switch (f.form()) {
             case SIGMOID, TANH, RELU, IDENTITY -> { }
             default -> {
                 Kernels.super.biasActivate(f, m, n, z, bias, a);
                 return;
             }
         }
-        elementwise.set(Elementwise.BIAS_ACTIVATE, f, m, n, z, bias, a);
+        elementwise.set(Elementwise.BIAS_ACTIVATE, f.form(), m, n, z, bias, a);
         run(elementwise, Elementwise.COST * m * n);
     }
 
     /**
      * E7's ⊙ f'(z) on vectors, for the activations whose f' is elementwise and cheap; per element
-     * the same operations as {@link Activation#backward}, so the same bits. Large batches are split
+     * the same operations as the activation's own {@link Pointwise#backward}, so the same bits. Large batches are split
      * by rows over the threads.
      */
     @Override
-    public void activationBackward(Activation f, int m, int n, float[] z, float[] a, float[] g) {
-        switch (f) {
+    public void activationBackward(Pointwise f, int m, int n, float[] z, float[] a, float[] g) {
+        switch (f.form()) {
             case SIGMOID, TANH, RELU -> { }
             case IDENTITY -> {
                 return;                                                // f' = 1
@@ -230,7 +230,7 @@ public final class VectorKernels implements Kernels {
                 return;
             }
         }
-        elementwise.set(Elementwise.BACKWARD, f, m, n, z, a, g);
+        elementwise.set(Elementwise.BACKWARD, f.form(), m, n, z, a, g);
         run(elementwise, Elementwise.COST * m * n);
     }
 
