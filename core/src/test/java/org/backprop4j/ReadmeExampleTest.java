@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,11 +38,14 @@ class ReadmeExampleTest {
         Model model = new Model(trained, Loss.CROSS_ENTROPY, data.classes(), scaler, 0);
         ModelJson.write(model, dir.resolve("iris.json"));
         Matrix probabilities = ModelJson.read(dir.resolve("iris.json")).predict(data.x());
+        List<String> species = model.predictClasses(data.x());   // class labels: "setosa", ...
         Evaluation e = Evaluation.of(model, data, 0);
 
         assertEquals(150, probabilities.rows);
         assertEquals(1.0, probabilities.get(0, 0) + probabilities.get(0, 1) + probabilities.get(0, 2), 1e-5);
         assertTrue(e.accuracy() > 0.95, "training accuracy " + e.accuracy());
         assertEquals(e.dataCost() + e.l2Cost(), e.cost());
+        assertEquals("setosa", species.get(0));
+        assertEquals(150, species.size());
     }
 }

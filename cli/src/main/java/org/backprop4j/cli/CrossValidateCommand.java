@@ -14,6 +14,7 @@ import org.backprop4j.options.StepOptions;
 import org.backprop4j.options.TrainingOptions;
 import org.backprop4j.options.TrainingPlan;
 import org.backprop4j.options.ValidationOptions;
+import org.backprop4j.options.WeightOptions;
 import org.backprop4j.options.UserException;
 import org.backprop4j.train.TrainingDivergedException;
 import picocli.CommandLine.Command;
@@ -53,6 +54,7 @@ final class CrossValidateCommand implements Callable<Integer> {
     @Mixin TrainingOptions training;
     @Mixin ValidationOptions validation;
     @Mixin QuietOption verbosity;
+    @Mixin WeightOptions weights;
 
     @Option(names = "--folds", paramLabel = "K", defaultValue = "5", order = 1, description = "The number of folds, at least 2. Default: ${DEFAULT-VALUE}.")
     int folds;
@@ -69,7 +71,7 @@ final class CrossValidateCommand implements Callable<Integer> {
         TrainingPlan plan = TrainingPlan.of(spec.commandLine().getParseResult(), data, network, steps, training, validation,
                 Runtime.getRuntime().availableProcessors());
         PrintWriter err = spec.commandLine().getErr();
-        Dataset raw = plan.load();
+        Dataset raw = weights.apply(plan.load(), data);   // a fold's training rows keep their weights; its metrics are unweighted
         int[][] heldOut = Checks.parse("--folds", () -> Folds.split(raw, folds, !noStratify, training.seed));
 
         List<Map<String, Double>> perFold = new ArrayList<>();

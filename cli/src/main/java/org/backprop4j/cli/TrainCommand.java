@@ -2,9 +2,11 @@ package org.backprop4j.cli;
 
 import org.backprop4j.data.DataException;
 import org.backprop4j.data.Dataset;
+import org.backprop4j.data.Scaler;
 import org.backprop4j.eval.Evaluation;
 import org.backprop4j.io.ModelFile;
 import org.backprop4j.io.ModelJson;
+import org.backprop4j.io.Provenance;
 import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Network;
 import org.backprop4j.options.CheckpointOptions;
@@ -19,6 +21,7 @@ import org.backprop4j.options.TestDataOptions;
 import org.backprop4j.options.TrainingOptions;
 import org.backprop4j.options.TrainingPlan;
 import org.backprop4j.options.ValidationOptions;
+import org.backprop4j.options.WeightOptions;
 import org.backprop4j.options.UserException;
 import org.backprop4j.train.Checkpoint;
 import org.backprop4j.train.TrainingConfig;
@@ -31,7 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.lang.reflect.RecordComponent;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 
 /**
@@ -52,6 +57,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin OutputOptions output;
     @Mixin QuietOption verbosity;
     @Mixin CheckpointOptions checkpoints;
+    @Mixin WeightOptions weights;
     @Mixin SparkOptions spark;
 
     /** The checkpoint this run resumes from ({@code --resume}: the command line stored in it is run with it), or null. */
@@ -90,8 +96,13 @@ final class TrainCommand implements Callable<Integer> {
         checkpoints.check();
         if (output.metrics != null) MetricsFile.formatOf(output.metrics);
 
-        Dataset all = plan.load();
-        Dataset rawTest = test.load(data, all); // read before training, so its mistakes are reported at once
+        if (weights.sampleWeights != null && validation.validationData != null) {
+            throw new UserException("--sample-weights with --validation-data is not supported; use --validation-split");
+        }
+        Dataset read = plan.load();
+        // read before training, so its mistakes are reported at once; without the weight column, like the training data
+        Dataset rawTest = weights.dropWeightColumn(test.load(data, read), test.testData, data);
+        Dataset all = weights.apply(read, data);
         TrainingPlan.Start run = plan.prepare(all);
         Network start = run.network();
         if (!quiet) {
@@ -152,13 +163,23 @@ final class TrainCommand implements Callable<Integer> {
                     : "early stopping: ran to epoch ") + record.stoppedEpoch() + ", kept the weights of epoch " + record.bestEpoch()
                     + " (lowest " + (run.validation() != null ? "validation" : "training") + " cost)");
         }
-        ModelJson.write(trained, output.out);
+        ModelJson.write(trained.withProvenance(provenance(config)), output.out);
         if (!quiet) err.println("saved " + output.out);
         if (output.report != null || output.metrics != null) {
-            Evaluation shown = testResult != null || !run.data().isClassification() || output.report == null ? testResult
-                    : Evaluation.of(model, run.raw(), config.l2());
-            watch.finish(commandLine(), configuration(config, start, run.raw()), shown,
-                    testResult != null ? "test data " + test.testData : "training data " + run.raw().source(), run.data().classes(), null);
+            // the report's confusion matrix: of the test data, else of the validation data, else of the training data
+            Evaluation shown = testResult;
+            String shownOf = testResult != null ? "test data " + test.testData : null;
+            if (shown == null && run.data().isClassification() && output.report != null) {
+                if (run.validation() != null) {  // already scaled and encoded as the network sees it
+                    shown = Evaluation.of(new Model(model.network(), model.loss(), model.classes(), Scaler.NONE, model.l2()),
+                            run.validation(), config.l2());
+                    shownOf = "validation data " + run.validation().source();
+                } else {
+                    shown = Evaluation.of(model, run.raw(), config.l2());
+                    shownOf = "training data " + run.raw().source();
+                }
+            }
+            watch.finish(commandLine(), configuration(config, start, run.raw()), shown, shownOf, run.data().classes(), null);
             if (!quiet) {
                 err.println("wrote" + (output.report != null ? " " + output.report : "") + (output.metrics != null ? " " + output.metrics : ""));
             }
@@ -226,6 +247,20 @@ final class TrainCommand implements Callable<Integer> {
         return 3;
     }
 
+    /**
+     * Where this model comes from: the command line (a resumed run's is the stored one, so it equals the
+     * uninterrupted run's), the seed, and every file read with its SHA-256.
+     */
+    private Provenance provenance(TrainingConfig config) {
+        List<java.nio.file.Path> files = new java.util.ArrayList<>();
+        for (java.nio.file.Path f : new java.nio.file.Path[] {java.nio.file.Path.of(data.data), data.labels,
+                test.testData == null ? null : java.nio.file.Path.of(test.testData), test.testLabels,
+                validation.validationData, validation.validationLabels, network.init}) {
+            if (f != null) files.add(f);
+        }
+        return Provenance.of(spec.commandLine().getParseResult().originalArgs(), config.seed(), files);
+    }
+
     private String commandLine() {
         return "nn " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     }
@@ -240,8 +275,8 @@ final class TrainCommand implements Callable<Integer> {
                 new String[] {"epochs", Integer.toString(config.epochs())},
                 new String[] {"learning rate alpha", Double.toString(config.learningRate())},
                 new String[] {"L2 lambda", Double.toString(config.l2())},
-                new String[] {"update rule", config.updateRule().toString()},
-                new String[] {"learning-rate schedule", config.schedule().toString()},
+                new String[] {"update rule", describe(config.updateRule().id(), (Record) config.updateRule())},
+                new String[] {"learning-rate schedule", describe(config.schedule().id(), (Record) config.schedule())},
                 new String[] {"L1, clip norm, dropout", config.l1() + ", " + (config.clipNorm() == 0 ? "none" : config.clipNorm())
                         + ", " + (config.dropout().isEmpty() ? "none" : config.dropout().toString())},
                 new String[] {"early stopping", config.earlyStopping().isOn() ? "patience " + config.earlyStopping().patience()
@@ -255,5 +290,23 @@ final class TrainCommand implements Callable<Integer> {
                         : test.testData != null ? test.testData + " (--test-data)" : "none"},
                 new String[] {"kernel threads", Integer.toString(config.threads())},
                 new String[] {"Java", System.getProperty("java.version")});
+    }
+
+    /**
+     * A rule's or schedule's name with its settings, "adam (beta1 0.9, beta2 0.999, epsilon 1.0E-8, decay 0.0)" or
+     * "sgd", for people: not the record's own toString ("Sgd[]").
+     */
+    static String describe(String id, Record settings) {
+        RecordComponent[] parts = settings.getClass().getRecordComponents();
+        if (parts.length == 0) return id;
+        StringJoiner text = new StringJoiner(", ", id + " (", ")");
+        for (RecordComponent part : parts) {
+            try {
+                text.add(part.getName() + " " + part.getAccessor().invoke(settings));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return text.toString();
     }
 }

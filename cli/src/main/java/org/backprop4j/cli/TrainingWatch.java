@@ -39,6 +39,7 @@ final class TrainingWatch {
     private final List<String> notes = new ArrayList<>();
     private final Set<String> warned = new HashSet<>();
     private final long startNanos;
+    private final Loss loss;
 
     /**
      * @param data       the training data as the network sees it (scaled)
@@ -54,6 +55,7 @@ final class TrainingWatch {
         this.metrics = metrics;
         this.samples = data.size();
         this.startNanos = startNanos;
+        this.loss = loss;
         this.layerNames = layerNames(start);
         boolean measure = !quiet || report != null || metrics != null;
         LayerProbe probe = measure ? new LayerProbe(data, loss, l2, LayerProbe.MAX_SAMPLES, seed) : null;
@@ -78,17 +80,33 @@ final class TrainingWatch {
         return names;
     }
 
+    /**
+     * Saturation alone is no fault: the seed's own network reaches 94% with most output units confidently
+     * near 0 or 1 (saturated, and right) and half its hidden units saturated by epoch 4. It is worth a warning
+     * only when learning has stalled with it, as the cause to look at: the training cost fell by less than this
+     * share over the epoch. With the cross-entropy loss the output layer's f' cancels out of E6, so its
+     * saturation never slows learning and is not counted.
+     */
+    static final double STALLED = 0.01;
+
     /** The listener to train with. */
     TrainingListener listener() {
         TrainingListener diagnostics = new TrainingListener() {
+            double previousCost = Double.NaN;
+
             @Override public void onEpoch(EpochStats stats) {
                 RunHistory.Epoch e = history.last();
+                double fall = (previousCost - stats.cost()) / previousCost;   // NaN in the first epoch: no warning yet
+                previousCost = stats.cost();
                 for (LayerStats s : e.layers()) {
                     String name = layerNames.get(s.layer() - 1);
-                    if (s.saturated() > MOSTLY && warned.add("saturated " + s.layer())) {
-                        warn(String.format("layer %s: %.0f%% of its activations are saturated (f' < 10%% of its peak) at epoch %d, "
-                                + "so little gradient flows through it; check the input scale (--scale standard) and the learning rate",
-                                name, 100 * s.saturated(), stats.epoch()));
+                    boolean output = s.layer() == layerNames.size();
+                    if (s.saturated() > MOSTLY && fall < STALLED && !(output && loss == Loss.CROSS_ENTROPY)
+                            && warned.add("saturated " + s.layer())) {
+                        warn(String.format("layer %s: %.0f%% of its activations are saturated (f' < 10%% of its peak) and the "
+                                + "training cost fell only %.1f%% in epoch %d: little gradient flows through saturated units; "
+                                + "check the input scale (--scale standard) and the learning rate",
+                                name, 100 * s.saturated(), 100 * fall, stats.epoch()));
                     }
                     if (s.dead() > MOSTLY && warned.add("dead " + s.layer())) {
                         warn(String.format("layer %s: %.0f%% of its ReLUs are dead (0 on every probe sample) at epoch %d "

@@ -92,6 +92,34 @@ final class Cli {
         return fail("cannot find data/iris.csv above " + Path.of("").toAbsolutePath());
     }
 
+    /**
+     * A model file's bytes without its "provenance" section (the command line, seed and data hashes of the run
+     * that wrote it): for comparing the models of two different command lines byte for byte.
+     */
+    static byte[] modelBytes(Path file) throws IOException {
+        String text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        int start = text.indexOf("\"provenance\"");
+        if (start < 0) return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int i = text.indexOf('{', start), depth = 0;
+        boolean inString = false;
+        for (; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                if (c == '\\') i++;
+                else if (c == '"') inString = false;
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if ((c == '}' || c == ']') && --depth == 0) {
+                break;
+            }
+        }
+        int end = i + 1;
+        while (end < text.length() && (text.charAt(end) == ',' || Character.isWhitespace(text.charAt(end)))) end++;
+        return (text.substring(0, start) + text.substring(end)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     static Path copyIris(Path dir) throws IOException {
         return Files.copy(repoRoot().resolve("data").resolve("iris.csv"), dir.resolve("iris.csv"));
     }

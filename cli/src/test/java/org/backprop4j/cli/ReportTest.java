@@ -46,7 +46,23 @@ class ReportTest {
             assertTrue(html.contains(section), "the report should have '" + section + "'");
         }
         assertTrue(html.contains("validation (end of epoch)"), "validation curves from --test-data");
+        assertTrue(html.contains("Of the final model on the test data"), "--test-data given: the confusion matrix is of the test data");
+        assertTrue(html.contains("<td>sgd</td>") && html.contains("<td>constant</td>"), "the seed's rule and schedule by name");
         assertEquals(6, count(html, "<svg "), "six charts");
+    }
+
+    @Test
+    void configurationIsReadableAndTheConfusionMatrixIsOfHeldOutData() throws Exception {
+        Path iris = Cli.copyIris(dir);
+        Path report = dir.resolve("adam.html");
+        Cli.run("train", "--data", iris.toString(), "--label", "species", "--layers", "6", "--activation", "tanh",
+                "--loss", "cross-entropy", "--scale", "standard", "--epochs", "5", "--optimizer", "adam",
+                "--validation-split", "0.2", "--out", dir.resolve("a.json").toString(), "--report", report.toString(), "--quiet").ok();
+        String html = Files.readString(report);
+        assertTrue(html.contains("<td>adam (beta1 0.9, beta2 0.999, epsilon 1.0E-8, decay 0.0)</td>"), "the update rule by name and settings");
+        assertTrue(html.contains("<td>constant</td>"), "the schedule by name");
+        assertFalse(html.contains("Adam[") || html.contains("Constant[") || html.contains("Sgd["), "no record toString");
+        assertTrue(html.contains("Of the final model on the validation data"), "the confusion matrix of the held-out 20%");
     }
 
     @Test

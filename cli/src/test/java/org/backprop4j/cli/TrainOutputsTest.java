@@ -72,15 +72,30 @@ class TrainOutputsTest {
         assertTrue(raw.err().contains("warning: inputs look unscaled for sigmoid: column 0 has root mean square 5.9"), raw.err());
         Cli.Result scaled = Cli.run(irisTrain("--activation", "sigmoid", "--scale", "standard")).ok();
         assertFalse(scaled.err().contains("warning"), scaled.err());
-        // inputs times 100: the first layer's sigmoid units saturate at once
+        // inputs times 100 and labels without pattern: the first layer's sigmoid units saturate at once and the cost stalls
         Path big = dir.resolve("big.csv");
         StringBuilder s = new StringBuilder("a,b,label\n");
         Random r = new Random(1);
         for (int i = 0; i < 100; i++) s.append(100 * r.nextGaussian()).append(',').append(100 * r.nextGaussian()).append(',').append(i % 2).append('\n');
         Files.writeString(big, s);
-        Cli.Result saturated = Cli.run("train", "--data", big.toString(), "--label", "label", "--layers", "8", "--epochs", "2",
+        Cli.Result saturated = Cli.run("train", "--data", big.toString(), "--label", "label", "--layers", "8", "--epochs", "4",
                 "--out", dir.resolve("b.json").toString()).ok();
-        assertTrue(saturated.err().contains("warning: layer 1: 2\u21928 sigmoid: ") && saturated.err().contains("saturated"), saturated.err());
+        assertTrue(saturated.err().contains("warning: layer 1: 2\u21928 sigmoid: ") && saturated.err().contains("saturated")
+                && saturated.err().contains("training cost fell only"), saturated.err());
+    }
+
+    /** The seed's own configuration learns well with saturated units: a newcomer's first run shows no warning. */
+    @Test
+    void theDemoWarnsAboutNothing() throws Exception {
+        String previous = System.getProperty("nn.home");
+        System.setProperty("nn.home", Cli.repoRoot().toString());
+        try {
+            Cli.Result demo = Cli.run("demo", "--epochs", "4", "--out", dir.resolve("demo.json").toString()).ok();
+            assertFalse(demo.err().contains("warning"), demo.err());
+        } finally {
+            if (previous == null) System.clearProperty("nn.home");
+            else System.setProperty("nn.home", previous);
+        }
     }
 
     /** y = x1 + x2 on [-1, 1]²: full-batch gradient descent with alpha 33 multiplies the error by about 10 a step. */

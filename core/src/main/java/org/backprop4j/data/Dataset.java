@@ -14,11 +14,17 @@ import java.util.List;
  * @param source  where the data came from, for messages
  * @param categorical how categorical input columns were one-hot encoded into x ({@link CategoricalEncoding#NONE}
  *                if none were); a model trained on this data stores it
+ * @param weights each sample's weight w_i in E3's sum, J = (1/K) Σ w_i J(W,b;x_i,y_i) (finite, ≥ 0), or null
+ *                for the seed's unweighted sum (every w_i = 1, computed without any multiplication)
  */
-public record Dataset(Matrix x, Matrix y, List<String> classes, String source, CategoricalEncoding categorical) {
+public record Dataset(Matrix x, Matrix y, List<String> classes, String source, CategoricalEncoding categorical, float[] weights) {
 
     public Dataset(Matrix x, Matrix y, List<String> classes, String source) {
-        this(x, y, classes, source, CategoricalEncoding.NONE);
+        this(x, y, classes, source, CategoricalEncoding.NONE, null);
+    }
+
+    public Dataset(Matrix x, Matrix y, List<String> classes, String source, CategoricalEncoding categorical) {
+        this(x, y, classes, source, categorical, null);
     }
 
     public Dataset {
@@ -30,6 +36,27 @@ public record Dataset(Matrix x, Matrix y, List<String> classes, String source, C
         }
         classes = List.copyOf(classes);
         if (categorical == null) categorical = CategoricalEncoding.NONE;
+        if (weights != null) {
+            if (weights.length != x.rows) {
+                throw new IllegalArgumentException(source + ": " + weights.length + " sample weights for " + x.rows + " samples");
+            }
+            for (int i = 0; i < weights.length; i++) {
+                if (!(weights[i] >= 0) || Float.isInfinite(weights[i])) {
+                    throw new IllegalArgumentException(source + ": sample " + (i + 1) + " has weight " + weights[i]
+                            + "; weights must be finite and at least 0");
+                }
+            }
+        }
+    }
+
+    /** Whether samples carry weights (else every sample counts once, as in the seed). */
+    public boolean isWeighted() {
+        return weights != null;
+    }
+
+    /** This data with each sample's weight in E3's sum ({@code null}: unweighted). */
+    public Dataset withWeights(float[] sampleWeights) {
+        return new Dataset(x, y, classes, source, categorical, sampleWeights);
     }
 
     /** A classification data set: y gets the one-hot rows of {@code labels} (indices into classes). */
@@ -60,17 +87,22 @@ public record Dataset(Matrix x, Matrix y, List<String> classes, String source, C
 
     /** The rows at {@code indices}, in that order. */
     public Dataset subset(int[] indices) {
-        return new Dataset(x.selectRows(indices), y.selectRows(indices), classes, source, categorical);
+        float[] w = null;
+        if (weights != null) {
+            w = new float[indices.length];
+            for (int i = 0; i < indices.length; i++) w[i] = weights[indices[i]];
+        }
+        return new Dataset(x.selectRows(indices), y.selectRows(indices), classes, source, categorical, w);
     }
 
     /** This data with x replaced by {@code scaler.transform(x)}. */
     public Dataset scaled(Scaler scaler) {
-        return scaler.isNone() ? this : new Dataset(scaler.transform(x), y, classes, source, categorical);
+        return scaler.isNone() ? this : new Dataset(scaler.transform(x), y, classes, source, categorical, weights);
     }
 
     /** This data, recorded as encoded by {@code encoding}. */
     public Dataset withCategorical(CategoricalEncoding encoding) {
-        return new Dataset(x, y, classes, source, encoding);
+        return new Dataset(x, y, classes, source, encoding, weights);
     }
 
     /** Index of the largest element of row i (the first one on ties). */

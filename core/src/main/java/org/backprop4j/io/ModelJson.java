@@ -165,12 +165,30 @@ public final class ModelJson {
             g.writeNumberField("best_epoch", record.bestEpoch());
         }
         g.writeEndObject();
+        if (saved.provenance() != null) writeProvenance(g, saved.provenance());
         writeLayers(g, model.network());
         if (record.optimizer() != null) writeOptimizer(g, record.optimizer(), model.network());
         if (saved.checkpoint() != null) writeCheckpoint(g, saved.checkpoint());
         g.writeEndObject();
         g.writeRaw('\n');
         g.flush();
+    }
+
+    /** "provenance": {"written_by", "command": [...], "seed", "data": [{"file", "sha256"}, ...]}. */
+    private static void writeProvenance(JsonGenerator g, Provenance origin) throws IOException {
+        g.writeObjectFieldStart("provenance");
+        g.writeStringField("written_by", origin.writtenBy());
+        writeStrings(g, "command", origin.command());
+        g.writeNumberField("seed", origin.seed());
+        g.writeArrayFieldStart("data");
+        for (Provenance.DataFile f : origin.data()) {
+            g.writeStartObject();
+            g.writeStringField("file", f.file());
+            g.writeStringField("sha256", f.sha256());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     /** "layers": [{"activation", "weights": rows, "bias"} per layer]. */
@@ -436,6 +454,7 @@ public final class ModelJson {
         private List<LayerText> layers;
         private OptimizerText optimizer;
         private CheckpointText checkpoint;
+        private Provenance provenance;
 
         Reader(JsonParser p, String file) {
             this.p = p;
@@ -479,6 +498,7 @@ public final class ModelJson {
                     case "layers" -> layers = layers("layers");
                     case "optimizer" -> optimizer = optimizer("optimizer");
                     case "checkpoint" -> checkpoint = checkpoint();
+                    case "provenance" -> provenance = provenance();
                     default -> p.skipChildren();                    // fields of a later minor addition are ignored
                 }
             }
@@ -535,6 +555,48 @@ public final class ModelJson {
             } catch (IllegalArgumentException e) {
                 throw error("scaling: " + e.getMessage());
             }
+        }
+
+        /** The optional "provenance" section (see {@link Provenance}). */
+        private Provenance provenance() throws IOException {
+            expectObject("provenance");
+            String writtenBy = null;
+            List<String> command = List.of();
+            long seed = 0;
+            List<Provenance.DataFile> files = new ArrayList<>();
+            while (next() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                next();
+                switch (key) {
+                    case "written_by" -> writtenBy = string("provenance.written_by");
+                    case "command" -> command = strings("provenance.command");
+                    case "seed" -> seed = longValue("provenance.seed");
+                    case "data" -> {
+                        expectArray("provenance.data");
+                        for (int i = 0; next() != JsonToken.END_ARRAY; i++) {
+                            String at = "provenance.data[" + i + "]";
+                            expectObject(at);
+                            String file = null, sha = null;
+                            while (next() == JsonToken.FIELD_NAME) {
+                                String k = p.currentName();
+                                next();
+                                switch (k) {
+                                    case "file" -> file = string(at + ".file");
+                                    case "sha256" -> sha = string(at + ".sha256");
+                                    default -> p.skipChildren();
+                                }
+                            }
+                            try {
+                                files.add(new Provenance.DataFile(file, sha));
+                            } catch (IllegalArgumentException e) {
+                                throw error(at + ": " + DataException.quote(e.getMessage(), 120));
+                            }
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            return new Provenance(writtenBy == null ? "unknown" : writtenBy, command, seed, files);
         }
 
         /** The optional "categorical" field: [{"column": name, "categories": [...]}, ...]. */
@@ -800,7 +862,7 @@ public final class ModelJson {
                 throw error("training: " + e.getMessage());
             }
             Checkpoint c = checkpoint == null ? null : checkpoint(checkpoint, net, state);
-            return new ModelFile(model, record, c);
+            return new ModelFile(model, record, c, provenance);
         }
 
         private Checkpoint checkpoint(CheckpointText t, Network net, OptimizerState state) {

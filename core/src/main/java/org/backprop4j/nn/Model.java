@@ -48,6 +48,31 @@ public record Model(Network network, Loss loss, List<String> classes, Scaler sca
         return network.predict(scaler.transform(x));
     }
 
+    /**
+     * The class index of each row of raw inputs x: the position of the network's largest output
+     * (the first largest wins ties, as in {@link org.backprop4j.data.Dataset#argmax}). x: not modified.
+     * Throws IllegalStateException if the model has no classes (real-valued outputs).
+     */
+    public int[] predictClassIndices(Matrix x) {
+        if (!isClassifier()) throw new IllegalStateException("the model has real-valued outputs, not classes");
+        Matrix out = predict(x);
+        int[] index = new int[out.rows];
+        for (int i = 0; i < out.rows; i++) index[i] = org.backprop4j.data.Dataset.argmax(out, i);
+        return index;
+    }
+
+    /**
+     * The class label of each row of raw inputs x, one of {@link #classes()} (scikit-learn's
+     * {@code predict} beside {@code predict_proba}, which is {@link #predict}). x: not modified.
+     * Throws IllegalStateException if the model has no classes.
+     */
+    public List<String> predictClasses(Matrix x) {
+        int[] index = predictClassIndices(x);
+        String[] labels = new String[index.length];
+        for (int i = 0; i < index.length; i++) labels[i] = classes.get(index[i]);
+        return List.of(labels);
+    }
+
     /** This model with another network (same loss, classes, scaling and lambda). */
     public Model withNetwork(Network other) {
         return new Model(other, loss, classes, scaler, l2, categorical);

@@ -41,6 +41,11 @@ public final class Predictor {
      */
     public void predict(float[] x, int rows, float[] out) {
         if (rows < 1 || rows > maxRows) throw new IllegalArgumentException(rows + " rows, predictor sized for " + maxRows);
+        System.arraycopy(forward(x, rows), 0, out, 0, rows * net.outputs());
+    }
+
+    /** E1–E2 through every layer for the first {@code rows} rows of x; returns the output layer's buffer a. */
+    private float[] forward(float[] x, int rows) {
         float[] input = x;
         for (int l = 0; l < a.length; l++) {
             Dense d = net.layer(l);
@@ -48,13 +53,27 @@ public final class Predictor {
             kernels.biasActivate(d.activation(), rows, d.outputs(), z[l], d.bias(), a[l]);  // E1: + b, E2
             input = a[l];
         }
-        System.arraycopy(a[a.length - 1], 0, out, 0, rows * net.outputs());
+        return input;
     }
 
     /** h_{W,b}(x) of one sample into {@code out} (s_{n_l} numbers). Allocates nothing. */
     public void predict(float[] x, float[] out) {
         if (x.length != net.inputs()) throw new IllegalArgumentException("network takes " + net.inputs() + " inputs, got " + x.length);
         predict(x, 1, out);
+    }
+
+    /**
+     * The position of the largest output h_{W,b}(x) of one sample (the first largest wins ties): its class
+     * index, a position in {@link Model#classes()} for a classifier. x: not modified. Allocates nothing.
+     */
+    public int predictClass(float[] x) {
+        if (x.length != net.inputs()) throw new IllegalArgumentException("network takes " + net.inputs() + " inputs, got " + x.length);
+        float[] out = forward(x, 1);
+        int best = 0;
+        for (int j = 1; j < net.outputs(); j++) {
+            if (out[j] > out[best]) best = j;
+        }
+        return best;
     }
 
     /** h_{W,b}(x) for every row of x, in chunks of maxRows. Returns a new matrix. */

@@ -21,6 +21,10 @@ import java.util.Random;
  * into ã[l], which is then what layer l reads (E1) and what its ΔW is taken with (E10); the
  * gradient flowing back into a[l] is masked the same way before E7's ⊙ f'(z).
  *
+ * <p>Sample weights (optional): E3's sum becomes Σ w_i J_i, so each sample's output delta (E6) is
+ * multiplied by its w_i, and through the linear E7–E10 so is its share of ΔW and Δb. Without weights
+ * nothing is multiplied: the seed's arithmetic, bit for bit.
+ *
  * <p>Owns every buffer a step needs, sized once for the largest K, so a step allocates nothing.
  * Not thread-safe: one engine per training run.
  */
@@ -34,6 +38,8 @@ public final class Backprop implements Gradients {
     private final float[][] z;      // z[l] = a[l]·W(l)ᵀ + b(l)                       (E1)
     private final float[][] delta;  // delta[l] = dJ/dz[l]                            (E5–E7)
     private final float[] y;        // batch targets
+    private final float[] w;        // batch sample weights (when given)
+    private final float[] zRow, aRow, yRow; // one output row, for a weighted sample's cost
     private final float[][] dW;     // ΔW(l) = delta[l]ᵀ·a[l]                         (E10)
     private final float[][] db;     // Δb(l) = column sums of delta[l]                (E10)
     private final Dropout[] dropout; // dropout[l] thins a[l] into dropped[l], or null (inputs and output: always null)
@@ -74,6 +80,10 @@ public final class Backprop implements Gradients {
             db[l] = new float[s[l + 1]];
         }
         y = new float[maxK * s[layers]];
+        w = new float[maxK];
+        zRow = new float[s[layers]];
+        aRow = new float[s[layers]];
+        yRow = new float[s[layers]];
         if (dropoutRates.length != 0 && dropoutRates.length != layers - 1) {
             throw new IllegalArgumentException(dropoutRates.length + " dropout rates for " + (layers - 1) + " hidden layers");
         }
@@ -100,11 +110,23 @@ public final class Backprop implements Gradients {
      * any update. Reads the network; writes only this engine's buffers.
      */
     public double gradients(Matrix x, Matrix targets, int[] order, int from, int K) {
+        return gradients(x, targets, null, order, from, K);
+    }
+
+    /**
+     * {@link #gradients(Matrix, Matrix, int[], int, int)} with sample weights: ΔW, Δb and the returned
+     * cost are Σ w_i (…) over the batch (E3's weighted sum). {@code weights}: one per row of x, or null
+     * for none (the unweighted arithmetic exactly).
+     */
+    public double gradients(Matrix x, Matrix targets, float[] weights, int[] order, int from, int K) {
         if (K < 1 || K > maxK) throw new IllegalArgumentException("batch of " + K + " samples, engine sized for " + maxK);
         kernels.gatherRows(x.data, x.cols, order, from, K, a[0]);
         targets.gatherRows(order, from, K, y);
+        if (weights != null) {
+            for (int r = 0; r < K; r++) w[r] = weights[order[from + r]];
+        }
         forward(K, true);
-        return backward(K);
+        return backward(K, weights != null);
     }
 
     /**
@@ -138,13 +160,18 @@ public final class Backprop implements Gradients {
         return training && dropout[l] != null ? dropped[l] : a[l];
     }
 
-    /** E6, then E10 and E7 from the output back; returns the summed cost of the batch (E3). */
-    private double backward(int K) {
+    /** E6, then E10 and E7 from the output back; returns the summed (weighted: Σ w_i J_i) cost of the batch (E3). */
+    private double backward(int K, boolean weighted) {
         int last = layers - 1;
         Dense output = net.layer(last);
         int sOut = output.outputs();
-        double cost = loss.sum(z[last], a[layers], y, K, sOut, output.activation());
+        double cost = weighted ? weightedCost(K, sOut, output.activation()) : loss.sum(z[last], a[layers], y, K, sOut, output.activation());
         loss.outputDelta(z[last], a[layers], y, delta[last], K, sOut, output.activation());       // E6
+        if (weighted) {                                                                            // E3's w_i: δ_i ← w_i δ_i
+            for (int r = 0; r < K; r++) {
+                for (int j = r * sOut, end = j + sOut; j < end; j++) delta[last][j] *= w[r];
+            }
+        }
         for (int l = last; l >= 0; l--) {
             Dense d = net.layer(l);
             int in = d.inputs(), out = d.outputs();
@@ -157,6 +184,18 @@ public final class Backprop implements Gradients {
             }
         }
         return cost;
+    }
+
+    /** Σ w_i J_i over the batch's K rows (E3 weighted), each row's J from the loss on a copy of that row. */
+    private double weightedCost(int K, int sOut, org.backprop4j.nn.Activation f) {
+        double total = 0;
+        for (int r = 0; r < K; r++) {
+            System.arraycopy(z[layers - 1], r * sOut, zRow, 0, sOut);
+            System.arraycopy(a[layers], r * sOut, aRow, 0, sOut);
+            System.arraycopy(y, r * sOut, yRow, 0, sOut);
+            total += w[r] * loss.sum(zRow, aRow, yRow, 1, sOut, f);
+        }
+        return total;
     }
 
     /** ΔW(l) of the last {@link #gradients} call (s_{l+1}×s_l, row-major). Read-only view. */

@@ -177,7 +177,7 @@ public final class Trainer {
             int steps = begun ? resume.steps() : 0, correct = begun ? resume.correct() : 0;
             for (int from = begun ? resumeAt : 0; from < n; from += maxK) {
                 int K = Math.min(maxK, n - from);   // a ragged last batch uses its own K
-                double batchCost = engine.gradients(data.x(), data.y(), order, from, K);
+                double batchCost = engine.gradients(data.x(), data.y(), data.weights(), order, from, K); // weights null: the seed's sum
                 if (!Double.isFinite(batchCost)) {  // before the update: the weights that made it are already broken
                     throw diverged("in epoch " + epoch + ", step " + (steps + 1) + ": the cost of a batch became "
                             + batchCost, confirmedEpoch >= first ? confirmed : null, confirmedEpoch);
