@@ -26,7 +26,7 @@ if [ "$WHAT" = steps ] || [ "$WHAT" = all ]; then
   for master in "$URL" 'local[2]'; do
     echo "== $master, synchronous aggregation, 160 steps"
     NN_JAVA_OPTS="-Dspark.executor.memory=1g" ./nn train --spark "$master" $TRAIN $TEST $NET --quiet --out "$DIR/sync.json"
-    echo "== $master, parameter averaging every 10 local steps, 16 rounds"
+    echo "== $master, parameter averaging every 10 local steps, 8 rounds"
     NN_JAVA_OPTS="-Dspark.executor.memory=1g" ./nn train --spark "$master" --strategy average --average-every 10 $TRAIN $TEST $NET \
         --quiet --out "$DIR/avg.json"
   done
