@@ -11,18 +11,10 @@ import org.backprop4j.nn.Network;
 import org.backprop4j.options.CheckpointOptions;
 import org.backprop4j.options.Checks;
 import org.backprop4j.train.Checkpoint;
-import org.backprop4j.options.DataOptions;
-import org.backprop4j.options.NetworkOptions;
-import org.backprop4j.options.OutputOptions;
-import org.backprop4j.options.QuietOption;
 import org.backprop4j.options.SparkOptions;
-import org.backprop4j.options.StepOptions;
-import org.backprop4j.options.TestDataOptions;
-import org.backprop4j.options.TrainingOptions;
+import org.backprop4j.options.TrainCommandOptions;
 import org.backprop4j.options.TrainingPlan;
 import org.backprop4j.options.UserException;
-import org.backprop4j.options.ValidationOptions;
-import org.backprop4j.options.WeightOptions;
 import org.backprop4j.report.MetricsFile;
 import org.backprop4j.report.RunSettings;
 import org.backprop4j.eval.Evaluation;
@@ -49,21 +41,12 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "nn train --spark", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Trains a network on Apache Spark (data-parallel) and saves the normal JSON model file.")
-public final class SparkTrainCommand implements Callable<Integer> {
+public final class SparkTrainCommand extends TrainCommandOptions implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // nn train's own groups: TrainCommandOptions
     @Mixin SparkOptions cluster;
-    @Mixin DataOptions data;
-    @Mixin NetworkOptions network;
-    @Mixin StepOptions steps;
-    @Mixin TrainingOptions training;
-    @Mixin ValidationOptions validation;
-    @Mixin TestDataOptions test;
-    @Mixin OutputOptions output;
-    @Mixin QuietOption verbosity;
-    @Mixin CheckpointOptions checkpoints;
-    @Mixin WeightOptions weights;
 
     /** Exit code when the cluster failed (a step's job failed for good, or the application was removed). */
     public static final int CLUSTER_FAILED = 4;
@@ -191,7 +174,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         // every option checked before Spark starts
         CommandLine.ParseResult given = spec.commandLine().getParseResult();
-        TrainingPlan plan = TrainingPlan.of(given, data, network, steps, training, validation, 1);
+        TrainingPlan plan = plan(given, 1);
         Strategy how = cluster.strategy.equals("sync") ? new Strategy.Synchronous(cluster.treeDepth)
                 : cluster.strategy.equals("average") ? new Strategy.Averaging(cluster.averageEvery)
                 : null;

@@ -2,12 +2,8 @@ package org.backprop4j.spark;
 
 import org.backprop4j.io.ModelJson;
 import org.backprop4j.nn.Model;
-import org.backprop4j.options.DataOptions;
-import org.backprop4j.options.NetworkOptions;
-import org.backprop4j.options.StepOptions;
-import org.backprop4j.options.TrainingOptions;
+import org.backprop4j.options.PlanOptions;
 import org.backprop4j.options.TrainingPlan;
-import org.backprop4j.options.ValidationOptions;
 import org.backprop4j.options.WeightOptions;
 import org.backprop4j.inspect.LayerProbe;
 import org.backprop4j.report.MetricsFile;
@@ -64,19 +60,14 @@ class SparkSharedOptionsTest {
 
     /** The option groups of nn train, as nn train mixes them in. */
     @Command(name = "train")
-    static final class Train {
-        @Mixin DataOptions data;
-        @Mixin NetworkOptions network;
-        @Mixin StepOptions steps;
-        @Mixin TrainingOptions training;
-        @Mixin ValidationOptions validation;
+    static final class Train extends PlanOptions {
         @Mixin WeightOptions weights;
 
         /** The model nn train makes: the plan, fitted on the data read and weighted as nn train reads and weighs it. */
         Model model(String... args) {
             CommandLine local = new CommandLine(this);
             local.parseArgs(args);
-            TrainingPlan plan = TrainingPlan.of(local.getParseResult(), data, network, steps, training, validation, 1);
+            TrainingPlan plan = plan(local.getParseResult(), 1);
             return plan.fit(weights.apply(plan.load(), data)).model();
         }
     }
