@@ -120,8 +120,8 @@ final class JavaKernels implements Kernels {
 
     /** c[m×n] = A·b[k×n] with A(i,p) = a[i·ri + p·rp]. */
     private void product(int m, int n, int k, float[] a, int ri, int rp, float[] b, float[] c) {
-        if (bRow.length < n) {
-            bRow = new float[n];
+        if (bRow.length < n) bRow = new float[n];
+        if (cRows[0].length < n) {
             for (int r = 0; r < ROWS; r++) cRows[r] = new float[n];
         }
         for (int i0 = 0; i0 < m; i0 += ROWS) {
