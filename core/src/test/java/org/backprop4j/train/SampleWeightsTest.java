@@ -44,6 +44,28 @@ class SampleWeightsTest {
         assertEquals(0.18125, r.history().get(0).dataCost(), 1e-6);
     }
 
+    /**
+     * The validation cost is weighed like the objective: the network of {@link #oneStepByHand} after its step
+     * (W = 0.435, b = 0.0375) on the same two samples as validation data, weights 2 and 0.5:
+     * a = 0.4725 and 0.9075, J = ½(a − y)² = 0.111628125 and 0.004278125,
+     * (1/N) Σ w_i J_i = (2·0.111628125 + 0.5·0.004278125)/2 = 0.11269765625 (unweighted: 0.057953125).
+     * Weights of 1 give the unweighted cost's bits.
+     */
+    @Test
+    void validationCostIsWeighedLikeTheObjective() {
+        Network net = new Network(List.of(new Dense(Matrix.of(new float[][] {{0.5f}}), new float[] {0.1f}, Activation.IDENTITY)));
+        Dataset data = new Dataset(Matrix.of(new float[][] {{1}, {2}}), Matrix.of(new float[][] {{0}, {1}}), List.of(), "hand")
+                .withWeights(new float[] {2f, 0.5f});
+        TrainingConfig config = TrainingConfig.builder().loss(Loss.MSE).fullBatch().epochs(1).learningRate(0.1).shuffle(false).seed(1).build();
+        Trainer trainer = new Trainer(config);
+        assertEquals(0.11269765625, trainer.fit(net, TrainingRecord.NONE, data, data).history().get(0).validationCost(), 1e-6);
+        Dataset plain = data.withWeights(null), ones = data.withWeights(new float[] {1f, 1f});
+        double unweighted = trainer.fit(net, TrainingRecord.NONE, data, plain).history().get(0).validationCost();
+        assertEquals(0.057953125, unweighted, 1e-6);
+        assertEquals(Double.doubleToLongBits(unweighted),
+                Double.doubleToLongBits(trainer.fit(net, TrainingRecord.NONE, data, ones).history().get(0).validationCost()));
+    }
+
     /** ΔW of the weighted batch equals ∂/∂W of Σ w_i J_i, by central differences on the double reference. */
     @Test
     void weightedGradientPassesTheGradientCheck() {

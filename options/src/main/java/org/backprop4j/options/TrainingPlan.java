@@ -170,7 +170,7 @@ public final class TrainingPlan {
             units += sizes[l + 1];
         }
         int k = config.updateRule().state().size();
-        long copies = 6 + k + (config.earlyStopping().isOn() ? 1 + k : 0);
+        long copies = 6L + k + (config.earlyStopping().isOn() ? 1 + k : 0);
         long batch = config.batchSize().isFull() ? 0 : config.batchSize().size();
         long bytes = Float.BYTES * (copies * parameters + 4 * batch * units);
         try {
@@ -195,12 +195,20 @@ public final class TrainingPlan {
         return new Model(trained, loss, classes, scaler, config.l2(), categorical);
     }
 
-    /**
-     * Everything up to the first step for the data set {@code all} (raw, as read): holds out
-     * --validation-split (before the scaling is fitted, so those rows stay unseen) or reads
-     * --validation-data, fits the scaling, makes the starting network.
-     */
+    /** {@link #prepare(Dataset, WeightOptions)} without sample or class weights. */
     public Start prepare(Dataset all) {
+        return prepare(all, null);
+    }
+
+    /**
+     * Everything up to the first step for the data set {@code all} (raw, as read, with its weights if
+     * any): holds out --validation-split (before the scaling is fitted, so those rows stay unseen; they
+     * keep their weights) or reads --validation-data (weighed by {@code weights} as the training rows
+     * were: its own --sample-weights column, the same class weights; null: unweighted), fits the
+     * scaling, makes the starting network. The trainer weighs the validation cost by them, so early
+     * stopping and the plateau schedule watch the objective that is trained.
+     */
+    public Start prepare(Dataset all, WeightOptions weights) {
         Trainer.Split held = validation.validationSplit == null ? null
                 : Checks.parse(null, () -> Trainer.splitValidation(all, validation.validationSplit, training.seed));
         Dataset raw = held == null ? all : held.training();
@@ -210,7 +218,9 @@ public final class TrainingPlan {
         }
         Dataset rawValidation = held != null ? held.validation() : null;
         if (validation.validationData != null) {
-            rawValidation = data.withData(validation.validationData.toString(), validation.validationLabels).loadLike(raw, true);
+            DataOptions file = data.withData(validation.validationData.toString(), validation.validationLabels);
+            rawValidation = file.loadLike(raw, true);
+            if (weights != null) rawValidation = weights.apply(rawValidation, file);
             if (rawValidation.x().cols != raw.x().cols) {
                 throw new UserException("--validation-data " + validation.validationData + " has " + rawValidation.x().cols
                         + " input columns, but " + raw.source() + " has " + raw.x().cols);

@@ -8,7 +8,10 @@ import picocli.CommandLine.Option;
 /**
  * The weights group: how much each training sample counts in E3's sum, J = (1/K) Σ w_i J_i. Without
  * either option every w_i is 1 and the trainer runs the seed's unweighted arithmetic, bit for bit.
- * Validation and test costs stay unweighted (they measure the model, not the objective).
+ * Validation rows are weighed the same way (a --validation-split's rows keep their weights; a
+ * --validation-data file has its own weight column and the same class weights, "balanced" from its own
+ * counts), since early stopping and the plateau schedule watch the objective that is trained. Test
+ * data stays unweighted: its metrics measure the model, not the objective.
  */
 public final class WeightOptions {
     @Option(names = "--sample-weights", paramLabel = "COLUMN", order = 90,
@@ -27,7 +30,9 @@ public final class WeightOptions {
     public Dataset apply(Dataset data, DataOptions options) {
         Dataset weighted = data;
         if (sampleWeights != null) {
-            if (!options.format().equals("csv")) throw new UserException("--sample-weights is for CSV data, not " + options.format());
+            if (!options.format().equals("csv")) {
+                throw new UserException("--sample-weights is for CSV data, not " + options.format() + " (whose rows have no column to hold a weight)");
+            }
             int targets = options.targets == null ? 0 : options.targets;
             weighted = SampleWeights.fromColumn(data, java.nio.file.Path.of(options.data), sampleWeights.trim(), options.label, targets);
         }
@@ -46,8 +51,8 @@ public final class WeightOptions {
     }
 
     /**
-     * Another file read with the same column options (test or validation data): without the --sample-weights
-     * column, so that it has the training data's inputs. Its weights are not used: held-out costs stay unweighted.
+     * Another file read with the same column options (test data): without the --sample-weights column, so
+     * that it has the training data's inputs. Its weights are not used: test metrics stay unweighted.
      */
     public Dataset dropWeightColumn(Dataset other, String file, DataOptions options) {
         if (sampleWeights == null || other == null) return other;
