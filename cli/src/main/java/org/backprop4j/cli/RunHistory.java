@@ -37,7 +37,6 @@ final class RunHistory implements TrainingListener {
     private final Dataset validation;
     private final Loss loss;
     private final double l2;
-    private final List<String> classes;
     private final List<Epoch> epochs = new ArrayList<>();
     private Network training;
 
@@ -45,12 +44,11 @@ final class RunHistory implements TrainingListener {
      * @param probe      measures the layers each epoch, or null not to
      * @param validation the validation set, scaled as the network sees it, or null
      */
-    RunHistory(LayerProbe probe, Dataset validation, Loss loss, double l2, List<String> classes) {
+    RunHistory(LayerProbe probe, Dataset validation, Loss loss, double l2) {
         this.probe = probe;
         this.validation = validation;
         this.loss = loss;
         this.l2 = l2;
-        this.classes = classes;
     }
 
     boolean hasValidation() {

@@ -59,7 +59,7 @@ final class TrainingWatch {
         this.layerNames = layerNames(start);
         boolean measure = !quiet || report != null || metrics != null;
         LayerProbe probe = measure ? new LayerProbe(data, loss, l2, LayerProbe.MAX_SAMPLES, seed) : null;
-        this.history = new RunHistory(probe, measure ? validation : null, loss, l2, data.classes());
+        this.history = new RunHistory(probe, measure ? validation : null, loss, l2);
         this.progress = quiet ? null : new Progress(terminal ? Progress.output(err) : err, terminal, System::nanoTime, samples, epochs,
                 this::validationSuffix);
         Dense first = start.layer(0);
@@ -140,9 +140,9 @@ final class TrainingWatch {
 
     private String validationSuffix(EpochStats s) {
         RunHistory.Epoch e = history.last();
-        double cost = e != null && e.stats() == s && !Double.isNaN(e.validationCost()) ? e.validationCost() : s.validationCost();
+        double cost = e != null && e.stats().equals(s) && !Double.isNaN(e.validationCost()) ? e.validationCost() : s.validationCost();
         if (Double.isNaN(cost)) return "";
-        double accuracy = e != null && e.stats() == s ? e.validationAccuracy() : Double.NaN;
+        double accuracy = e != null && e.stats().equals(s) ? e.validationAccuracy() : Double.NaN;
         return String.format("  validation cost %.6f%s", cost,
                 Double.isNaN(accuracy) ? "" : String.format(" accuracy %.2f%%", 100 * accuracy));
     }
