@@ -24,6 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * against central differences of the weighted cost, and the seed's unweighted arithmetic left untouched.
  */
 class SampleWeightsTest {
+    /** The network, the two weighted samples and the one full-batch step of {@link #oneStepByHand}. */
+    private static final Network HAND_NET =
+            new Network(List.of(new Dense(Matrix.of(new float[][] {{0.5f}}), new float[] {0.1f}, Activation.IDENTITY)));
+    private static final Dataset HAND_DATA =
+            new Dataset(Matrix.of(new float[][] {{1}, {2}}), Matrix.of(new float[][] {{0}, {1}}), List.of(), "hand").withWeights(new float[] {2f, 0.5f});
+    private static final TrainingConfig HAND_CONFIG =
+            TrainingConfig.builder().loss(Loss.MSE).fullBatch().epochs(1).learningRate(0.1).shuffle(false).seed(1).build();
 
     /**
      * 1 input → 1 identity output, W = 0.5, b = 0.1, mse, full batch K = 2, alpha 0.1.
@@ -34,11 +41,7 @@ class SampleWeightsTest {
      */
     @Test
     void oneStepByHand() {
-        Network net = new Network(List.of(new Dense(Matrix.of(new float[][] {{0.5f}}), new float[] {0.1f}, Activation.IDENTITY)));
-        Dataset data = new Dataset(Matrix.of(new float[][] {{1}, {2}}), Matrix.of(new float[][] {{0}, {1}}), List.of(), "hand")
-                .withWeights(new float[] {2f, 0.5f});
-        TrainingConfig config = TrainingConfig.builder().loss(Loss.MSE).fullBatch().epochs(1).learningRate(0.1).shuffle(false).seed(1).build();
-        TrainingResult r = new Trainer(config).fit(net, data);
+        TrainingResult r = new Trainer(HAND_CONFIG).fit(HAND_NET, HAND_DATA);
         assertEquals(0.435f, r.network().layer(0).weights().get(0, 0), 1e-6f);
         assertEquals(0.0375f, r.network().layer(0).bias()[0], 1e-6f);
         assertEquals(0.18125, r.history().get(0).dataCost(), 1e-6);
@@ -53,11 +56,9 @@ class SampleWeightsTest {
      */
     @Test
     void validationCostIsWeighedLikeTheObjective() {
-        Network net = new Network(List.of(new Dense(Matrix.of(new float[][] {{0.5f}}), new float[] {0.1f}, Activation.IDENTITY)));
-        Dataset data = new Dataset(Matrix.of(new float[][] {{1}, {2}}), Matrix.of(new float[][] {{0}, {1}}), List.of(), "hand")
-                .withWeights(new float[] {2f, 0.5f});
-        TrainingConfig config = TrainingConfig.builder().loss(Loss.MSE).fullBatch().epochs(1).learningRate(0.1).shuffle(false).seed(1).build();
-        Trainer trainer = new Trainer(config);
+        Network net = HAND_NET;
+        Dataset data = HAND_DATA;
+        Trainer trainer = new Trainer(HAND_CONFIG);
         assertEquals(0.11269765625, trainer.fit(net, TrainingRecord.NONE, data, data).history().get(0).validationCost(), 1e-6);
         Dataset plain = data.withWeights(null), ones = data.withWeights(new float[] {1f, 1f});
         double unweighted = trainer.fit(net, TrainingRecord.NONE, data, plain).history().get(0).validationCost();
