@@ -202,11 +202,10 @@ public final class TrainingPlan {
 
     /**
      * Everything up to the first step for the data set {@code all} (raw, as read, with its weights if
-     * any): holds out --validation-split (before the scaling is fitted, so those rows stay unseen; they
-     * keep their weights) or reads --validation-data (weighed by {@code weights} as the training rows
-     * were: its own --sample-weights column, the same class weights; null: unweighted), fits the
-     * scaling, makes the starting network. The trainer weighs the validation cost by them, so early
-     * stopping and the plateau schedule watch the objective that is trained.
+     * any): holds out --validation-split (before the scaling is fitted, so those rows stay unseen) or
+     * reads --validation-data (without the --sample-weights column of {@code weights}, null for none),
+     * fits the scaling, makes the starting network. Validation rows carry no weights: their cost
+     * measures the model, as test data's does, and as the Spark trainer's does.
      */
     public Start prepare(Dataset all, WeightOptions weights) {
         Trainer.Split held = validation.validationSplit == null ? null
@@ -216,11 +215,11 @@ public final class TrainingPlan {
             throw new UserException("--init " + network.init + ": the model takes " + init.model().network().inputs() + " inputs, but "
                     + raw.source() + " has " + raw.x().cols + " input columns");
         }
-        Dataset rawValidation = held != null ? held.validation() : null;
+        Dataset rawValidation = held != null ? held.validation().withWeights(null) : null;
         if (validation.validationData != null) {
             DataOptions file = data.withData(validation.validationData.toString(), validation.validationLabels);
             rawValidation = file.loadLike(raw, true);
-            if (weights != null) rawValidation = weights.apply(rawValidation, file);
+            if (weights != null) rawValidation = weights.dropWeightColumn(rawValidation, file.data, data);
             if (rawValidation.x().cols != raw.x().cols) {
                 throw new UserException("--validation-data " + validation.validationData + " has " + rawValidation.x().cols
                         + " input columns, but " + raw.source() + " has " + raw.x().cols);

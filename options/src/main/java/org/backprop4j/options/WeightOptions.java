@@ -8,10 +8,8 @@ import picocli.CommandLine.Option;
 /**
  * The weights group: how much each training sample counts in E3's sum, J = (1/K) Σ w_i J_i. Without
  * either option every w_i is 1 and the trainer runs the seed's unweighted arithmetic, bit for bit.
- * Validation rows are weighed the same way (a --validation-split's rows keep their weights; a
- * --validation-data file has its own weight column and the same class weights, "balanced" from its own
- * counts), since early stopping and the plateau schedule watch the objective that is trained. Test
- * data stays unweighted: its metrics measure the model, not the objective.
+ * Validation and test costs stay unweighted (they measure the model, not the objective), on one machine
+ * and on Spark; a --validation-data or --test-data file has the weight column too, which is dropped.
  */
 public final class WeightOptions {
     @Option(names = "--sample-weights", paramLabel = "COLUMN", order = 90,
@@ -51,8 +49,8 @@ public final class WeightOptions {
     }
 
     /**
-     * Another file read with the same column options (test data): without the --sample-weights column, so
-     * that it has the training data's inputs. Its weights are not used: test metrics stay unweighted.
+     * Another file read with the same column options (test or validation data): without the --sample-weights
+     * column, so that it has the training data's inputs. Its weights are not used: held-out costs stay unweighted.
      */
     public Dataset dropWeightColumn(Dataset other, String file, DataOptions options) {
         if (sampleWeights == null || other == null) return other;

@@ -102,9 +102,9 @@ class TrainingPlanTest {
         @Mixin WeightOptions weights;
     }
 
-    /** --validation-data is weighed as the training rows are: its own --sample-weights column (not an input), the same class weights. */
+    /** --validation-data takes the weight column too, which is not an input there either; held-out rows carry no weights. */
     @Test
-    void validationDataIsWeighedAsTheTrainingRowsAre() throws Exception {
+    void validationDataDropsItsWeightColumn() throws Exception {
         Path train = Files.writeString(dir.resolve("train.csv"), "a,b,w,species\n1,2,0.5,x\n3,4,2,y\n5,6,1,x\n7,8,1,y\n");
         Path valid = Files.writeString(dir.resolve("valid.csv"), "a,b,w,species\n1,1,3,y\n2,2,0.25,x\n");
         Weighted g = new Weighted();
@@ -114,9 +114,13 @@ class TrainingPlanTest {
         TrainingPlan plan = g.plan(cmd.getParseResult(), 1);
         TrainingPlan.Start run = plan.prepare(g.weights.apply(plan.load(), g.data), g.weights);
         assertArrayEquals(new float[] {0.5f, 8f, 1f, 4f}, run.data().weights());
-        assertArrayEquals(new float[] {12f, 0.25f}, run.validation().weights(), "its column times its class's weight");
+        assertEquals(null, run.validation().weights(), "the validation cost measures the model: unweighted");
         assertArrayEquals(new float[] {1, 1, 2, 2}, run.validation().x().data, "the weight column is not an input");
-        assertEquals(null, plan.prepare(plan.load()).validation().weights(), "without weight options: unweighted");
+
+        cmd.parseArgs("--data", train.toString(), "--label", "species", "--sample-weights", "w", "--validation-split", "0.5",
+                "--layers", "3");
+        TrainingPlan split = g.plan(cmd.getParseResult(), 1);
+        assertEquals(null, split.prepare(g.weights.apply(split.load(), g.data), g.weights).validation().weights(), "held-out rows too");
     }
 
     @Test
