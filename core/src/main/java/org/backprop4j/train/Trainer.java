@@ -153,13 +153,9 @@ public final class Trainer {
             for (int e = 1; e <= done + (resumeAt > 0 ? 1 : 0); e++) Shuffle.shuffle(order, random);  // replay the recorded run's shuffles
         }
         int[] validationOrder = validation == null ? null : Shuffle.identity(validation.size());
-        EarlyStopping stopping = config.earlyStopping();
-        Checkpoint.Best resumedBest = resume != null ? resume.best() : null;
-        double best = resumedBest != null ? resumedBest.cost() : Double.POSITIVE_INFINITY;
-        int bestEpoch = resumedBest != null ? resumedBest.epoch() : previous.bestEpoch(), stoppedEpoch = resume != null ? done : previous.bestEpoch();
-        Network bestNet = resumedBest != null ? resumedBest.network().copy() : null;
-        OptimizerState bestState = resumedBest != null ? resumedBest.optimizer() : null;
-        boolean finished = stopping.isOn() && resumedBest != null && resumeAt == 0 && done - bestEpoch >= stopping.patience();
+        BestEpoch best = new BestEpoch(config.earlyStopping(), previous.bestEpoch(), resume != null ? resume.best() : null);
+        int stoppedEpoch = resume != null ? done : previous.bestEpoch();
+        boolean finished = resumeAt == 0 && best.ranOut(done);
         List<EpochStats> history = new ArrayList<>();
         listener.onStart(net);
 
@@ -192,7 +188,7 @@ public final class Trainer {
                     if (checkpoints.due(epoch, false)) {
                         checkpoints.save(new Checkpoint(net.copy(), optimizer.snapshot(), config.seed(), first, last, epoch - 1, from + K,
                                 config.shuffle() ? epoch : 0, (from + K) * dropoutPerSample, n, dataHash, costSum, correct, steps,
-                                firstEpochCost, rates.state(), bestNet == null ? null : new Checkpoint.Best(best, bestEpoch, bestNet, bestState)));
+                                firstEpochCost, rates.state(), best.checkpoint()));
                     }
                     if (listener.stopRequested()) break epochs;
                 }
@@ -226,26 +222,15 @@ public final class Trainer {
             stoppedEpoch = epoch;
             double monitored = validation != null ? validationCost : cost;
             rates.observe(monitored);
-            boolean patienceOut = false;
-            if (stopping.isOn()) {
-                if (bestNet == null || stopping.improves(monitored, best)) {
-                    best = monitored;
-                    bestEpoch = epoch;
-                    bestNet = net.copy();
-                    bestState = optimizer.snapshot();
-                } else {
-                    patienceOut = epoch - bestEpoch >= stopping.patience();
-                }
-            }
+            boolean patienceOut = best.endOfEpoch(epoch, monitored, net, optimizer::snapshot);
             if (checkpoints.due(epoch, true)) {
                 checkpoints.save(new Checkpoint(net.copy(), optimizer.snapshot(), config.seed(), first, last, epoch, 0,
                         config.shuffle() ? epoch : 0, 0, n, dataHash, 0, 0, 0, firstEpochCost, rates.state(),
-                        bestNet == null ? null : new Checkpoint.Best(best, bestEpoch, bestNet, bestState)));
+                        best.checkpoint()));
             }
             if (patienceOut || listener.stopRequested()) break;
         }
-        if (bestNet != null) return new TrainingResult(bestNet, history, new TrainingRecord(stoppedEpoch, bestEpoch, bestState));
-        return new TrainingResult(net, history, new TrainingRecord(stoppedEpoch, stoppedEpoch, optimizer.snapshot()));
+        return best.result(net, history, stoppedEpoch, optimizer::snapshot);
     }
 
     /** Numbers dropout draws per sample of a batch: the widths of the hidden layers it thins. */

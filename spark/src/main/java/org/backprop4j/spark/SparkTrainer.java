@@ -10,9 +10,9 @@ import org.backprop4j.math.Kernels;
 import org.backprop4j.nn.Loss;
 import org.backprop4j.nn.Network;
 import org.backprop4j.train.Backprop;
+import org.backprop4j.train.BestEpoch;
 import org.backprop4j.train.Checkpoint;
 import org.backprop4j.train.Checkpoints;
-import org.backprop4j.train.EarlyStopping;
 import org.backprop4j.train.EpochStats;
 import org.backprop4j.train.LearningRateSchedule;
 import org.backprop4j.train.Optimizer;
@@ -165,11 +165,7 @@ public final class SparkTrainer {
         Optimizer optimizer = new Optimizer(config.updateRule(), net, config.l2(), config.l1(), config.clipNorm(), kernels);
         int first = previous.bestEpoch() + 1, last = previous.bestEpoch() + config.epochs();
         LearningRateSchedule.Run rates = config.schedule().start(config.learningRate(), last);
-        EarlyStopping stopping = config.earlyStopping();
-        double best = Double.POSITIVE_INFINITY;
-        int bestEpoch = previous.bestEpoch(), done = first - 1;
-        Network bestNet = null;
-        OptimizerState bestState = null;
+        int done = first - 1;
         if (resume != null) {
             if (resume.samples() != n || resume.dataHash() != dataHash || resume.seed() != config.seed()
                     || resume.nextSample() > 0 && resume.steps() < 1) {
@@ -182,15 +178,10 @@ public final class SparkTrainer {
             optimizer.restore(resume.optimizer(), net);
             rates = config.schedule().start(config.learningRate(), last);
             rates.restore(resume.schedule());
-            if (resume.best() != null) {
-                best = resume.best().cost();
-                bestEpoch = resume.best().epoch();
-                bestNet = resume.best().network().copy();
-                bestState = resume.best().optimizer();
-            }
         } else if (previous.optimizer() != null) {
             optimizer.restore(previous.optimizer(), net);   // another rule's state: start afresh
         }
+        BestEpoch best = new BestEpoch(config.earlyStopping(), previous.bestEpoch(), resume != null ? resume.best() : null);
         int B = config.batchSize().k(n);
         List<Integer> rows = data.blocks().map(Block::rows).collect();
         int largest = Collections.max(rows);
@@ -233,7 +224,7 @@ public final class SparkTrainer {
                     taken++;
                     listener.onStep(epoch, (int) samples, n, costSum / samples);
                     saveInside(checkpoints, epoch, net, optimizer, first, last, samples, n, dataHash, costSum, correct, taken, steps, rates,
-                            bestNet == null ? null : new Checkpoint.Best(best, bestEpoch, bestNet, bestState));
+                            best.checkpoint());
                 }
             } else {
                 int every = ((Strategy.Averaging) strategy).steps();
@@ -254,7 +245,7 @@ public final class SparkTrainer {
                     listener.onStep(epoch, (int) Math.min(n, (long) (doneSteps + local) * n / steps), n, costSum / samples);
                     saveInside(checkpoints, epoch, net, optimizer, first, last, samples, n, dataHash, costSum, correct, taken,
                             (steps + every - 1) / every, rates,
-                            bestNet == null ? null : new Checkpoint.Best(best, bestEpoch, bestNet, bestState));
+                            best.checkpoint());
                 }
             }
             double dataCost = costSum / samples;
@@ -268,26 +259,15 @@ public final class SparkTrainer {
             stoppedEpoch = epoch;
             double monitored = validation != null ? validationCost : dataCost + l2Cost;
             rates.observe(monitored);
-            boolean patienceOut = false;
-            if (stopping.isOn()) {       // as the single-machine Trainer: the best epoch's network and optimizer state are kept
-                if (bestNet == null || monitored < best - stopping.minDelta()) {
-                    best = monitored;
-                    bestEpoch = epoch;
-                    bestNet = net.copy();
-                    bestState = optimizer.snapshot();
-                } else {
-                    patienceOut = epoch - bestEpoch >= stopping.patience();
-                }
-            }
+            boolean patienceOut = best.endOfEpoch(epoch, monitored, net, optimizer::snapshot);   // as the single-machine Trainer
             if (checkpoints.due(epoch, true)) {
                 checkpoints.save(new Checkpoint(net.copy(), optimizer.snapshot(), config.seed(), first, last, epoch, 0, 0, 0, n,
                         dataHash, 0, 0, 0, Double.NaN, rates.state(),
-                        bestNet == null ? null : new Checkpoint.Best(best, bestEpoch, bestNet, bestState)));
+                        best.checkpoint()));
             }
             if (patienceOut || listener.stopRequested()) break;
         }
-        if (bestNet != null) return new TrainingResult(bestNet, history, new TrainingRecord(stoppedEpoch, bestEpoch, bestState));
-        return new TrainingResult(net, history, new TrainingRecord(stoppedEpoch, stoppedEpoch, optimizer.snapshot()));
+        return best.result(net, history, stoppedEpoch, optimizer::snapshot);
     }
 
     /**
