@@ -68,6 +68,7 @@ final class CrossValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (folds < 2) throw new UserException("--folds must be at least 2, got " + folds);
+        Checks.noClobbering(spec);           // it writes no file today; a file option added later is checked from the start
         TrainingPlan plan = TrainingPlan.of(spec.commandLine().getParseResult(), data, network, steps, training, validation,
                 Runtime.getRuntime().availableProcessors());
         PrintWriter err = spec.commandLine().getErr();

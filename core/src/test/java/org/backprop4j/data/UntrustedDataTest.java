@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -99,26 +98,6 @@ class UntrustedDataTest {
         Files.writeString(svm, "0 " + wide + ":1\n");
         String big = assertMessage(() -> SvmLightReader.read(svm, 0, SvmLightReader.Labels.CLASSES, null), "needs", "NN_JAVA_OPTS=-Xmx");
         assertTrue(big.startsWith(svm.toString()), big);
-    }
-
-    @Test
-    void theShortDecimalPathGivesExactlyWhatParseFloatGives() {
-        Random r = new Random(1);
-        for (int i = 0; i < 200_000; i++) {
-            int digits = 1 + r.nextInt(7), decimals = r.nextInt(Math.min(digits, 10) + 1);
-            StringBuilder s = new StringBuilder(r.nextInt(4) == 0 ? "-" : "");
-            for (int d = 0; d < digits; d++) {
-                if (d == digits - decimals && decimals > 0) s.append(d == 0 ? "0." : ".");
-                s.append((char) ('0' + r.nextInt(10)));
-            }
-            String text = s.toString();
-            float fast = CsvReader.shortDecimal(text);
-            if (!Float.isNaN(fast)) assertEquals(Float.floatToRawIntBits(Float.parseFloat(text)), Float.floatToRawIntBits(fast), text);
-        }
-        for (String s : List.of("0", "-0", "1.", ".5", "255", "0.0039215689", "3.4028235e38", "1e5")) {
-            float fast = CsvReader.shortDecimal(s);
-            if (!Float.isNaN(fast)) assertEquals(Float.floatToRawIntBits(Float.parseFloat(s)), Float.floatToRawIntBits(fast), s);
-        }
     }
 
     private static Path idx(Path file, int... header) throws Exception {
