@@ -7,13 +7,9 @@ import org.backprop4j.eval.Folds;
 import org.backprop4j.eval.Metrics;
 import org.backprop4j.nn.Model;
 import org.backprop4j.options.Checks;
-import org.backprop4j.options.DataOptions;
-import org.backprop4j.options.NetworkOptions;
+import org.backprop4j.options.PlanOptions;
 import org.backprop4j.options.QuietOption;
-import org.backprop4j.options.StepOptions;
-import org.backprop4j.options.TrainingOptions;
 import org.backprop4j.options.TrainingPlan;
-import org.backprop4j.options.ValidationOptions;
 import org.backprop4j.options.WeightOptions;
 import org.backprop4j.options.UserException;
 import org.backprop4j.train.TrainingDivergedException;
@@ -45,14 +41,10 @@ import java.util.concurrent.Callable;
                 + "proportions) unless --no-stratify. Input scaling is fitted on each fold's training part. Nothing is saved.",
                 "A categorical column's categories (--categorical) are taken from the whole file. The options of 'nn train' "
                         + "that write files or name a test set (--out, --test-data, --test-labels, --report, --metrics) are not taken."})
-final class CrossValidateCommand implements Callable<Integer> {
+final class CrossValidateCommand extends PlanOptions implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Mixin DataOptions data;
-    @Mixin NetworkOptions network;
-    @Mixin StepOptions steps;
-    @Mixin TrainingOptions training;
-    @Mixin ValidationOptions validation;
+    // the groups of nn train's plan: PlanOptions
     @Mixin QuietOption verbosity;
     @Mixin WeightOptions weights;
 
@@ -69,8 +61,7 @@ final class CrossValidateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (folds < 2) throw new UserException("--folds must be at least 2, got " + folds);
         Checks.noClobbering(spec);           // it writes no file today; a file option added later is checked from the start
-        TrainingPlan plan = TrainingPlan.of(spec.commandLine().getParseResult(), data, network, steps, training, validation,
-                Runtime.getRuntime().availableProcessors());
+        TrainingPlan plan = plan(spec.commandLine().getParseResult(), Runtime.getRuntime().availableProcessors());
         PrintWriter err = spec.commandLine().getErr();
         Dataset raw = weights.apply(plan.load(), data);   // a fold's training rows keep their weights; its metrics are unweighted
         int[][] heldOut = Checks.parse("--folds", () -> Folds.split(raw, folds, !noStratify, training.seed));

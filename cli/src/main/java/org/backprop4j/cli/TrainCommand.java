@@ -11,16 +11,9 @@ import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Network;
 import org.backprop4j.options.CheckpointOptions;
 import org.backprop4j.options.Checks;
-import org.backprop4j.options.DataOptions;
-import org.backprop4j.options.NetworkOptions;
-import org.backprop4j.options.OutputOptions;
-import org.backprop4j.options.QuietOption;
 import org.backprop4j.options.SparkOptions;
-import org.backprop4j.options.StepOptions;
-import org.backprop4j.options.TestDataOptions;
-import org.backprop4j.options.TrainingOptions;
+import org.backprop4j.options.TrainCommandOptions;
 import org.backprop4j.options.TrainingPlan;
-import org.backprop4j.options.ValidationOptions;
 import org.backprop4j.options.WeightOptions;
 import org.backprop4j.options.UserException;
 import org.backprop4j.train.Checkpoint;
@@ -45,18 +38,10 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Trains a network by backpropagation (SPEC E1-E12) and saves it as a JSON model file.")
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand extends TrainCommandOptions implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Mixin DataOptions data;
-    @Mixin NetworkOptions network;
-    @Mixin StepOptions steps;
-    @Mixin TrainingOptions training;
-    @Mixin ValidationOptions validation;
-    @Mixin TestDataOptions test;
-    @Mixin OutputOptions output;
-    @Mixin QuietOption verbosity;
-    @Mixin CheckpointOptions checkpoints;
+    // the groups of nn train's plan, test data, outputs, --quiet, checkpoints: TrainCommandOptions
     @Mixin WeightOptions weights;
     @Mixin SparkOptions spark;
 
@@ -87,8 +72,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         // every option is checked before data is read, so mistakes are reported at once; no output may overwrite an input
         Checks.noClobbering(spec);
-        TrainingPlan plan = TrainingPlan.of(spec.commandLine().getParseResult(), data, network, steps, training, validation,
-                Runtime.getRuntime().availableProcessors());
+        TrainingPlan plan = plan(spec.commandLine().getParseResult(), Runtime.getRuntime().availableProcessors());
         TrainingConfig config = plan.config();
         TrainingRecord previous = plan.previous();
         test.check();

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,12 +32,7 @@ class TrainingPlanTest {
     Path dir;
 
     @Command(name = "plan")
-    static final class Groups {
-        @Mixin DataOptions data;
-        @Mixin NetworkOptions network;
-        @Mixin StepOptions steps;
-        @Mixin TrainingOptions training;
-        @Mixin ValidationOptions validation;
+    static final class Groups extends PlanOptions {
     }
 
     private Path iris() throws Exception {
@@ -54,7 +48,7 @@ class TrainingPlanTest {
         Groups g = new Groups();
         CommandLine cmd = new CommandLine(g);
         cmd.parseArgs(args);
-        return TrainingPlan.of(cmd.getParseResult(), g.data, g.network, g.steps, g.training, g.validation, 2);
+        return g.plan(cmd.getParseResult(), 2);
     }
 
     private static String[] args(Path data, String... extra) {

@@ -13,17 +13,10 @@ import org.backprop4j.nn.Network;
 import org.backprop4j.options.CheckpointOptions;
 import org.backprop4j.options.Checks;
 import org.backprop4j.train.Checkpoint;
-import org.backprop4j.options.DataOptions;
-import org.backprop4j.options.NetworkOptions;
-import org.backprop4j.options.OutputOptions;
-import org.backprop4j.options.QuietOption;
 import org.backprop4j.options.SparkOptions;
-import org.backprop4j.options.StepOptions;
-import org.backprop4j.options.TestDataOptions;
-import org.backprop4j.options.TrainingOptions;
+import org.backprop4j.options.TrainCommandOptions;
 import org.backprop4j.options.TrainingPlan;
 import org.backprop4j.options.UserException;
-import org.backprop4j.options.ValidationOptions;
 import org.backprop4j.train.EpochStats;
 import org.backprop4j.train.TrainingConfig;
 import org.backprop4j.train.TrainingDivergedException;
@@ -48,7 +41,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "nn train --spark", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Trains a network on Apache Spark (data-parallel) and saves the normal JSON model file.")
-public final class SparkTrainCommand implements Callable<Integer> {
+public final class SparkTrainCommand extends TrainCommandOptions implements Callable<Integer> {
     /**
      * The options of {@code nn train} that the Spark trainer cannot honour yet, and why; each is
      * refused in one line before Spark starts. When one starts to work on Spark, delete its line.
@@ -66,16 +59,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // nn train's own groups: TrainCommandOptions
     @Mixin SparkOptions cluster;
-    @Mixin DataOptions data;
-    @Mixin NetworkOptions network;
-    @Mixin StepOptions steps;
-    @Mixin TrainingOptions training;
-    @Mixin ValidationOptions validation;
-    @Mixin TestDataOptions test;
-    @Mixin OutputOptions output;
-    @Mixin QuietOption verbosity;
-    @Mixin CheckpointOptions checkpoints;
 
     /** Exit code when the cluster failed (a step's job failed for good, or the application was removed). */
     public static final int CLUSTER_FAILED = 4;
@@ -203,7 +188,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         // every option checked before Spark starts
         CommandLine.ParseResult given = spec.commandLine().getParseResult();
         refuseWhatSparkCannotDoYet(given);
-        TrainingPlan plan = TrainingPlan.of(given, data, network, steps, training, validation, 1);
+        TrainingPlan plan = plan(given, 1);
         Strategy how = cluster.strategy.equals("sync") ? new Strategy.Synchronous(cluster.treeDepth)
                 : cluster.strategy.equals("average") ? new Strategy.Averaging(cluster.averageEvery)
                 : null;

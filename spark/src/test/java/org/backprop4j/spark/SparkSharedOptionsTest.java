@@ -2,18 +2,13 @@ package org.backprop4j.spark;
 
 import org.backprop4j.io.ModelJson;
 import org.backprop4j.nn.Model;
-import org.backprop4j.options.DataOptions;
-import org.backprop4j.options.NetworkOptions;
-import org.backprop4j.options.StepOptions;
-import org.backprop4j.options.TrainingOptions;
+import org.backprop4j.options.PlanOptions;
 import org.backprop4j.options.TrainingPlan;
-import org.backprop4j.options.ValidationOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -65,12 +60,7 @@ class SparkSharedOptionsTest {
 
     /** The option groups of nn train, as nn train mixes them in. */
     @Command(name = "train")
-    static final class Train {
-        @Mixin DataOptions data;
-        @Mixin NetworkOptions network;
-        @Mixin StepOptions steps;
-        @Mixin TrainingOptions training;
-        @Mixin ValidationOptions validation;
+    static final class Train extends PlanOptions {
     }
 
     @Test
@@ -82,7 +72,7 @@ class SparkSharedOptionsTest {
             Train t = new Train();
             CommandLine local = new CommandLine(t);
             local.parseArgs(args.toArray(String[]::new));
-            TrainingPlan plan = TrainingPlan.of(local.getParseResult(), t.data, t.network, t.steps, t.training, t.validation, 1);
+            TrainingPlan plan = t.plan(local.getParseResult(), 1);
             Model expected = plan.fit(plan.load()).model();
 
             Path out = dir.resolve("spark" + s + ".json");
