@@ -1,5 +1,6 @@
 package org.backprop4j.cli;
 
+import org.backprop4j.report.Charts;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.backprop4j.io.AtomicFiles;

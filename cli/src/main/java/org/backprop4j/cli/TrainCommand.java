@@ -14,7 +14,8 @@ import org.backprop4j.options.Checks;
 import org.backprop4j.options.SparkOptions;
 import org.backprop4j.options.TrainCommandOptions;
 import org.backprop4j.options.TrainingPlan;
-import org.backprop4j.options.WeightOptions;
+import org.backprop4j.report.MetricsFile;
+import org.backprop4j.report.RunSettings;
 import org.backprop4j.options.UserException;
 import org.backprop4j.train.Checkpoint;
 import org.backprop4j.train.TrainingConfig;
@@ -27,9 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.lang.reflect.RecordComponent;
 import java.util.List;
-import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 
 /**
@@ -41,8 +40,7 @@ import java.util.concurrent.Callable;
 final class TrainCommand extends TrainCommandOptions implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    // the groups of nn train's plan, test data, outputs, --quiet, checkpoints: TrainCommandOptions
-    @Mixin WeightOptions weights;
+    // the groups of nn train's plan, test data, outputs, --quiet, checkpoints, sample weights: TrainCommandOptions
     @Mixin SparkOptions spark;
 
     /** The checkpoint this run resumes from ({@code --resume}: the command line stored in it is run with it), or null. */
@@ -251,46 +249,10 @@ final class TrainCommand extends TrainCommandOptions implements Callable<Integer
 
     /** The settings of the run, for the report. */
     private List<String[]> configuration(TrainingConfig config, Network start, Dataset raw) {
-        return List.of(
-                new String[] {"network", start.toString()},
-                new String[] {"parameters", String.format("%,d", start.parameterCount())},
-                new String[] {"loss", config.loss().id()},
-                new String[] {"batch size K", config.batchSize().toString()},
-                new String[] {"epochs", Integer.toString(config.epochs())},
-                new String[] {"learning rate alpha", Double.toString(config.learningRate())},
-                new String[] {"L2 lambda", Double.toString(config.l2())},
-                new String[] {"update rule", describe(config.updateRule().id(), (Record) config.updateRule())},
-                new String[] {"learning-rate schedule", describe(config.schedule().id(), (Record) config.schedule())},
-                new String[] {"L1, clip norm, dropout", config.l1() + ", " + (config.clipNorm() == 0 ? "none" : config.clipNorm())
-                        + ", " + (config.dropout().isEmpty() ? "none" : config.dropout().toString())},
-                new String[] {"early stopping", config.earlyStopping().isOn() ? "patience " + config.earlyStopping().patience()
-                        + ", min delta " + config.earlyStopping().minDelta() : "off"},
-                new String[] {"seed", Long.toString(config.seed())},
-                new String[] {"shuffle", Boolean.toString(config.shuffle())},
-                new String[] {"input scaling", training.scale},
-                new String[] {"training data", raw.source() + " (" + raw.size() + " samples)"},
-                new String[] {"validation data (curves)", validation.validationData != null ? validation.validationData + " (--validation-data)"
-                        : validation.validationSplit != null ? validation.validationSplit + " of the data (--validation-split)"
-                        : test.testData != null ? test.testData + " (--test-data)" : "none"},
-                new String[] {"kernel threads", Integer.toString(config.threads())},
-                new String[] {"Java", System.getProperty("java.version")});
-    }
-
-    /**
-     * A rule's or schedule's name with its settings, "adam (beta1 0.9, beta2 0.999, epsilon 1.0E-8, decay 0.0)" or
-     * "sgd", for people: not the record's own toString ("Sgd[]").
-     */
-    static String describe(String id, Record settings) {
-        RecordComponent[] parts = settings.getClass().getRecordComponents();
-        if (parts.length == 0) return id;
-        StringJoiner text = new StringJoiner(", ", id + " (", ")");
-        for (RecordComponent part : parts) {
-            try {
-                text.add(part.getName() + " " + part.getAccessor().invoke(settings));
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return text.toString();
+        String curves = validation.validationData != null ? validation.validationData + " (--validation-data)"
+                : validation.validationSplit != null ? validation.validationSplit + " of the data (--validation-split)"
+                : test.testData != null ? test.testData + " (--test-data)" : "none";
+        return RunSettings.rows(config, start, training.scale, raw.source() + " (" + raw.size() + " samples)", curves,
+                List.<String[]>of(new String[] {"kernel threads", Integer.toString(config.threads())}));
     }
 }

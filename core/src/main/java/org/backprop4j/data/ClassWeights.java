@@ -15,11 +15,18 @@ public final class ClassWeights {
     /** w_c = N / (C · n_c) for the C classes and their counts n_c in {@code data} (a class with no samples needs none). */
     public static double[] balanced(Dataset data) {
         requireClasses(data);
-        int c = data.classes().size();
-        int[] count = new int[c];
+        long[] count = new long[data.classes().size()];
         for (int label : data.labels()) count[label]++;
+        return balanced(count);
+    }
+
+    /** w_c = N / (C · n_c) for the class counts n_c (N their sum); what {@link #balanced(Dataset)} computes from its counts. */
+    public static double[] balanced(long[] count) {
+        int c = count.length;
+        long n = 0;
+        for (long k : count) n += k;
         double[] w = new double[c];
-        for (int k = 0; k < c; k++) w[k] = count[k] == 0 ? 0 : (double) data.size() / ((double) c * count[k]);
+        for (int k = 0; k < c; k++) w[k] = count[k] == 0 ? 0 : (double) n / ((double) c * count[k]);
         return w;
     }
 

@@ -306,20 +306,38 @@ public final class Trainer {
      * @throws IllegalArgumentException if either part would be empty
      */
     public static Split splitValidation(Dataset data, double fraction, long seed) {
+        boolean[] held = heldOut(data.size(), fraction, seed);
+        int n = data.size(), v = 0;
+        for (boolean h : held) if (h) v++;
+        int[] training = new int[n - v], validation = new int[v];
+        for (int i = 0, t = 0, u = 0; i < n; i++) {
+            if (held[i]) validation[u++] = i;
+            else training[t++] = i;
+        }
+        return new Split(data.subset(training), data.subset(validation));
+    }
+
+    /**
+     * Which of N samples (numbered in file order) {@link #splitValidation} holds out for validation:
+     * {@code held[i]} for sample i. Only N, the fraction and the seed decide it, so data read in
+     * pieces (on Spark) holds out the very rows a single machine holds out.
+     *
+     * @throws ParameterException if the fraction is not in (0, 1) or either part would be empty
+     */
+    public static boolean[] heldOut(int n, double fraction, long seed) {
         if (!(fraction > 0 && fraction < 1)) {
             throw new ParameterException("validationSplit", "must be in (0, 1), got " + fraction);
         }
-        int n = data.size(), held = (int) Math.round(fraction * n);
+        int held = (int) Math.round(fraction * n);
         if (held < 1 || held >= n) {
             throw new ParameterException("validationSplit", fraction + " of " + n + " samples leaves "
                     + held + " for validation and " + (n - held) + " for training; each needs at least one");
         }
         int[] order = Shuffle.identity(n);
         Shuffle.shuffle(order, new Random(seed));
-        int[] training = Arrays.copyOfRange(order, 0, n - held), validation = Arrays.copyOfRange(order, n - held, n);
-        Arrays.sort(training);
-        Arrays.sort(validation);
-        return new Split(data.subset(training), data.subset(validation));
+        boolean[] out = new boolean[n];
+        for (int i = n - held; i < n; i++) out[order[i]] = true;
+        return out;
     }
 
     /** Σ_l Σ_i Σ_j |W_ij^(l)|, the sum in the L1 term (biases excluded), in double. */

@@ -2,7 +2,10 @@ package org.backprop4j.spark;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
+import org.backprop4j.data.CategoricalEncoding;
+import org.backprop4j.data.Dataset;
 import org.backprop4j.data.Scaler;
+import org.backprop4j.math.Matrix;
 
 import java.util.List;
 
@@ -22,9 +25,15 @@ public final class SparkDataset {
     private final Scaler scaler;
     private final String source;
     private final List<Broadcast<Block>> parts;
+    private final CategoricalEncoding categorical;
 
     SparkDataset(JavaRDD<Block> blocks, long size, int inputs, int outputs, List<String> classes, Scaler scaler, String source,
                  List<Broadcast<Block>> parts) {
+        this(blocks, size, inputs, outputs, classes, scaler, source, parts, CategoricalEncoding.NONE);
+    }
+
+    SparkDataset(JavaRDD<Block> blocks, long size, int inputs, int outputs, List<String> classes, Scaler scaler, String source,
+                 List<Broadcast<Block>> parts, CategoricalEncoding categorical) {
         this.blocks = blocks;
         this.size = size;
         this.inputs = inputs;
@@ -33,6 +42,7 @@ public final class SparkDataset {
         this.scaler = scaler;
         this.source = source;
         this.parts = parts;
+        this.categorical = categorical;
     }
 
     JavaRDD<Block> blocks() {
@@ -61,9 +71,17 @@ public final class SparkDataset {
         return !classes.isEmpty();
     }
 
-    /** The scaling fitted on this data (already applied to the blocks); {@link Scaler#NONE} for none. */
+    /**
+     * The scaling fitted on this data (already applied to the blocks); {@link Scaler#NONE} for none; null
+     * only in a description of data still to read, meaning "fit it on that data".
+     */
     public Scaler scaler() {
         return scaler;
+    }
+
+    /** The one-hot encoding of categorical input columns learnt from this data (--categorical), or NONE. */
+    public CategoricalEncoding categorical() {
+        return categorical;
     }
 
     public String source() {
@@ -87,6 +105,7 @@ public final class SparkDataset {
                 h = mix(mix(mix(h, b.rows()), b.inputs()), b.outputs());
                 for (float v : b.x()) h = mix(h, Float.floatToRawIntBits(v));
                 for (float v : b.y()) h = mix(h, Float.floatToRawIntBits(v));
+                if (b.w() != null) for (float v : b.w()) h = mix(h, Float.floatToRawIntBits(v));
             }
             return List.of(h).iterator();
         }, true).collect();
@@ -97,6 +116,30 @@ public final class SparkDataset {
 
     private static long mix(long h, int v) {
         return (h ^ v) * 0x100000001b3L;
+    }
+
+    /**
+     * Up to {@code max} rows of this data (scaled, as the network sees it), the first rows of each
+     * partition in equal shares, as a data set on the driver: what the layer probe of the report and
+     * the metrics measures the network on.
+     */
+    public Dataset sample(int max) {
+        int per = Math.max(1, (max + partitions() - 1) / partitions());
+        List<Block> heads = blocks.map(b -> {
+            int k = Math.min(per, b.rows());
+            return new Block(k, b.inputs(), b.outputs(), java.util.Arrays.copyOf(b.x(), k * b.inputs()),
+                    java.util.Arrays.copyOf(b.y(), k * b.outputs()));
+        }).collect();
+        int n = Math.min(max, heads.stream().mapToInt(Block::rows).sum());
+        Matrix x = new Matrix(n, inputs), y = new Matrix(n, outputs);
+        int at = 0;
+        for (Block b : heads) {
+            int k = Math.min(b.rows(), n - at);
+            System.arraycopy(b.x(), 0, x.data, at * inputs, k * inputs);
+            System.arraycopy(b.y(), 0, y.data, at * outputs, k * outputs);
+            at += k;
+        }
+        return new Dataset(x, y, classes, source, categorical);
     }
 
     /** Frees the cached blocks (and the driver's copies of data it distributed). */

@@ -26,6 +26,22 @@ final class SparkFailures {
         return stopped(e);
     }
 
+    /**
+     * The message of the data error ({@link org.backprop4j.data.DataException}: a bad cell, an unknown
+     * label or category) that made a task fail, or null when the failure was not one: the user's data to
+     * fix, not the cluster. Found in the cause chain, or in the text Spark made of the executor's exception.
+     */
+    static String dataError(Throwable e) {
+        String name = org.backprop4j.data.DataException.class.getName();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.backprop4j.data.DataException) return t.getMessage();
+            String m = t.getMessage();
+            int at = m == null ? -1 : m.indexOf(name + ": ");
+            if (at >= 0) return m.substring(at + name.length() + 2).lines().findFirst().orElse("").strip();
+        }
+        return null;
+    }
+
     /** The SparkContext was stopped under the job (the cluster removed the application, or it was shut down). */
     static boolean stopped(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -1,9 +1,7 @@
 package org.backprop4j.spark;
 
-import org.backprop4j.options.Checks;
 import org.backprop4j.ParameterException;
 import org.apache.spark.sql.SparkSession;
-import org.backprop4j.data.CategoricalEncoding;
 import org.backprop4j.data.Columns;
 import org.backprop4j.data.DataException;
 import org.backprop4j.io.ModelFile;
@@ -17,6 +15,9 @@ import org.backprop4j.options.SparkOptions;
 import org.backprop4j.options.TrainCommandOptions;
 import org.backprop4j.options.TrainingPlan;
 import org.backprop4j.options.UserException;
+import org.backprop4j.report.MetricsFile;
+import org.backprop4j.report.RunSettings;
+import org.backprop4j.eval.Evaluation;
 import org.backprop4j.train.EpochStats;
 import org.backprop4j.train.TrainingConfig;
 import org.backprop4j.train.TrainingDivergedException;
@@ -29,33 +30,18 @@ import picocli.CommandLine.Mixin;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
  * {@code nn train --spark MASTER …} (started by the {@code ./nn} script) and the main class of the
  * application jar for {@code spark-submit}: reads the data through Spark, trains with
  * {@link SparkTrainer}, writes the normal model file. The options are {@code nn train}'s own option
- * groups (the same declarations, help texts and checks, turned into the same {@link TrainingPlan});
- * those that Spark cannot honour yet are refused in one line each, all in {@link #NOT_YET_ON_SPARK}.
+ * groups (the same declarations, help texts and checks, turned into the same {@link TrainingPlan}),
+ * and each means on Spark what it means in {@code nn train} (SparkSharedOptionsTest holds them to it).
  */
 @Command(name = "nn train --spark", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Trains a network on Apache Spark (data-parallel) and saves the normal JSON model file.")
 public final class SparkTrainCommand extends TrainCommandOptions implements Callable<Integer> {
-    /**
-     * The options of {@code nn train} that the Spark trainer cannot honour yet, and why; each is
-     * refused in one line before Spark starts. When one starts to work on Spark, delete its line.
-     */
-    static final Map<String, String> NOT_YET_ON_SPARK = new TreeMap<>(Map.ofEntries(
-            Map.entry("--features", "the LIBSVM reader on Spark takes the input count from the data"),
-            Map.entry("--categorical", "one-hot encoding of CSV columns is done by the local CSV reader only"),
-            Map.entry("--validation-split", "give --validation-data (a split would have to be held out before the distributed "
-                    + "scaling pass)"),
-            Map.entry("--report", "the report is drawn by nn train's watcher in the cli module, which the Spark application jar "
-                    + "does not carry"),
-            Map.entry("--metrics", "the metrics file is written by nn train's watcher in the cli module, which the Spark "
-                    + "application jar does not carry")));
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -170,16 +156,17 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
     }
 
     /**
-     * Refuses what Spark cannot do yet ({@link #NOT_YET_ON_SPARK}, and --scale with --init: the
-     * scaling of the data read distributed is the file's), in one line each.
+     * How the columns are read (--categorical, --features, --sample-weights, --class-weights), with the
+     * formats each is for checked as {@code nn train} checks them (Parquet reads as CSV does).
      */
-    private void refuseWhatSparkCannotDoYet(CommandLine.ParseResult given) {
-        for (Map.Entry<String, String> o : NOT_YET_ON_SPARK.entrySet()) {
-            if (given.hasMatchedOption(o.getKey())) throw new UserException(o.getKey() + " does not work on Spark yet: " + o.getValue());
-        }
-        if (network.init != null && given.hasMatchedOption("--scale")) {
-            throw new UserException("--scale does not work with --init on Spark yet: the scaling comes from " + network.init);
-        }
+    private SparkData.Reading reading(String format) {
+        boolean table = format.equals("csv") || format.equals("parquet");
+        if (data.categorical != null && !table) throw new UserException("--categorical is for CSV or Parquet data, not " + format);
+        if (data.features != null && !format.equals("libsvm")) throw new UserException("--features is for LIBSVM data, not " + format);
+        if (data.features != null && data.features < 1) throw new UserException("--features must be at least 1, got " + data.features);
+        if (weights.sampleWeights != null && !table) throw new UserException("--sample-weights is for CSV or Parquet data, not " + format);
+        return new SparkData.Reading(data.categorical, data.features == null ? 0 : data.features, weights.sampleWeights,
+                weights.classWeights);
     }
 
     @Override
@@ -187,7 +174,6 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
         PrintWriter err = spec.commandLine().getErr();
         // every option checked before Spark starts
         CommandLine.ParseResult given = spec.commandLine().getParseResult();
-        refuseWhatSparkCannotDoYet(given);
         TrainingPlan plan = plan(given, 1);
         Strategy how = cluster.strategy.equals("sync") ? new Strategy.Synchronous(cluster.treeDepth)
                 : cluster.strategy.equals("average") ? new Strategy.Averaging(cluster.averageEvery)
@@ -203,6 +189,7 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
         }
         test.check();
         output.check();
+        if (output.metrics != null) MetricsFile.formatOf(output.metrics);
         checkpoints.check();
 
         SparkSession.Builder builder = SparkSession.builder().appName("backprop4j nn train");
@@ -217,7 +204,12 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
         executorStarts = ExecutorStarts.watch(spark.sparkContext(), 10);
         try {
             return train(spark, plan, how, columns, err);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {   // Spark's job failure is a checked SparkException, thrown undeclared from Scala
+            String bad = SparkFailures.dataError(e);
+            if (bad != null) {   // a task met bad data: the user's to fix, not the cluster's
+                err.println("nn train --spark: " + oneLine(bad));
+                return 2;
+            }
             if (!spark.sparkContext().isStopped() && !SparkFailures.isSparkFailure(e)) throw e;
             boolean stopped = spark.sparkContext().isStopped();
             return clusterFailed(stopped ? "the Spark application stopped" : SparkFailures.cause(e), stopped, null, err);
@@ -250,15 +242,19 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
         String format = data.format();
         long started = System.nanoTime();
         ModelFile init = plan.init();
-        SparkDataset train = init == null
-                ? SparkData.read(spark, data.data, format, data.labels, columns, training.scale, cluster.partitions)
-                : SparkData.readLike(spark, data.data, format, data.labels, columns, like(init.model()), cluster.partitions);
+        SparkData.Reading reading = reading(format);
+        // with --init: its classes, encoding and input count; its scaling unless --scale asks for one fitted anew (as nn train)
+        boolean refit = init == null || spec.commandLine().getParseResult().hasMatchedOption("--scale");
+        SparkData.Split read = SparkData.read(spark, data.data, format, data.labels, columns, training.scale, cluster.partitions, reading,
+                init == null ? null : like(init.model(), refit), validation.validationSplit == null ? 0 : validation.validationSplit,
+                training.seed);
+        SparkDataset train = read.training();
         SparkDataset testSet = test.testData == null ? null : SparkData.readLike(spark, test.testData,
-                data.withData(test.testData, test.testLabels).format(), test.testLabels, columns, train, cluster.partitions);
+                data.withData(test.testData, test.testLabels).format(), test.testLabels, columns, reading, train, cluster.partitions);
         String validationFile = validation.validationData == null ? null
                 : spec.commandLine().getParseResult().matchedOption("--validation-data").stringValues().get(0);   // as typed: hdfs:// too
-        SparkDataset validationSet = validationFile == null ? null : SparkData.readLike(spark, validationFile,
-                data.withData(validationFile, validation.validationLabels).format(), validation.validationLabels, columns, train,
+        SparkDataset validationSet = validationFile == null ? read.validation() : SparkData.readLike(spark, validationFile,
+                data.withData(validationFile, validation.validationLabels).format(), validation.validationLabels, columns, reading, train,
                 cluster.partitions);
         Network start = plan.start(train.inputs(), train.outputs(), train.source(), train.isClassification());
         double loaded = (System.nanoTime() - started) / 1e9;
@@ -276,7 +272,12 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
         };
         String kernels = kernels(SparkTrainer.kernelsOfTasks(train), train.partitions());
         if (!verbosity.quiet || kernels.contains("slow")) err.println(kernels);
-        SparkTrainer trainer = new SparkTrainer(config, how, progress);
+        // --test-data doubles as the validation curve until a validation set is given, as in nn train
+        RunFiles files = RunFiles.of(output.metrics, output.report, train, validationSet != null ? validationSet : testSet, start, config,
+                warning -> {
+                    if (!verbosity.quiet) err.println("warning: " + warning);
+                }, started);
+        SparkTrainer trainer = new SparkTrainer(config, how, files == null ? progress : TrainingListener.all(files.listener(), progress));
         long trainStart = System.nanoTime();
         TrainingResult result;
         try {
@@ -285,20 +286,26 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
             result = Checks.parse(resumed == null ? null : "--resume",
                     () -> trainer.fit(start, plan.previous(), train, validationSet, resumed, saver));
         } catch (TrainingDivergedException e) {
+            if (files != null) files.write(commandLine(), settings(config, start, train, how), null, null, train.classes(), e.getMessage());
             err.println("nn train --spark: " + oneLine(e.getMessage()));
             return 3;
         } catch (SparkTrainingException e) {
             ModelJson.write(new ModelFile(model(plan, e.lastGood(), train), e.record()), output.out);
-            return clusterFailed(e.getMessage(), spark.sparkContext().isStopped(), "saved the model of epoch "
-                    + e.lastCompleteEpoch() + " (the last complete one) to " + output.out, err);
+            String saved = "saved the model of epoch " + e.lastCompleteEpoch() + " (the last complete one) to " + output.out;
+            if (files != null && !spark.sparkContext().isStopped()) {
+                files.write(commandLine(), settings(config, start, train, how), null, null, train.classes(), e.getMessage() + "; " + saved);
+            }
+            return clusterFailed(e.getMessage(), spark.sparkContext().isStopped(), saved, err);
         }
         double seconds = (System.nanoTime() - trainStart) / 1e9;
         ModelJson.write(new ModelFile(model(plan, result.network(), train), result.record()), output.out);
         PrintWriter stdout = spec.commandLine().getOut();
+        SparkTrainer.Evaluated tested = null;
         if (testSet != null) {
             SparkTrainer.Evaluated e = SparkTrainer.evaluate(result.network(), config.loss(), testSet);
             stdout.printf("%s: cost %.6f%s (%d samples)%n", test.testData, e.cost(),
                     testSet.isClassification() ? String.format(", accuracy %.2f%%", 100 * e.accuracy()) : "", e.samples());
+            tested = e;
         }
         stdout.printf("spark: %d partitions, %d %s, %.2f s training (%.2f s reading), broadcast %d bytes per step, "
                         + "%d bytes per partition result%n", train.partitions(), trainer.stepsTaken(),
@@ -306,7 +313,41 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
                 trainer.resultBytes());
         stdout.flush();
         if (!verbosity.quiet) err.println("saved " + output.out);
+        if (files != null) {
+            // the report's confusion matrix: of the test data, else of the validation data, else of the training data
+            Evaluation shown = null;
+            String shownOf = null;
+            if (tested != null) {
+                shown = tested.evaluation(result.network(), config.l2());
+                shownOf = "test data " + test.testData;
+            } else if (files.reports() && train.isClassification()) {
+                SparkDataset of = validationSet != null ? validationSet : train;
+                shown = SparkTrainer.evaluate(result.network(), config.loss(), of).evaluation(result.network(), config.l2());
+                shownOf = (validationSet != null ? "validation data " : "training data ") + of.source();
+            }
+            files.write(commandLine(), settings(config, start, train, how), shown, shownOf, train.classes(), null);
+            if (!verbosity.quiet) {
+                err.println("wrote" + (output.report != null ? " " + output.report : "") + (output.metrics != null ? " " + output.metrics : ""));
+            }
+        }
         return 0;
+    }
+
+    /** The command line, for the report. */
+    private String commandLine() {
+        return "nn train " + String.join(" ", arguments);
+    }
+
+    /** The settings of the run, for the report: nn train's, and where and how Spark ran it. */
+    private java.util.List<String[]> settings(TrainingConfig config, Network start, SparkDataset train, Strategy how) {
+        String curves = validation.validationData != null ? validation.validationData + " (--validation-data)"
+                : validation.validationSplit != null ? validation.validationSplit + " of the data (--validation-split)"
+                : test.testData != null ? test.testData + " (--test-data)" : "none";
+        return RunSettings.rows(config, start, train.scaler().method(), train.source() + " (" + train.size() + " samples)", curves,
+                java.util.List.<String[]>of(new String[] {"Spark", train.blocks().context().master() + ", "
+                        + train.partitions() + " partitions, " + (how instanceof Strategy.Averaging a
+                        ? "parameter averaging every " + a.steps() + " steps" : "synchronous aggregation (tree depth "
+                        + ((Strategy.Synchronous) how).depth() + ")")}));
     }
 
     /** Which kernels the driver and the tasks use; says how to get the fast ones where they are missing. */
@@ -323,15 +364,18 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
         return line.toString();
     }
 
-    /** The model of a network trained on {@code train}: the plan's loss and lambda, the data's classes and scaling. */
+    /** The model of a network trained on {@code train}: the plan's loss and lambda, the data's classes, scaling and encoding. */
     private static Model model(TrainingPlan plan, Network net, SparkDataset train) {
-        return plan.model(net, train.classes(), train.scaler(), CategoricalEncoding.NONE);
+        return plan.model(net, train.classes(), train.scaler(), train.categorical());
     }
 
-    /** What the training data must look like to continue from {@code model}: its inputs, outputs, classes and scaling. */
-    private SparkDataset like(Model model) {
-        return new SparkDataset(null, 0, model.network().inputs(), model.network().outputs(), model.classes(), model.scaler(),
-                "--init " + network.init, java.util.List.of());
+    /**
+     * What the training data must look like to continue from {@code model}: its inputs, outputs, classes,
+     * categorical encoding, and its scaling (or, {@code refit}, a scaling fitted anew on the data).
+     */
+    private SparkDataset like(Model model, boolean refit) {
+        return new SparkDataset(null, 0, model.network().inputs(), model.network().outputs(), model.classes(),
+                refit ? null : model.scaler(), "--init " + network.init, java.util.List.of(), model.categorical());
     }
 
     static String oneLine(String s) {

@@ -5,6 +5,7 @@ import org.backprop4j.data.Shuffle;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.backprop4j.eval.Evaluation;
 import org.backprop4j.math.Kernels;
 import org.backprop4j.nn.Loss;
 import org.backprop4j.nn.Network;
@@ -53,8 +54,9 @@ import java.util.Random;
  *
  * <p>Dropout masks come from a generator seeded by seed, step and partition (other masks than on one
  * machine, the same when a task runs again). Validation data is evaluated distributed after each
- * epoch; early stopping keeps the best epoch as the single-machine trainer does. Not supported here
- * (rejected): a validation split — give validation data.
+ * epoch; early stopping keeps the best epoch as the single-machine trainer does. A validation split
+ * is held out when the data is read ({@link SparkData}), not here. Sample weights (a block's w_i) weigh each sample's share
+ * of E3's sum, as on one machine: J = (1/K) Σ w_i J_i.
  */
 public final class SparkTrainer {
     private final TrainingConfig config;
@@ -71,9 +73,6 @@ public final class SparkTrainer {
     }
 
     public SparkTrainer(TrainingConfig config, Strategy strategy, TrainingListener listener) {
-        if (config.validationSplit() > 0) {
-            throw new ParameterException("validationSplit", "is not drawn by the Spark trainer: give validation data to fit");
-        }
         this.config = config;
         this.strategy = strategy;
         this.listener = listener;
@@ -137,15 +136,22 @@ public final class SparkTrainer {
      * {@link #fit(Network, TrainingRecord, SparkDataset)} with validation data (its cost reported after
      * each epoch and watched instead of the training cost by the schedule and early stopping, which
      * hands back the best epoch's network), checkpoints saved at the end of an epoch when
-     * {@code checkpoints} says, and {@code resume} (a checkpoint this trainer saved) continuing a run.
+     * {@code checkpoints} says (at an epoch's end, or after a step or averaging round inside an epoch:
+     * --checkpoint-seconds), and {@code resume} (a checkpoint this trainer saved) continuing a run. A
+     * step's rows depend only on seed, epoch, step and partition, so a checkpoint inside an epoch is
+     * just the step count and the epoch's running sums; nothing is replayed.
      *
-     * @throws IllegalArgumentException if {@code resume} was not saved by this run on Spark at an epoch's end
+     * @throws IllegalArgumentException if {@code resume} was not saved by this run on Spark (same data, seed and steps)
      */
     public TrainingResult fit(Network initial, TrainingRecord previous, SparkDataset data, SparkDataset validation,
                               Checkpoint resume, Checkpoints checkpoints) {
         if (data.inputs() != initial.inputs() || data.outputs() != initial.outputs()) {
             throw new IllegalArgumentException("the network takes " + initial.inputs() + " inputs and has " + initial.outputs()
                     + " outputs, but " + data.source() + " has " + data.inputs() + " inputs and " + data.outputs() + " targets");
+        }
+        if (config.validationSplit() > 0 && validation == null) {
+            throw new ParameterException("validationSplit", "is held out when the data is read on Spark (SparkData.read with a split): "
+                    + "give the validation rows to fit");
         }
         if (validation != null && (validation.inputs() != initial.inputs() || validation.outputs() != initial.outputs())) {
             throw new IllegalArgumentException("the validation data " + validation.source() + " has " + validation.inputs()
@@ -165,9 +171,9 @@ public final class SparkTrainer {
         Network bestNet = null;
         OptimizerState bestState = null;
         if (resume != null) {
-            if (resume.nextSample() != 0 || resume.samples() != n || resume.dataHash() != dataHash || resume.seed() != config.seed()) {
-                throw new IllegalArgumentException("the checkpoint is not one of this run on Spark (saved at an epoch's end, same data "
-                        + "and seed): it was saved after " + resume.epoch() + " epochs and " + resume.nextSample() + " samples on "
+            if (resume.samples() != n || resume.dataHash() != dataHash || resume.seed() != config.seed()
+                    || resume.nextSample() > 0 && resume.steps() < 1) {
+                throw new IllegalArgumentException("the checkpoint is not one of this run on Spark (same data and seed): it was saved after " + resume.epoch() + " epochs and " + resume.nextSample() + " samples on "
                         + resume.samples() + " samples");
             }
             first = resume.firstEpoch();
@@ -190,6 +196,10 @@ public final class SparkTrainer {
         int largest = Collections.max(rows);
         int steps = strategy instanceof Strategy.Synchronous ? (n + B - 1) / B
                 : (largest + Math.min(B, largest) - 1) / Math.min(B, largest);   // local steps per epoch of the largest partition
+        if (resume != null && resume.steps() >= (strategy instanceof Strategy.Averaging a ? (steps + a.steps() - 1) / a.steps() : steps)) {
+            throw new IllegalArgumentException("the checkpoint was saved after " + resume.steps() + " steps of epoch " + (done + 1)
+                    + ", but an epoch of this run has fewer (other --batch-size or --partitions?)");
+        }
         List<EpochStats> history = new ArrayList<>();
         int stoppedEpoch = done;
         stepsTaken = 0;
@@ -204,9 +214,16 @@ public final class SparkTrainer {
             double costSum = 0;
             long samples = 0, correct = 0;
             int taken = 0;
+            if (resume != null && epoch == resume.epoch() + 1) {   // inside the epoch a checkpoint was saved in: its running sums
+                costSum = resume.costSum();
+                samples = resume.nextSample();
+                correct = resume.correct();
+                taken = resume.steps();
+            }
+            final int epochNo = epoch;
             if (strategy instanceof Strategy.Synchronous sync) {
-                for (int s = 0; s < steps; s++) {
-                    final int epochNo = epoch, step = s;
+                for (int s = taken; s < steps; s++) {
+                    final int step = s;
                     GradientSum g = retrying(failed, epoch, () -> synchronousStep(jsc, net, data, epochNo, step, steps, sync.depth()));
                     if (!Double.isFinite(g.cost)) throw diverged(epoch, "the cost of a batch became " + g.cost, net);
                     optimizer.step(net, g, Math.toIntExact(g.K), alpha);                       // E11, E12 with the global K
@@ -215,10 +232,12 @@ public final class SparkTrainer {
                     correct += g.correct;
                     taken++;
                     listener.onStep(epoch, (int) samples, n, costSum / samples);
+                    saveInside(checkpoints, epoch, net, optimizer, first, last, samples, n, dataHash, costSum, correct, taken, steps, rates,
+                            bestNet == null ? null : new Checkpoint.Best(best, bestEpoch, bestNet, bestState));
                 }
             } else {
                 int every = ((Strategy.Averaging) strategy).steps();
-                for (int doneSteps = 0; doneSteps < steps; doneSteps += every) {
+                for (int doneSteps = taken * every; doneSteps < steps; doneSteps += every) {
                     int local = Math.min(every, steps - doneSteps);
                     long firstLocal = (long) (epoch - 1) * steps + doneSteps;
                     Snapshot start0 = Snapshot.of(net, optimizer.snapshot());
@@ -233,6 +252,9 @@ public final class SparkTrainer {
                     correct += mean.correct;
                     taken++;
                     listener.onStep(epoch, (int) Math.min(n, (long) (doneSteps + local) * n / steps), n, costSum / samples);
+                    saveInside(checkpoints, epoch, net, optimizer, first, last, samples, n, dataHash, costSum, correct, taken,
+                            (steps + every - 1) / every, rates,
+                            bestNet == null ? null : new Checkpoint.Best(best, bestEpoch, bestNet, bestState));
                 }
             }
             double dataCost = costSum / samples;
@@ -268,23 +290,69 @@ public final class SparkTrainer {
         return new TrainingResult(net, history, new TrainingRecord(stoppedEpoch, stoppedEpoch, optimizer.snapshot()));
     }
 
-    /** Cost (E3, summed) and correct classifications of {@code net} on all of {@code data}, distributed. */
+    /**
+     * A checkpoint after {@code taken} steps (or averaging rounds) of epoch {@code epoch}, when
+     * {@code checkpoints} says one is due inside an epoch: the weights, the optimizer state and the
+     * epoch's running sums ({@code perEpoch} steps or rounds make the epoch); epoch {@code epoch − 1} is
+     * the last complete one.
+     */
+    private void saveInside(Checkpoints checkpoints, int epoch, Network net, Optimizer optimizer, int first, int last, long samples,
+                            int n, long dataHash, double costSum, long correct, int taken, int perEpoch, LearningRateSchedule.Run rates,
+                            Checkpoint.Best best) {
+        if (taken >= perEpoch || !checkpoints.due(epoch, false)) return;   // after the last step: the epoch's end saves it
+        checkpoints.save(new Checkpoint(net.copy(), optimizer.snapshot(), config.seed(), first, last, epoch - 1, Math.toIntExact(samples),
+                0, 0, n, dataHash, costSum, Math.toIntExact(correct), taken, Double.NaN, rates.state(), best));
+    }
+
+    /**
+     * Mean cost (E3), accuracy and confusion matrix of {@code net} on all of {@code data}, distributed:
+     * each partition sends up its summed cost and its counts of (true class, predicted class).
+     */
     public static Evaluated evaluate(Network net, Loss loss, SparkDataset data) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.blocks().context());
         Broadcast<Snapshot> w = jsc.broadcast(Snapshot.of(net));
+        int c = net.outputs(), last = net.layers().size() - 1;
         double[] sums = data.blocks().map(b -> {
-            if (b.rows() == 0) return new double[3];
+            double[] s = new double[3 + c * c];   // [cost, correct, rows, confusion[true][predicted] row by row]
+            if (b.rows() == 0) return s;
             Backprop engine = new Backprop(w.value().network(), loss, b.rows(), Kernels.fast(1));
-            double cost = engine.cost(b.xMatrix(), b.yMatrix(), Shuffle.identity(b.rows()), 0, b.rows());
-            engine.gradients(b.xMatrix(), b.yMatrix(), Shuffle.identity(b.rows()), 0, b.rows());
-            return new double[] {cost, engine.correct(b.rows()), b.rows()};
-        }).reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+            s[0] = engine.cost(b.xMatrix(), b.yMatrix(), Shuffle.identity(b.rows()), 0, b.rows());
+            float[] out = engine.a(last);
+            for (int r = 0; r < b.rows(); r++) {
+                int predicted = 0, truth = 0;   // the first largest wins ties, as in Dataset.argmax
+                for (int j = 1; j < c; j++) {
+                    if (out[r * c + j] > out[r * c + predicted]) predicted = j;
+                    if (b.y()[r * c + j] > b.y()[r * c + truth]) truth = j;
+                }
+                if (predicted == truth) s[1]++;
+                s[3 + truth * c + predicted]++;
+            }
+            s[2] = b.rows();
+            return s;
+        }).reduce((a, b) -> {
+            for (int i = 0; i < a.length; i++) a[i] += b[i];
+            return a;
+        });
         w.destroy();
-        return new Evaluated(sums[0] / sums[2], sums[1] / sums[2], (long) sums[2]);
+        int[][] confusion = new int[data.isClassification() ? c : 0][];
+        for (int t = 0; t < confusion.length; t++) {
+            confusion[t] = new int[c];
+            for (int p = 0; p < c; p++) confusion[t][p] = (int) sums[3 + t * c + p];
+        }
+        return new Evaluated(sums[0] / sums[2], sums[1] / sums[2], (long) sums[2], confusion);
     }
 
-    /** Mean cost per sample (E4's first term), share classified correctly (for classes), samples. */
-    public record Evaluated(double cost, double accuracy, long samples) { }
+    /**
+     * Mean cost per sample (E4's first term), share classified correctly (for classes), samples, and
+     * confusion[true][predicted] (empty without classes).
+     */
+    public record Evaluated(double cost, double accuracy, long samples, int[][] confusion) {
+        /** As an {@link Evaluation} of {@code net} with L2 weight {@code lambda} (E4's second term added). */
+        public Evaluation evaluation(Network net, double lambda) {
+            return new Evaluation(Math.toIntExact(samples), cost, lambda / 2 * net.sumOfSquaredWeights(), lambda,
+                    confusion.length == 0 ? Double.NaN : accuracy, confusion);
+        }
+    }
 
     interface Job<T> {
         T run();
@@ -350,7 +418,7 @@ public final class SparkTrainer {
                 Backprop engine = new Backprop(local, loss, to - from, Kernels.fast(1), dropout,
                         new Random(seed * 0x9E3779B97F4A7C15L + (epoch * 1_000_003L + step) * 8191 + p));
                 int[] order = order(b.rows(), shuffle, seed, epoch, p);
-                double cost = engine.gradients(b.xMatrix(), b.yMatrix(), order, from, to - from);     // E1-E10 over the run
+                double cost = engine.gradients(b.xMatrix(), b.yMatrix(), b.w(), order, from, to - from);   // E1-E10 over the run
                 out.add(GradientSum.of(engine, local.layers().size(), cost, to - from, engine.correct(to - from)));
             }
             return out.iterator();
@@ -404,7 +472,7 @@ public final class SparkTrainer {
                         orderEpoch = localEpoch;
                     }
                     int from = (int) (i % perEpoch) * B, K = Math.min(B, b.rows() - from);
-                    cost += engine.gradients(b.xMatrix(), b.yMatrix(), order, from, K);             // E1-E10
+                    cost += engine.gradients(b.xMatrix(), b.yMatrix(), b.w(), order, from, K);      // E1-E10
                     correct += engine.correct(K);
                     optimizer.step(net, engine, K, alpha);                                         // E11-E12, locally
                     samples += K;

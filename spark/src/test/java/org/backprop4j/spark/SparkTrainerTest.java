@@ -179,4 +179,51 @@ class SparkTrainerTest {
         assertSameWeights(whole.network(), resumed.network(), 0f);
         distributed.unpersist();
     }
+
+    @Test
+    void aRunResumedFromInsideAnEpochEndsAsTheUninterruptedRun() {
+        Dataset data = iris();
+        Network start = Network.create(new int[] {4, 10, 3}, Activation.TANH, Activation.SOFTMAX, 1);
+        SparkDataset distributed = SparkData.fromLocal(jsc, data, "none", 2);
+        TrainingConfig config = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).batchSize(16).epochs(3).learningRate(0.1)
+                .threads(1).dropout(0.2).updateRule(UpdateRule.adam(0.9, 0.999, 1e-8)).build();
+        for (Strategy how : java.util.List.of(Strategy.synchronous(), Strategy.averaging(2))) {
+            java.util.List<org.backprop4j.train.Checkpoint> inside = new java.util.ArrayList<>();
+            org.backprop4j.train.Checkpoints afterEveryStep = new org.backprop4j.train.Checkpoints() {
+                @Override public boolean due(int epoch, boolean endOfEpoch) {
+                    return !endOfEpoch;
+                }
+
+                @Override public void save(org.backprop4j.train.Checkpoint c) {
+                    inside.add(c);
+                }
+            };
+            org.backprop4j.train.TrainingResult whole = new SparkTrainer(config, how)
+                    .fit(start, org.backprop4j.train.TrainingRecord.NONE, distributed, null, null, afterEveryStep);
+            org.backprop4j.train.Checkpoint middle = inside.get(inside.size() / 2);   // inside epoch 2
+            assertEquals(1, middle.epoch(), how.toString());
+            assertTrue(middle.nextSample() > 0 && middle.steps() > 0, how.toString());
+            org.backprop4j.train.TrainingResult resumed = new SparkTrainer(config, how)
+                    .fit(start, org.backprop4j.train.TrainingRecord.NONE, distributed, null, middle, org.backprop4j.train.Checkpoints.NONE);
+            assertSameWeights(whole.network(), resumed.network(), 0f);
+            // the resumed epoch reports the whole epoch's cost, its first steps' sums taken from the checkpoint
+            assertEquals(whole.history().get(1).cost(), resumed.history().get(0).cost(), 1e-12, how.toString());
+        }
+        distributed.unpersist();
+    }
+
+    @Test
+    void fullBatchWithSampleWeightsIsTheSingleMachineWeightedModel() {
+        Dataset data = iris();
+        float[] w = new float[data.size()];
+        for (int i = 0; i < w.length; i++) w[i] = 0.25f + (i * 7 % 5) * 0.5f;   // 0.25 to 2.25, uneven across classes
+        Dataset weighted = data.withWeights(w);
+        Network start = Network.create(new int[] {4, 10, 3}, Activation.TANH, Activation.SOFTMAX, 1);
+        Network single = new Trainer(fullBatch(20)).train(start, weighted);
+        SparkDataset distributed = SparkData.fromLocal(jsc, weighted, "none", 3);
+        assertSameWeights(single, new SparkTrainer(fullBatch(20), Strategy.synchronous()).train(start, distributed), 1e-4f);
+        Network unweighted = new Trainer(fullBatch(20)).train(start, data);
+        assertTrue(Math.abs(unweighted.layer(0).weights().data[0] - single.layer(0).weights().data[0]) > 1e-4, "the weights mattered");
+        distributed.unpersist();
+    }
 }

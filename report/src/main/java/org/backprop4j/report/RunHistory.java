@@ -1,12 +1,10 @@
-package org.backprop4j.cli;
+package org.backprop4j.report;
 
 import org.backprop4j.data.Dataset;
-import org.backprop4j.data.Scaler;
 import org.backprop4j.eval.Evaluation;
 import org.backprop4j.inspect.LayerProbe;
 import org.backprop4j.inspect.LayerStats;
 import org.backprop4j.nn.Loss;
-import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Network;
 import org.backprop4j.train.EpochStats;
 import org.backprop4j.train.TrainingListener;
@@ -14,6 +12,7 @@ import org.backprop4j.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What a training run did, epoch by epoch: the trainer's {@link EpochStats}, the cost and accuracy
@@ -21,7 +20,7 @@ import java.util.List;
  * {@link LayerProbe}. The metrics file, the report and the diagnostics read it; the training
  * step does not see it (it listens at epoch ends only).
  */
-final class RunHistory implements TrainingListener {
+public final class RunHistory implements TrainingListener {
     /**
      * One epoch.
      *
@@ -30,13 +29,11 @@ final class RunHistory implements TrainingListener {
      * @param layers             empty when not probed
      * @param extraSeconds       time spent here measuring (not part of stats.seconds())
      */
-    record Epoch(EpochStats stats, double validationCost, double validationAccuracy, List<LayerStats> layers, double extraSeconds) {
+    public record Epoch(EpochStats stats, double validationCost, double validationAccuracy, List<LayerStats> layers, double extraSeconds) {
     }
 
     private final LayerProbe probe;
-    private final Dataset validation;
-    private final Loss loss;
-    private final double l2;
+    private final Function<Network, Evaluation> validation;
     private final List<String> classes;
     private final List<Epoch> epochs = new ArrayList<>();
     private Network training;
@@ -45,15 +42,21 @@ final class RunHistory implements TrainingListener {
      * @param probe      measures the layers each epoch, or null not to
      * @param validation the validation set, scaled as the network sees it, or null
      */
-    RunHistory(LayerProbe probe, Dataset validation, Loss loss, double l2, List<String> classes) {
+    public RunHistory(LayerProbe probe, Dataset validation, Loss loss, double l2, List<String> classes) {
+        this(probe, validation == null ? null : net -> Evaluation.ofScaled(net, loss, validation, l2), classes); // already scaled
+    }
+
+    /**
+     * @param probe      measures the layers each epoch, or null not to
+     * @param validation evaluates the network on the validation set at an epoch's end (on Spark: a distributed pass), or null
+     */
+    public RunHistory(LayerProbe probe, Function<Network, Evaluation> validation, List<String> classes) {
         this.probe = probe;
         this.validation = validation;
-        this.loss = loss;
-        this.l2 = l2;
         this.classes = classes;
     }
 
-    boolean hasValidation() {
+    public boolean hasValidation() {
         return validation != null;
     }
 
@@ -67,7 +70,7 @@ final class RunHistory implements TrainingListener {
         long t0 = System.nanoTime();
         double vCost = Double.NaN, vAccuracy = Double.NaN;
         if (validation != null) {
-            Evaluation e = Evaluation.ofScaled(training, loss, validation, l2); // already scaled like the training data
+            Evaluation e = validation.apply(training);
             vCost = e.cost();
             vAccuracy = e.accuracy();
         }
@@ -75,15 +78,15 @@ final class RunHistory implements TrainingListener {
         epochs.add(new Epoch(stats, vCost, vAccuracy, layers, (System.nanoTime() - t0) / 1e9));
     }
 
-    List<Epoch> epochs() {
+    public List<Epoch> epochs() {
         return Collections.unmodifiableList(epochs);
     }
 
-    Epoch last() {
+    public Epoch last() {
         return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
     }
 
-    int layerCount() {
+    public int layerCount() {
         return epochs.isEmpty() ? 0 : last().layers().size();
     }
 }

@@ -1,4 +1,4 @@
-package org.backprop4j.cli;
+package org.backprop4j.report;
 
 import org.backprop4j.eval.Evaluation;
 import org.backprop4j.inspect.LayerStats;
@@ -15,7 +15,7 @@ import java.util.List;
  * are inline SVG drawn by {@link Charts}, the style is inline CSS, and there is no script, font,
  * image or link to fetch: the file opens the same offline, attached to a mail or years later.
  */
-final class HtmlReport {
+public final class HtmlReport {
     private static final int W = 600, H = 340;
 
     /**
@@ -33,7 +33,7 @@ final class HtmlReport {
      * @param timings        rows of (what, seconds)
      * @param failure        why training stopped early, or null if it completed
      */
-    record Run(String command, List<String[]> configuration, RunHistory history, int samples, Evaluation confusion,
+    public record Run(String command, List<String[]> configuration, RunHistory history, int samples, Evaluation confusion,
                String confusionOf, List<String> classes, List<String> layerNames, List<String> notes,
                List<String[]> timings, String failure) {
     }
@@ -41,12 +41,27 @@ final class HtmlReport {
     private HtmlReport() {
     }
 
-    static void write(Path file, Run run) throws IOException {
+    /** The timings table: the epochs' training time, the measuring between them, the mean epoch, the whole command so far. */
+    public static List<String[]> timings(RunHistory history, long startNanos) {
+        double training = 0, measuring = 0;
+        for (RunHistory.Epoch e : history.epochs()) {
+            training += e.stats().seconds();
+            measuring += e.extraSeconds();
+        }
+        double total = (System.nanoTime() - startNanos) / 1e9;
+        return List.of(
+                new String[] {"training (sum of the epochs)", String.format("%.3f", training)},
+                new String[] {"validation and layer probes (between epochs)", String.format("%.3f", measuring)},
+                new String[] {"mean per epoch", String.format("%.3f", history.epochs().isEmpty() ? 0 : training / history.epochs().size())},
+                new String[] {"whole command until the report (reading data included)", String.format("%.3f", total)});
+    }
+
+    public static void write(Path file, Run run) throws IOException {
         String html = html(run);
         AtomicFiles.write(file, w -> w.write(html));
     }
 
-    static String html(Run run) {
+    public static String html(Run run) {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -217,7 +232,7 @@ final class HtmlReport {
         h.append("</table>\n");
     }
 
-    static String esc(String s) {
+    public static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 

@@ -1,4 +1,4 @@
-package org.backprop4j.cli;
+package org.backprop4j.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -22,21 +22,21 @@ import java.util.Locale;
  * (at the epoch's end), steps, seconds, samples_per_s, and per layer l: weight_norm, gradient_norm,
  * saturated, dead ({@link LayerStats}) — in CSV as columns weight_norm_1, …, in JSON as a "layers" array.
  */
-final class MetricsFile {
-    enum Format { CSV, JSON_LINES }
+public final class MetricsFile {
+    public enum Format { CSV, JSON_LINES }
 
     private MetricsFile() {
     }
 
     /** The format the file name asks for; a one-line error naming the option otherwise. */
-    static Format formatOf(Path file) {
+    public static Format formatOf(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".csv")) return Format.CSV;
         if (name.endsWith(".jsonl") || name.endsWith(".json")) return Format.JSON_LINES;
         throw new UserException("--metrics " + file + ": the name must end in .csv (CSV) or .jsonl/.json (JSON lines)");
     }
 
-    static void write(Path file, RunHistory history, int samples) throws IOException {
+    public static void write(Path file, RunHistory history, int samples) throws IOException {
         Format format = formatOf(file);
         AtomicFiles.write(file, w -> {
             if (format == Format.CSV) csv(w, history, samples);

@@ -1,4 +1,4 @@
-package org.backprop4j.cli;
+package org.backprop4j.report;
 
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -47,7 +47,7 @@ import javax.xml.transform.stream.StreamResult;
  * axes with units, a legend, and the Okabe–Ito colours (distinguishable with colour blindness).
  * Off-screen only: no display is needed or touched.
  */
-final class Charts {
+public final class Charts {
     static {
         // Before any AWT class loads; ./nn and the tests also pass it, this covers the Java API use.
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
@@ -66,20 +66,20 @@ final class Charts {
     }
 
     /** One line: its legend name and points (x[i], y[i]); NaN and, on a log axis, non-positive y are left out. */
-    record Series(String name, double[] x, double[] y, boolean dashed) {
-        Series(String name, double[] x, double[] y) {
+    public record Series(String name, double[] x, double[] y, boolean dashed) {
+        public Series(String name, double[] x, double[] y) {
             this(name, x, y, false);
         }
     }
 
     /** One panel's x axis and lines. */
-    record Panel(String xLabel, List<Series> series) { }
+    public record Panel(String xLabel, List<Series> series) { }
 
     /**
      * A chart of one panel. {@code logY}: a log scale if the values span at least a factor of
      * {@value #LOG_SPAN} (below that a log axis has no decade to mark, and a linear one reads better).
      */
-    static JFreeChart lines(String title, String subtitle, String yLabel, boolean logY, Panel panel) {
+    public static JFreeChart lines(String title, String subtitle, String yLabel, boolean logY, Panel panel) {
         logY = logY && spansDecade(List.of(panel));
         XYPlot plot = plot(panel, logY);
         plot.setRangeAxis(yAxis(yLabel, logY));
@@ -87,7 +87,7 @@ final class Charts {
     }
 
     /** Panels side by side sharing one y axis (and so one scale), with one legend for all. */
-    static JFreeChart sideBySide(String title, String subtitle, String yLabel, boolean logY, List<Panel> panels) {
+    public static JFreeChart sideBySide(String title, String subtitle, String yLabel, boolean logY, List<Panel> panels) {
         logY = logY && spansDecade(panels);
         CombinedRangeXYPlot combined = new CombinedRangeXYPlot(yAxis(yLabel, logY));
         combined.setGap(18);
@@ -186,7 +186,7 @@ final class Charts {
     }
 
     /** The chart as a PNG image of width × height pixels. */
-    static byte[] png(JFreeChart chart, int width, int height) {
+    public static byte[] png(JFreeChart chart, int width, int height) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             ChartUtils.writeChartAsPNG(out, chart, width, height);
@@ -201,7 +201,7 @@ final class Charts {
      * (viewBox), for a file or to inline in HTML. {@code id} must be unique in the page: it also
      * prefixes the ids of the chart's clip paths, which would otherwise clash between charts.
      */
-    static String svg(JFreeChart chart, int width, int height, String id) {
+    public static String svg(JFreeChart chart, int width, int height, String id) {
         Document document;
         try {
             document = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
@@ -247,7 +247,7 @@ final class Charts {
     }
 
     /** A standalone SVG file's text. */
-    static String svgDocument(JFreeChart chart, int width, int height) {
+    public static String svgDocument(JFreeChart chart, int width, int height) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg(chart, width, height, "chart") + "\n";
     }
 }
