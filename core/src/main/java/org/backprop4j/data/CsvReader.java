@@ -467,7 +467,7 @@ public final class CsvReader {
             List<CategoricalEncoding.Column> fitted = new ArrayList<>();
             for (int k = 0; k < categoricalColumns.length; k++) {
                 int c = categoricalColumns[k];
-                fitted.add(new CategoricalEncoding.Column(header ? first[c] : Integer.toString(c), cats.get(k)));
+                fitted.add(new CategoricalEncoding.Column(header && !first[c].isEmpty() ? first[c] : Integer.toString(c), cats.get(k)));  // an unnamed column by its index
             }
             CategoricalEncoding encoding = new CategoricalEncoding(fitted);
             if (labelColumn < 0) return new Dataset(xm, new Matrix(n, targetCount, y.toArray()), List.of(), name, encoding);

@@ -16,18 +16,17 @@ package org.backprop4j.data;
  * decimal does, except when it lands on one. That case (the low 29 of its 53 significand bits are
  * 1 followed by zeros) is handed back as NaN. Float results here are never subnormal (|value| ≥ 10^-22),
  * so the 29 bits are the right ones. Everything else — more than 2^53 in m once leading and trailing
- * zeros are dropped, |t| > 22 — is NaN too. {@code DecimalsTest} compares this with Float.parseFloat.
+ * zeros are dropped, |t| > 22 — is NaN too. The digits are read in one plain loop (m · 10 + d) while
+ * there are at most 18 of them; a longer text (numpy's default "%.18e" writes 19) is read again without
+ * its leading and trailing zeros. {@code DecimalsTest} compares this with Float.parseFloat.
  */
 public final class Decimals {
     private static final double[] POWERS = new double[23];
-    private static final long[] LONG_POWERS = new long[19];
     private static final long MAX_M = 1L << 53;
 
     static {
         double p = 1;
-        long q = 1;
         for (int i = 0; i < POWERS.length; i++, p *= 10) POWERS[i] = p;          // exact up to 10^22
-        for (int i = 0; i < LONG_POWERS.length; i++, q *= 10) LONG_POWERS[i] = q;
     }
 
     private final byte[] scratch = new byte[64];   // a text given as chars, copied as bytes (numbers are ASCII)
@@ -47,43 +46,48 @@ public final class Decimals {
         int i = from;
         boolean negative = false;
         if (i < to && (b[i] == '-' || b[i] == '+')) negative = b[i++] == '-';
+        // the digits as one integer m, the value being m · 10^t; up to 18 digits m fits a long
+        int start = i, dot = -1;
         long m = 0;
-        int t = 0, zeros = 0, significant = 0;  // value = m · 10^(t + zeros): trailing zeros are kept aside, so 1.5000 is m = 15
-        boolean digits = false, dot = false;
         for (; i < to; i++) {
             int d = b[i] - '0';
-            if (d >= 0 && d <= 9) {
-                digits = true;
-                if (dot) t--;
-                if (d == 0) {
-                    if (m != 0) zeros++;
-                    continue;
-                }
-                significant += zeros + 1;       // digits of m once this one is in: up to 15, m < 10^15 < 2^53 without a check
-                if (significant > 15 && (significant > 16 || m > (MAX_M - d) / LONG_POWERS[zeros + 1])) return Float.NaN;
-                m = m * LONG_POWERS[zeros + 1] + d;
-                zeros = 0;
-            } else if (d == '.' - '0' && !dot) {
-                dot = true;
-            } else {
-                break;
-            }
+            if (d >= 0 && d <= 9) m = m * 10 + d;
+            else if (d == '.' - '0' && dot < 0) dot = i;
+            else break;
         }
-        if (!digits) return Float.NaN;
+        int digits = i - start - (dot < 0 ? 0 : 1);
+        if (digits == 0) return Float.NaN;
+        int t = dot < 0 ? 0 : dot + 1 - i;
+        if (digits > 18) {                      // m overflowed: without its leading and trailing zeros it may be short (1.000000000000000000)
+            int first = start, last = i - 1, intEnd = dot < 0 ? i : dot;
+            while (first < i && (b[first] == '0' || b[first] == '.')) first++;
+            while (last > first && (b[last] == '0' || b[last] == '.')) last--;
+            m = 0;
+            for (int k = first, n = 0; k <= last && first < i; k++) {
+                if (b[k] == '.') continue;
+                if (++n > 18) return Float.NaN;
+                m = m * 10 + (b[k] - '0');
+            }
+            t = first >= i ? 0 : last < intEnd ? intEnd - 1 - last : dot - last;
+        }
         if (i < to && (b[i] == 'e' || b[i] == 'E')) {
             i++;
             boolean negativeExponent = false;
             if (i < to && (b[i] == '-' || b[i] == '+')) negativeExponent = b[i++] == '-';
-            int start = i, e = 0;
+            int exponentStart = i, e = 0;
             for (; i < to && b[i] >= '0' && b[i] <= '9'; i++) {
                 if (e < 100_000) e = e * 10 + (b[i] - '0');                // beyond that only "0e-99999…" can be read, as 0
             }
-            if (i == start) return Float.NaN;
+            if (i == exponentStart) return Float.NaN;
             t += negativeExponent ? -e : e;
         }
         end = i;
         if (m == 0) return negative ? -0f : 0f;
-        t += zeros;
+        while (m > MAX_M && m % 10 == 0) {      // 16 to 18 digits ending in zeros
+            m /= 10;
+            t++;
+        }
+        if (m > MAX_M) return Float.NaN;
         if (t == 0 && m <= 1 << 24) return negative ? -(float) m : (float) m;     // a whole number a float holds exactly
         if (t < -22 || t > 22) return Float.NaN;
         double d = t >= 0 ? m * POWERS[t] : m / POWERS[-t];                     // the double nearest m · 10^t

@@ -34,6 +34,14 @@ class UntrustedDataTest {
     }
 
     @Test
+    void aCategoricalColumnWithoutAHeaderNameIsNamedByItsIndex() throws Exception {
+        Path csv = dir.resolve("unnamed.csv");
+        Files.writeString(csv, "kind,,y\n1,red,p\n2,blue,q\n");     // found by CsvBytePathTest: an empty name was an internal error
+        Dataset d = CsvReader.read(csv, Columns.label("y"), null, CategoricalEncoding.unfitted(List.of("1")));
+        assertEquals(List.of(new CategoricalEncoding.Column("1", List.of("blue", "red"))), d.categorical().columns());
+    }
+
+    @Test
     void aColumnNameTheHeaderHoldsTwiceIsRefused() throws Exception {
         Path csv = dir.resolve("dup.csv");
         Files.writeString(csv, "a,a,y\n1,2,p\n3,4,q\n");
