@@ -38,6 +38,12 @@ import java.util.regex.Pattern;
  * table is never held as strings); a label or category is kept as a small integer per row. Peak
  * memory is about twice the table's float32 size (the chunks, then the matrix), checked against the
  * heap before the matrix is made. A UTF-8 byte order mark at the start is skipped.
+ *
+ * <p>The pass is over the file's bytes, not its decoded text: a line of ASCII is split at its commas
+ * and its numbers are parsed in that same loop ({@link Decimals}), without a String per cell or per
+ * line. That is what makes reading a file of numbers about as fast as reading its lines. Any line the
+ * byte loop does not take as it is (text beyond ASCII, blanks, odd cells, errors) is decoded and read
+ * as a String by the same checks, so the data and the messages are the same either way.
  */
 public final class CsvReader {
     // Plain decimal numbers only: Java's parser would also take "NaN", "1f" or hex floats.

@@ -83,7 +83,7 @@ public final class Decimals {
         }
         end = i;
         if (m == 0) return negative ? -0f : 0f;
-        while (m > MAX_M && m % 10 == 0) {      // 16 to 18 digits ending in zeros
+        while ((m > MAX_M || t < -22) && m % 10 == 0) {    // trailing zeros in the way: 16 to 18 digits, or 10e-23
             m /= 10;
             t++;
         }
