@@ -40,6 +40,39 @@ final class SparkLaunch {
         }
     }
 
+    /**
+     * What a driver JVM that Spark's launcher does not start itself (spark-submit {@code --deploy-mode
+     * cluster}: the cluster starts it) must be given in {@code spark.driver.extraJavaOptions}: the
+     * {@code --add-opens} flags Spark 3.5 needs on Java 17, as Spark's own launcher passes them
+     * ({@code JavaModuleOptions}), and the Vector API module.
+     */
+    static String driverJavaOptions() {
+        return org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptions() + " " + VECTOR_MODULE;
+    }
+
+    /**
+     * Whether this JVM opens java.base to Spark as Spark's launcher does ({@code --add-opens
+     * java.base/sun.nio.ch=ALL-UNNAMED} and the others): without them no SparkContext can start (an
+     * IllegalAccessError for sun.nio.ch.DirectBuffer).
+     */
+    static boolean opensJavaBase() {
+        Module base = Object.class.getModule(), us = SparkLaunch.class.getModule();
+        return base.isOpen("sun.nio.ch", us) && base.isOpen("java.nio", us) && base.isOpen("java.lang.invoke", us);
+    }
+
+    /**
+     * One line saying how to give this JVM what Spark needs, when it lacks it (else null): in a driver
+     * the cluster started ({@code spark.submit.deployMode=cluster}), through spark.driver.extraJavaOptions.
+     */
+    static String missingJvmFlags() {
+        if (opensJavaBase()) return null;
+        boolean cluster = "cluster".equals(System.getProperty("spark.submit.deployMode"));
+        return "nn train --spark: this JVM lacks the --add-opens flags Spark 3.5 needs on Java 17, so Spark cannot start; "
+                + (cluster ? "with --deploy-mode cluster the cluster starts the driver, so give them to spark-submit: --conf "
+                        + "spark.driver.extraJavaOptions=\"" + driverJavaOptions() + "\""
+                        : "start java with them (the ./nn script and spark-submit in client mode do): " + driverJavaOptions());
+    }
+
     /** The jar this class was loaded from, or null when it came from a folder (tests, an IDE). */
     static String applicationJar() {
         CodeSource source = SparkLaunch.class.getProtectionDomain().getCodeSource();

@@ -61,6 +61,11 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
     private ExecutorStarts executorStarts;
 
     public static void main(String[] args) {
+        String missing = SparkLaunch.missingJvmFlags();
+        if (missing != null) {   // e.g. a driver started by the cluster without them (--deploy-mode cluster)
+            System.err.println(missing);
+            System.exit(2);
+        }
         Path log = SparkLaunch.quietLogs();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), log));
     }

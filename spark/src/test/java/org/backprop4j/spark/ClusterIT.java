@@ -41,9 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * On a real standalone cluster (master and worker on 127.0.0.1, executors in JVMs of their own,
  * started by spark/local-cluster.sh): the single-machine model from full-batch sync, an executor
- * killed with SIGKILL mid-run, {@code ./nn train --spark spark://…} end to end, and a cluster whose
- * executors cannot start, through spark-submit. Each application takes one of the worker's two
- * cores, so that the test's own session and a launcher's can run side by side.
+ * killed with SIGKILL mid-run, {@code ./nn train --spark spark://…} end to end, a cluster whose
+ * executors cannot start, through spark-submit, and spark-submit --deploy-mode cluster. Each
+ * application takes one of the worker's three cores, so that the test's own session and a
+ * launcher's (or a driver the cluster runs and its executor) fit side by side.
  */
 class ClusterIT {
     @TempDir
@@ -185,5 +186,33 @@ class ClusterIT {
         assertTrue(Files.readString(log).contains("Executor added"), log.toString());
         Files.delete(log);
         assertFalse(Files.exists(out));
+    }
+
+    /**
+     * spark-submit --deploy-mode cluster: the master starts the driver on the worker, in a JVM of its own
+     * that gets only what spark.driver.extraJavaOptions says (Spark's launcher adds its --add-opens flags
+     * only to the JVMs it starts itself), so they go there; with waitAppCompletion spark-submit waits for
+     * the driver. The model, written by the driver, is the single machine's.
+     */
+    @Test
+    void sparkSubmitInClusterDeployModeTrainsTheSingleMachineModel() throws Exception {
+        Path out = dir.resolve("cluster-mode.json");
+        Run r = run(out, List.of(cluster.sparkHome().resolve("bin").resolve("spark-submit").toString(), "--master", cluster.url(),
+                "--deploy-mode", "cluster", "--conf", "spark.driver.extraJavaOptions=" + SparkLaunch.driverJavaOptions(),
+                "--conf", "spark.standalone.submit.waitAppCompletion=true", "--driver-memory", "512m", "--conf", "spark.cores.max=1",
+                "--conf", "spark.executor.memory=512m", "--conf", "spark.ui.enabled=false",
+                "--class", SparkTrainCommand.class.getName(), LocalCluster.APPLICATION_JAR.toString(),
+                "--data", IRIS.toAbsolutePath().toString(), "--label", "species", "--layers", "10", "--activation", "tanh",
+                "--loss", "cross-entropy", "--batch-size", "full", "--epochs", "10", "--learning-rate", "0.5", "--scale", "standard",
+                "--partitions", "2", "--quiet", "--out", out.toString()), Map.of());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("is FINISHED"), "the driver's final state: " + r.err());
+        Model model = ModelJson.read(out);
+        Dataset raw = CsvReader.read(IRIS, new Columns.Label("species"), null);
+        TrainingConfig config = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).fullBatch().epochs(10).learningRate(0.5)
+                .seed(1).threads(1).build();
+        Network single = new Trainer(config).train(Network.create(new int[] {4, 10, 3}, Activation.TANH, Activation.SOFTMAX, 1),
+                raw.scaled(Scaler.fit("standard", raw.x())));
+        assertSameWeights(single, model.network(), 1e-4f);
     }
 }

@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Spark standalone cluster on 127.0.0.1 for the integration tests, started and stopped with
- * {@code spark/local-cluster.sh} (the steps docs/SCALING.md gives): one master, one worker with two
- * cores, whose executors are JVMs of their own — children of the worker's process.
+ * {@code spark/local-cluster.sh} (the steps docs/SCALING.md gives): one master, one worker offering three
+ * cores (a count the worker hands out, not the machine's), whose executors are JVMs of their own — children of the
+ * worker's process.
  */
 final class LocalCluster implements AutoCloseable {
     static final Path SCRIPT = Path.of("local-cluster.sh").toAbsolutePath();
@@ -37,7 +38,7 @@ final class LocalCluster implements AutoCloseable {
         ProcessBuilder start = new ProcessBuilder("bash", SCRIPT.toString(), "start", dir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("start.out").toFile());
         start.environment().put("PORT", Integer.toString(port));
-        start.environment().put("CORES", "2");
+        start.environment().put("CORES", "3");   // the test's session, and a driver started by the cluster and its executor
         Process p = start.start();
         p.getOutputStream().close();
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {

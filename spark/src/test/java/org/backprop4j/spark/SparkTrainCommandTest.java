@@ -165,4 +165,28 @@ class SparkTrainCommandTest {
         assertEquals(1, bad.toString().strip().lines().count(), bad.toString());
         assertTrue(bad.toString().contains("--resume FILE takes no other option than --spark MASTER"), bad.toString());
     }
+
+    /**
+     * A JVM without Spark's --add-opens flags (a driver the cluster started with --deploy-mode cluster,
+     * when spark.driver.extraJavaOptions does not carry them) is told in one line which flags to give and
+     * where, exit 2, before Spark fails with an IllegalAccessError.
+     */
+    @Test
+    void aJvmWithoutSparksFlagsIsToldWhichToGiveInOneLine(@TempDir Path dir) throws Exception {
+        String jvm = ProcessHandle.current().info().command().orElse("java");
+        for (boolean cluster : new boolean[] {false, true}) {
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(jvm, "-cp", System.getProperty("java.class.path")));
+            if (cluster) command.add("-Dspark.submit.deployMode=cluster");
+            command.addAll(java.util.List.of(SparkTrainCommand.class.getName(), "--data", IRIS.toString(), "--label", "species",
+                    "--out", dir.resolve("never.json").toString()));
+            Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            assertEquals(2, p.waitFor(), err);
+            assertEquals(1, err.lines().count(), err);
+            assertTrue(err.startsWith("nn train --spark: this JVM lacks the --add-opens flags Spark 3.5 needs on Java 17"), err);
+            assertTrue(err.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), err);
+            assertEquals(cluster, err.contains("give them to spark-submit: --conf spark.driver.extraJavaOptions=\""), err);
+            assertFalse(Files.exists(dir.resolve("never.json")));
+        }
+    }
 }
