@@ -39,7 +39,8 @@ spark_home() {
   mkdir -p "$home/jars" "$home/bin" "$home/conf"
   echo "Spark 3.5.6 built for Hadoop 3.3.4 (jars from Backprop4j's spark/target/spark-classpath.txt)" >"$home/RELEASE"
   # Spark's jars only: the application's own (core, picocli and what they bring) travel in its jar
-  tr ':' '\n' <"$CLASSPATH_FILE" | grep -v -e '/backprop4j-' -e '/picocli-' -e '/commons-csv-' | while read -r jar; do
+  tr ':' '\n' <"$CLASSPATH_FILE" | grep -v -e '/backprop4j-' -e '/picocli-' -e '/commons-csv-' -e '/jfreechart-' -e '/batik-' \
+      -e '/xmlgraphics-commons-' | while read -r jar; do
     ln -s "$jar" "$home/jars/$(basename "$jar")"
   done
   cat >"$home/bin/spark-submit" <<EOF

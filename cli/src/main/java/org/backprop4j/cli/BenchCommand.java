@@ -146,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
                 g.writeNumberField("peak_fraction", gflops / peak);
                 g.writeStringField("variant", cpu.variant());
                 g.writeStringField("variant_choice", cpu.variantChoice());
-                g.writeStringField("weights_sha256", weightsHash(trained));
+                g.writeStringField("weights_sha256", trained.sha256());
                 g.writeArrayFieldStart("epoch_seconds");
                 for (double v : measured) g.writeNumber(v);
                 g.writeEndArray();
@@ -174,28 +174,9 @@ final class BenchCommand implements Callable<Integer> {
                     + " gradients, JVM); peak heap %.1f MB%n", liveHeap / 1e6, dataBytes / 1e6, parameterBytes / 1e6, peakHeap / 1e6);
             out.printf("inference  %,.0f samples/s in batches of 256; one sample: %.1f us (median)%n", inferenceRate, latencyUs);
             out.printf("kernels    %s, variant %s (%s)%n", Kernels.fast(1).getClass().getSimpleName(), cpu.variant(), cpu.variantChoice());
-            out.printf("weights    sha256 %s (the trained network's W and b; equal on every machine and variant)%n", weightsHash(trained));
+            out.printf("weights    sha256 %s (the trained network's W and b; equal on every machine and variant)%n", trained.sha256());
         }
         return 0;
-    }
-
-    /**
-     * SHA-256 of the network's parameters: each layer's W (row-major) then b, as big-endian float
-     * bits. Two runs with the same options give the same hash on any processor, thread count and
-     * kernel variant.
-     */
-    static String weightsHash(Network net) {
-        try {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4);
-            for (org.backprop4j.nn.Dense layer : net.layers()) {
-                for (float v : layer.weights().data) sha.update(buf.clear().putInt(0, Float.floatToRawIntBits(v)).array());
-                for (float v : layer.bias()) sha.update(buf.clear().putInt(0, Float.floatToRawIntBits(v)).array());
-            }
-            return java.util.HexFormat.of().formatHex(sha.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);     // every JDK has SHA-256
-        }
     }
 
     /** Synthetic data of the workloads: inputs uniform in [0,1), targets one-hot of random classes. */

@@ -146,7 +146,8 @@ final class TrainCommand extends TrainCommandOptions implements Callable<Integer
                     + " (lowest " + (run.validation() != null ? "validation" : "training") + " cost)");
         }
         ModelJson.write(trained.withProvenance(provenance(config)), output.out);
-        if (!quiet) err.println("saved " + output.out);
+        // The hash lets two machines compare their models by one line (the same on every processor).
+        if (!quiet) err.println("saved " + output.out + " (weights sha256 " + model.network().sha256() + ")");
         if (output.report != null || output.metrics != null) {
             // the report's confusion matrix: of the test data, else of the validation data, else of the training data
             Evaluation shown = testResult;

@@ -29,6 +29,16 @@ class TrainOutputsTest {
     }
 
     @Test
+    void theLastLineNamesTheModelAndTheHashOfItsWeights() throws Exception {
+        Cli.Result r = Cli.run(irisTrain("--activation", "tanh", "--scale", "standard")).ok();
+        List<String> lines = r.err().strip().lines().toList();
+        String last = lines.get(lines.size() - 1);
+        Model saved = ModelJson.read(dir.resolve("m.json"));
+        assertEquals("saved " + dir.resolve("m.json") + " (weights sha256 " + saved.network().sha256() + ")", last);
+        assertTrue(saved.network().sha256().matches("[0-9a-f]{64}"));
+    }
+
+    @Test
     void metricsAsCsv() throws Exception {
         Path csv = dir.resolve("metrics.csv");
         Cli.run(irisTrain("--activation", "tanh", "--scale", "standard", "--metrics", csv.toString(), "--quiet")).ok();

@@ -132,7 +132,8 @@ public interface Kernels {
                 if (org.backprop4j.math.vector.VectorKernels.worthwhile()) return new org.backprop4j.math.vector.VectorKernels(threads);
                 return new JavaKernels();              // vectors under 256 bits: plain Java is as good
             } catch (LinkageError e) {
-                SlowPath.warn("the module jdk.incubator.vector is present but unusable on this JVM (" + e + ")");
+                Throwable why = e.getCause() != null ? e.getCause() : e;   // e.g. a bad backprop4j.vector.bits
+                SlowPath.warn("the module jdk.incubator.vector is present but unusable on this JVM (" + why + ")");
                 return new JavaKernels();
             }
         }

@@ -89,6 +89,26 @@ public final class Network {
         return layers.get(l);
     }
 
+    /**
+     * SHA-256 of the parameters, in hex: each layer's W (row-major) then b, as big-endian float
+     * bits. The same options and data give the same hash on any processor, vector width, thread
+     * count and kernel variant, with or without the Vector API (see {@code math.SumOrder}), so two
+     * machines can compare what they trained by this line alone.
+     */
+    public String sha256() {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4);
+            for (Dense layer : layers) {
+                for (float v : layer.weights().data) sha.update(buf.clear().putInt(0, Float.floatToRawIntBits(v)).array());
+                for (float v : layer.bias()) sha.update(buf.clear().putInt(0, Float.floatToRawIntBits(v)).array());
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);     // every JDK has SHA-256
+        }
+    }
+
     /** s_1: the width of an input. */
     public int inputs() {
         return layers.get(0).inputs();

@@ -192,7 +192,7 @@ class ClusterIT {
      * spark-submit --deploy-mode cluster: the master starts the driver on the worker, in a JVM of its own
      * that gets only what spark.driver.extraJavaOptions says (Spark's launcher adds its --add-opens flags
      * only to the JVMs it starts itself), so they go there; with waitAppCompletion spark-submit waits for
-     * the driver. The model, written by the driver, is the single machine's.
+     * the driver. The model, written by the driver, is the single machine's; the report is drawn there too.
      */
     @Test
     void sparkSubmitInClusterDeployModeTrainsTheSingleMachineModel() throws Exception {
@@ -204,9 +204,12 @@ class ClusterIT {
                 "--class", SparkTrainCommand.class.getName(), LocalCluster.APPLICATION_JAR.toString(),
                 "--data", IRIS.toAbsolutePath().toString(), "--label", "species", "--layers", "10", "--activation", "tanh",
                 "--loss", "cross-entropy", "--batch-size", "full", "--epochs", "10", "--learning-rate", "0.5", "--scale", "standard",
-                "--partitions", "2", "--quiet", "--out", out.toString()), Map.of());
+                "--partitions", "2", "--quiet", "--out", out.toString(), "--report", dir.resolve("cluster-mode.html").toString()),
+                Map.of());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("is FINISHED"), "the driver's final state: " + r.err());
+        // drawn by the driver from what the application jar carries (JFreeChart, Batik), not from the test's classpath
+        assertTrue(Files.readString(dir.resolve("cluster-mode.html")).contains("<h1>Training report</h1>"));
         Model model = ModelJson.read(out);
         Dataset raw = CsvReader.read(IRIS, new Columns.Label("species"), null);
         TrainingConfig config = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).fullBatch().epochs(10).learningRate(0.5)

@@ -6,16 +6,19 @@ import static org.backprop4j.math.vector.Lanes.VL;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
+import org.backprop4j.math.SumOrder;
 
 /**
  * The dot engine, for NT with a small side: C(i,j) = Σ_p A(i,p)·B(j,p) as dot products of rows,
  * in 4 × 4 tiles numbered i-block fastest. In NT both operands run along p, so C(i,j) is a dot
  * product of two contiguous rows. When one side is small (a batch of 10) or both are moderate
  * (≤ 256), transposing a panel for {@link Panels} costs more than it saves and lanes over a
- * 10-row batch would be 6/16 empty. Here a 4 × 4 tile of dot products is accumulated along p, a
- * vector of VL consecutive p at a time (VL chains per output, one per p mod VL), and the 16
- * accumulators are summed across lanes together at the end by log2(VL) rounds of lane swaps (a
- * fixed tree); the k mod VL leftover terms are then added one by one, in order.
+ * 10-row batch would be 6/16 empty. Here a 4 × 4 tile of dot products is accumulated along p, 16
+ * consecutive p at a time: 16 chains per output, one per p mod 16 ({@link SumOrder}'s dot order).
+ * With 16 lanes each chain is a lane, and the 16 accumulators are added across lanes together at
+ * the end by four rounds of lane swaps (a fixed tree); with 8 lanes (AVX2) the chains take two
+ * vectors and the same tree is taken through a scratch ({@link #dot2x2Narrow}). The k mod 16
+ * leftover terms are then added one by one, in order.
  */
 final class Dots extends Tiles {
     private int m, n, k;
@@ -52,25 +55,69 @@ final class Dots extends Tiles {
     void tile(int t, int i) {
         int i0 = i % iBlocks * 4, j0 = i / iBlocks * 4;
         int iv = Math.min(4, m - i0), jv = Math.min(4, n - j0);
-        int kv = k - k % VL;
+        int kv = SumOrder.chained(k);
         float[] sums = tiles[t];
         // A short block repeats its last row, as in the main engine.
-        dot4x4(kv, a, i0 * k, (i0 + Math.min(1, iv - 1)) * k, (i0 + Math.min(2, iv - 1)) * k,
-                (i0 + Math.min(3, iv - 1)) * k, b, j0 * k, (j0 + Math.min(1, jv - 1)) * k,
-                (j0 + Math.min(2, jv - 1)) * k, (j0 + Math.min(3, jv - 1)) * k, sums);
+        int a0 = i0 * k, a1 = (i0 + Math.min(1, iv - 1)) * k, a2 = (i0 + Math.min(2, iv - 1)) * k, a3 = (i0 + Math.min(3, iv - 1)) * k;
+        int b0 = j0 * k, b1 = (j0 + Math.min(1, jv - 1)) * k, b2 = (j0 + Math.min(2, jv - 1)) * k, b3 = (j0 + Math.min(3, jv - 1)) * k;
+        if (VL == SumOrder.LANES) {
+            dot4x4(kv, a, a0, a1, a2, a3, b, b0, b1, b2, b3, sums);
+        } else {                                // 8 lanes: four 2 × 2 blocks, sums at 4·ii + jj
+            dot2x2Narrow(kv, a, a0, a1, b, b0, b1, sums, 0, 4);
+            dot2x2Narrow(kv, a, a0, a1, b, b2, b3, sums, 2, 4);
+            dot2x2Narrow(kv, a, a2, a3, b, b0, b1, sums, 8, 4);
+            dot2x2Narrow(kv, a, a2, a3, b, b2, b3, sums, 10, 4);
+        }
         for (int ii = 0; ii < iv; ii++) {
             for (int jj = 0; jj < jv; jj++) {
-                float s = sums[POS[ii * 4 + jj]];
+                float s = sums[VL == SumOrder.LANES ? POS[ii * 4 + jj] : ii * 4 + jj];
                 int ap = (i0 + ii) * k, bp = (j0 + jj) * k;
-                for (int p = kv; p < k; p++) s = Math.fma(a[ap + p], b[bp + p], s);  // the k mod VL leftover
+                for (int p = kv; p < k; p++) s = Math.fma(a[ap + p], b[bp + p], s);  // the k mod 16 leftover
                 c[(i0 + ii) * n + j0 + jj] = s;
             }
         }
     }
 
+    /**
+     * The dot engine with 8 lanes (AVX2): 2 rows of A × 2 rows of B, each output's 16 chains in two
+     * vectors — lo for p mod 16 below 8, hi for the rest — so eight accumulators; then each
+     * output's chains are added by {@link SumOrder#tree} (the 16-lane rounds: lo + hi is the
+     * first). Leaves output (ii, jj) of the block at {@code out[at + ii·stride + jj]}; uses
+     * out[64 …] as scratch (the tile scratch holds 32 × 8 floats).
+     */
+    static void dot2x2Narrow(int kv, float[] a, int a0, int a1, float[] b, int b0, int b1, float[] out, int at, int stride) {
+        FloatVector l00 = FloatVector.zero(S), h00 = l00, l01 = l00, h01 = l00, l10 = l00, h10 = l00, l11 = l00, h11 = l00;
+        for (int p = 0; p < kv; p += 16) {
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + p), x0h = FloatVector.fromArray(S, a, a0 + p + 8);
+            FloatVector y0 = FloatVector.fromArray(S, b, b0 + p), y0h = FloatVector.fromArray(S, b, b0 + p + 8);
+            FloatVector y1 = FloatVector.fromArray(S, b, b1 + p), y1h = FloatVector.fromArray(S, b, b1 + p + 8);
+            l00 = x0.fma(y0, l00);
+            h00 = x0h.fma(y0h, h00);
+            l01 = x0.fma(y1, l01);
+            h01 = x0h.fma(y1h, h01);
+            FloatVector x1 = FloatVector.fromArray(S, a, a1 + p), x1h = FloatVector.fromArray(S, a, a1 + p + 8);
+            l10 = x1.fma(y0, l10);
+            h10 = x1h.fma(y0h, h10);
+            l11 = x1.fma(y1, l11);
+            h11 = x1h.fma(y1h, h11);
+        }
+        l00.intoArray(out, 64);
+        h00.intoArray(out, 72);
+        l01.intoArray(out, 80);
+        h01.intoArray(out, 88);
+        l10.intoArray(out, 96);
+        h10.intoArray(out, 104);
+        l11.intoArray(out, 112);
+        h11.intoArray(out, 120);
+        out[at] = SumOrder.tree(out, 64);
+        out[at + 1] = SumOrder.tree(out, 80);
+        out[at + stride] = SumOrder.tree(out, 96);
+        out[at + stride + 1] = SumOrder.tree(out, 112);
+    }
+
     // ------------------------------------------------------------------------------------------
-    // Micro-kernel of the dot engine: 4 rows of A × 4 rows of B. Leaves the sum over p < kv (a
-    // multiple of VL) of accumulator o = 4·ii + jj in out[POS[o]].
+    // Micro-kernel of the dot engine with 16 lanes: 4 rows of A × 4 rows of B. Leaves the sum over
+    // p < kv (a multiple of 16) of accumulator o = 4·ii + jj in out[POS[o]].
     // ------------------------------------------------------------------------------------------
 
     static void dot4x4(int kv, float[] a, int a0, int a1, int a2, int a3,
@@ -124,12 +171,7 @@ final class Dots extends Tiles {
         f6 = f6.blend(f7, HIGH2).add(f7.blend(f6, HIGH2).rearrange(SWAP2));
         f0 = f0.blend(f2, HIGH3).add(f2.blend(f0, HIGH3).rearrange(SWAP3));
         f4 = f4.blend(f6, HIGH3).add(f6.blend(f4, HIGH3).rearrange(SWAP3));
-        if (VL == 16) {
-            f0.blend(f4, HIGH4).add(f4.blend(f0, HIGH4).rearrange(SWAP4)).intoArray(out, 0);
-        } else {                                        // VL = 8: three rounds, two vectors of sums
-            f0.intoArray(out, 0);
-            f4.intoArray(out, VL);
-        }
+        f0.blend(f4, HIGH4).add(f4.blend(f0, HIGH4).rearrange(SWAP4)).intoArray(out, 0);
     }
 
     /** For fold round r = 1 … 4: lane l ^ (VL >> r), and the lanes with bit VL >> r set. */
@@ -149,15 +191,12 @@ final class Dots extends Tiles {
     }
 
     /**
-     * Where dot4x4 leaves the sum of accumulator o: round r sets bit VL >> r of the lane from bit
-     * r − 1 of o, so the lane is o's low log2(VL) bits reversed (with VL = 8, o ≥ 8 in the second vector).
+     * Where dot4x4 leaves the sum of accumulator o: round r sets bit 16 >> r of the lane from bit
+     * r − 1 of o, so the lane is o's four bits reversed.
      */
     private static final int[] POS = new int[16];
 
     static {
-        int bits = Integer.numberOfTrailingZeros(VL);
-        for (int o = 0; o < 16; o++) {
-            POS[o] = (o & -VL) + (Integer.reverse(o & (VL - 1)) >>> (32 - bits));
-        }
+        for (int o = 0; o < 16; o++) POS[o] = Integer.reverse(o) >>> 28;
     }
 }

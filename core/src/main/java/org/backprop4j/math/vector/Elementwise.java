@@ -1,11 +1,25 @@
 package org.backprop4j.math.vector;
 
+import static org.backprop4j.math.FloatExp.LN2_HI;
+import static org.backprop4j.math.FloatExp.LN2_LO;
+import static org.backprop4j.math.FloatExp.LOG2E;
+import static org.backprop4j.math.FloatExp.MAX;
+import static org.backprop4j.math.FloatExp.MIN;
+import static org.backprop4j.math.FloatExp.P0;
+import static org.backprop4j.math.FloatExp.P1;
+import static org.backprop4j.math.FloatExp.P2;
+import static org.backprop4j.math.FloatExp.P3;
+import static org.backprop4j.math.FloatExp.P4;
+import static org.backprop4j.math.FloatExp.P5;
+import static org.backprop4j.math.FloatExp.ROUND;
+
 import static org.backprop4j.math.vector.Lanes.S;
 import static org.backprop4j.math.vector.Lanes.VL;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import org.backprop4j.math.FloatExp;
 import org.backprop4j.math.Pointwise.Form;
 
 /** An elementwise pass over the first m rows of an m × n batch, in tiles of 4 rows. */
@@ -68,7 +82,7 @@ final class Elementwise extends Tiles {
                 float zj = z[row + j] + bias[j];
                 z[row + j] = zj;
                 a[row + j] = switch (f) {
-                    case SIGMOID -> 1f / (exp(-zj) + 1f);                // the same arithmetic as the lanes
+                    case SIGMOID -> FloatExp.sigmoid(zj);                // the same arithmetic as the lanes
                     case TANH -> (float) Math.tanh(zj);
                     case RELU -> zj > 0f ? zj : 0f;
                     default -> zj;
@@ -105,17 +119,11 @@ final class Elementwise extends Tiles {
     }
 
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
-    // e^x = 2^n · e^r with n = round(x / ln 2) and r = x − n·ln 2 (|r| ≤ ln 2 / 2), ln 2 split in two
-    // parts so that n·LN2_HI is exact; e^r by a degree-7 polynomial (the Cephes single-precision
-    // coefficients); 2^n put straight into the exponent bits. About 1 ulp from the exact value.
-    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
-    private static final float ROUND = 12582912f;                       // 1.5·2^23: x + ROUND rounds x to an integer
-    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
-            P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+    // The constants and the steps of FloatExp, on vectors.
 
     /** e^x per lane, with x clamped to [−87, 88] (the float range of e^x without denormals). */
     static FloatVector exp(FloatVector x) {
-        x = x.max(-87f).min(88f);
+        x = x.max(MIN).min(MAX);
         FloatVector t = x.fma(LOG2E, ROUND);                            // ROUND + n
         FloatVector n = t.sub(ROUND);
         FloatVector r = n.fma(V_NEG_LN2_HI, x);
@@ -129,17 +137,4 @@ final class Elementwise extends Tiles {
     private static final FloatVector V_NEG_LN2_HI = FloatVector.broadcast(S, -LN2_HI), V_NEG_LN2_LO = FloatVector.broadcast(S, -LN2_LO),
             V_P2 = FloatVector.broadcast(S, P2), V_P3 = FloatVector.broadcast(S, P3), V_P4 = FloatVector.broadcast(S, P4),
             V_P5 = FloatVector.broadcast(S, P5);
-
-    /** The same e^x for one float, operation for operation. */
-    static float exp(float x) {
-        x = Math.min(Math.max(x, -87f), 88f);
-        float t = Math.fma(x, LOG2E, ROUND);
-        float n = t - ROUND;
-        float r = Math.fma(n, -LN2_HI, x);
-        r = Math.fma(n, -LN2_LO, r);
-        float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(r, P0, P1), r, P2), r, P3), r, P4), r, P5);
-        float er = Math.fma(p * r, r, r) + 1f;
-        int bits = (Float.floatToRawIntBits(t) - (Float.floatToRawIntBits(ROUND) - 127)) << 23;
-        return er * Float.intBitsToFloat(bits);
-    }
 }

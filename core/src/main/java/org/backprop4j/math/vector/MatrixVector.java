@@ -5,6 +5,7 @@ import static org.backprop4j.math.vector.Lanes.VL;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import org.backprop4j.math.SumOrder;
 
 /**
  * One sample's product c = B·x (m = 1 in the forward product: a prediction), in tiles of 8 rows of
@@ -31,7 +32,7 @@ final class MatrixVector extends Tiles {
 
     @Override
     void tile(int t, int i) {
-        rows(i * 8, Math.min(i * 8 + 8, n), k, b, x, c);
+        rows(i * 8, Math.min(i * 8 + 8, n), k, b, x, c, tiles[t]);
     }
 
     @Override
@@ -40,12 +41,17 @@ final class MatrixVector extends Tiles {
     }
 
     /**
-     * c[j] = b_j · x for the rows j0 … j1−1 of b[·×k]. Each c[j] is VL chains along p (one per
-     * p mod VL), summed lane after lane (see {@link #laneSum}), then the k mod VL leftover terms in
-     * order: an order fixed by the shape.
+     * c[j] = b_j · x for the rows j0 … j1−1 of b[·×k], in {@link SumOrder}'s one-sample order: 16
+     * chains along p (one per p mod 16), added in order (see {@link #laneSum}), then the k mod 16
+     * leftover terms in order. With 8 lanes the chains take two vectors ({@link #rowsNarrow}, which
+     * needs 64 floats of {@code scratch}).
      */
-    static void rows(int j0, int j1, int k, float[] b, float[] x, float[] c) {
-        int bound = S.loopBound(k);
+    static void rows(int j0, int j1, int k, float[] b, float[] x, float[] c, float[] scratch) {
+        if (VL != SumOrder.LANES) {
+            rowsNarrow(j0, j1, k, b, x, c, scratch);
+            return;
+        }
+        int bound = SumOrder.chained(k);
         int j = j0, n = j1;
         // Eight rows at a time: eight independent FMA chains hide the FMA latency, and each load of
         // x serves eight rows. The weights stream from L2, which sets the pace (about 3 µs for 784×100).
@@ -84,7 +90,55 @@ final class MatrixVector extends Tiles {
         }
     }
 
-    /** sum + the k mod VL leftover terms of row r, one by one. */
+    /**
+     * {@link #rows} with 8 lanes (AVX2): row j's 16 chains in two vectors, lo for p mod 16 below 8
+     * and hi for the rest, four rows at a time (eight accumulators and two vectors of x fill 10 of
+     * the 16 registers); the chains are then added in order through {@code scratch}.
+     */
+    private static void rowsNarrow(int j0, int j1, int k, float[] b, float[] x, float[] c, float[] scratch) {
+        int bound = SumOrder.chained(k);
+        int j = j0;
+        for (; j + 4 <= j1; j += 4) {
+            int r0 = j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+            FloatVector l0 = FloatVector.zero(S), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
+            for (int p = 0; p < bound; p += 16) {
+                FloatVector xl = FloatVector.fromArray(S, x, p), xh = FloatVector.fromArray(S, x, p + 8);
+                l0 = FloatVector.fromArray(S, b, r0 + p).fma(xl, l0);
+                h0 = FloatVector.fromArray(S, b, r0 + p + 8).fma(xh, h0);
+                l1 = FloatVector.fromArray(S, b, r1 + p).fma(xl, l1);
+                h1 = FloatVector.fromArray(S, b, r1 + p + 8).fma(xh, h1);
+                l2 = FloatVector.fromArray(S, b, r2 + p).fma(xl, l2);
+                h2 = FloatVector.fromArray(S, b, r2 + p + 8).fma(xh, h2);
+                l3 = FloatVector.fromArray(S, b, r3 + p).fma(xl, l3);
+                h3 = FloatVector.fromArray(S, b, r3 + p + 8).fma(xh, h3);
+            }
+            l0.intoArray(scratch, 0);
+            h0.intoArray(scratch, 8);
+            l1.intoArray(scratch, 16);
+            h1.intoArray(scratch, 24);
+            l2.intoArray(scratch, 32);
+            h2.intoArray(scratch, 40);
+            l3.intoArray(scratch, 48);
+            h3.intoArray(scratch, 56);
+            c[j] = tail(SumOrder.inOrder(scratch, 0), b, r0, x, bound, k);
+            c[j + 1] = tail(SumOrder.inOrder(scratch, 16), b, r1, x, bound, k);
+            c[j + 2] = tail(SumOrder.inOrder(scratch, 32), b, r2, x, bound, k);
+            c[j + 3] = tail(SumOrder.inOrder(scratch, 48), b, r3, x, bound, k);
+        }
+        for (; j < j1; j++) {
+            int r = j * k;
+            FloatVector lo = FloatVector.zero(S), hi = lo;
+            for (int p = 0; p < bound; p += 16) {
+                lo = FloatVector.fromArray(S, b, r + p).fma(FloatVector.fromArray(S, x, p), lo);
+                hi = FloatVector.fromArray(S, b, r + p + 8).fma(FloatVector.fromArray(S, x, p + 8), hi);
+            }
+            lo.intoArray(scratch, 0);
+            hi.intoArray(scratch, 8);
+            c[j] = tail(SumOrder.inOrder(scratch, 0), b, r, x, bound, k);
+        }
+    }
+
+    /** sum + the k mod 16 leftover terms of row r, one by one. */
     private static float tail(float sum, float[] b, int r, float[] x, int from, int k) {
         for (int p = from; p < k; p++) sum = Math.fma(b[r + p], x[p], sum);
         return sum;

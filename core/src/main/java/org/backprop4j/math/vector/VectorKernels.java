@@ -8,6 +8,7 @@ import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
 import org.backprop4j.math.Kernels;
 import org.backprop4j.math.Pointwise;
+import org.backprop4j.math.SumOrder;
 
 /**
  * The fast kernels: the {@link Kernels} contract on the incubating Vector API
@@ -26,12 +27,14 @@ import org.backprop4j.math.Pointwise;
  * </ul>
  *
  * <h2>Summation order, threads and memory</h2>
- * Which engine computes a product depends on its shape alone, and each engine fixes the order of
- * every output's sum over p: in the main engine the chain acc = fma(X(r,p), Y(p,l), acc) for
- * p = 0 … k−1 from acc = 0, whatever tile, panel or thread computes it; in the dot engine, VL
- * such chains (one per p mod VL) summed by a fixed tree of lane swaps, then the leftover terms in
- * order; in the one-sample product, VL chains summed lane after lane, then the leftover terms. So
- * the results depend on the shapes and inputs only: bit-identical for any thread count. Threads
+ * Which engine computes a product depends on its shape alone, and each engine keeps the order of
+ * every output's sum over p that {@link SumOrder} fixes: in the main engine the chain
+ * acc = fma(X(r,p), Y(p,l), acc) for p = 0 … k−1 from acc = 0, whatever tile, panel or thread
+ * computes it; in the dot engine, 16 such chains (one per p mod 16) added by a fixed tree, then
+ * the leftover terms in order; in the one-sample product, 16 chains added in order, then the
+ * leftover terms. With 16 lanes (AVX-512) a chain is a lane; with 8 (AVX2) the 16 chains take two
+ * vectors. So the results depend on the shapes and inputs only: bit-identical for any thread
+ * count, variant and vector width, and equal to the plain-Java kernels'. Threads
  * share out output tiles (and, for the elementwise passes, the update and the gather, rows), never
  * a k-sum. Every job cuts a layer's units at the same places, so each thread keeps its rows of W
  * and ΔW in its own core's cache. Small products stay on the caller's thread (see
@@ -122,11 +125,11 @@ public final class VectorKernels implements Kernels {
     public void gemmNT(int m, int n, int k, float[] a, float[] b, float[] c) {
         check(m, n, k, a, b, c);
         if (m == 0 || n == 0) return;
-        if (m == 1 && k >= VL) {
+        if (SumOrder.oneSample(m, k)) {
             matrixVector(n, k, b, a, c);
             return;
         }
-        if (useDots(m, n, k)) {
+        if (SumOrder.dots(m, n, k)) {
             dots.set(m, n, k, a, b, c);
             run(dots, (long) m * n * k);
         } else if (panels.cost(n, m, k, true) <= panels.cost(m, n, k, true)) {
@@ -136,15 +139,6 @@ public final class VectorKernels implements Kernels {
             panels.set(m, n, k, a, k, 1, b, k, true, c, n, false, false);      // rows i, lanes j (units)
             run(panels, (long) m * n * k);
         }
-    }
-
-    /**
-     * The dot engine pays when a panel transposition would be amortised over few rows (the other
-     * side ≤ 256) or lanes would be mostly empty (a side ≤ 16), and k is long enough to amortise
-     * the sum across lanes. Its lane-sum rounds are written for 8 or 16 lanes.
-     */
-    private static boolean useDots(int m, int n, int k) {
-        return (VL == 8 || VL == 16) && k >= 16 * VL && (Math.min(m, n) <= 16 || Math.max(m, n) <= 256);
     }
 
     /** c[m×n] = a[m×k] · b[k×n]. A's rows are X's rows, B's rows of p are already panels. */
@@ -190,7 +184,7 @@ public final class VectorKernels implements Kernels {
             }
             pool.wake();                            // not for this product: for the next ones, if they come soon
         }
-        MatrixVector.rows(0, n, k, b, x, c);
+        MatrixVector.rows(0, n, k, b, x, c, matrixVector.tiles[0]);      // thread 0's scratch: the caller's
     }
 
     /**
