@@ -43,7 +43,7 @@ echo "exit code $? after $(( $(date +%s) - START )) s" | tee "$OUT/exit.txt"
 python3 - "$OUT" <<'EOF' | tee "$OUT/summary.txt"
 import csv, re, statistics, sys
 out = sys.argv[1]
-rows = [r for r in csv.DictReader(open(f"{out}/samples.csv")) if r["fds"]]
+rows = [r for r in csv.DictReader(open(f"{out}/samples.csv")) if r["fds"] and r["threads"] and r["rss_kb"]]   # not the last, taken as it ended
 after = []   # (uptime s, heap after GC in MB) from the GC log
 for line in open(f"{out}/gc.log"):
     m = re.search(r"\[([\d.]+)s\].*Pause.*?(\d+)M->(\d+)M\((\d+)M\)", line)
@@ -55,6 +55,11 @@ print(f"{len(rows)} samples over {rows[-1]['seconds']} s; {len(after)} GCs")
 for name in ("fds", "threads", "rss_kb"):
     v = [int(r[name]) for r in rows]
     print(f"{name}: first tenth {min(part(v, True))}-{max(part(v, True))}, last tenth {min(part(v, False))}-{max(part(v, False))}, max {max(v)}")
+jstat = [l.split() for l in open(f"{out}/jstat.txt") if l.strip() and not l.lstrip().startswith("Timestamp")]
+used = [(float(c[0]), (float(c[3]) + float(c[4]) + float(c[6]) + float(c[8])) / 1024) for c in jstat if len(c) >= 9]
+if used:
+    print(f"heap in use (jstat S0U+S1U+EU+OU, MB): first tenth {min(u for _, u in part(used, True)):.0f}-{max(u for _, u in part(used, True)):.0f}, "
+          f"last tenth {min(u for _, u in part(used, False)):.0f}-{max(u for _, u in part(used, False)):.0f}")
 h = [a for _, a in after]
 if h:
     print(f"heap after GC (MB): first tenth median {statistics.median(part(h, True))} (max {max(part(h, True))}), "
