@@ -19,6 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.util.Locale;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
@@ -72,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     static Workload workload(String name) {
-        return switch (name.toUpperCase()) {
+        return switch (name.toUpperCase(Locale.ROOT)) {
             case "W1" -> new Workload("W1", new int[] {784, 100, 10}, Activation.SIGMOID, Activation.SIGMOID, Loss.MSE, 32, 0.1, 1e-4);
             case "W2" -> new Workload("W2", new int[] {784, 1024, 1024, 10}, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY, 256, 0.01, 0);
             default -> throw new UserException("--workload: unknown workload '" + name + "' (known: W1, W2)");

@@ -85,7 +85,7 @@ public final class BuildDocs {
     }
 
     private static void paragraphs(StringBuilder m, String text) {
-        for (String para : format(text).split("\n")) {
+        for (String para : (Iterable<String>) format(text).lines()::iterator) {
             if (para.isBlank()) continue;
             m.append(".PP\n").append(escape(para.strip())).append('\n');
         }

@@ -95,7 +95,7 @@ final class CompareCommand implements Callable<Integer> {
         TrainingPlan plan = TrainingPlan.of(spec.commandLine().getParseResult(), data, network, null, training, null,
                 Runtime.getRuntime().availableProcessors());
         List<BatchSize> ks = new ArrayList<>();
-        for (String part : batchSizes.split(",")) ks.add(Checks.parse("--batch-sizes", () -> BatchSize.parse(part.trim())));
+        for (String part : batchSizes.split(",", -1)) ks.add(Checks.parse("--batch-sizes", () -> BatchSize.parse(part.trim())));
         double[] alphas = parseRates(learningRate, ks.size());
         if (points < 1) throw new UserException("--points must be at least 1, got " + points);
         BatchSizeExperiment.Budget b = budget();
@@ -136,7 +136,7 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     static double[] parseRates(String text, int modes) {
-        String[] parts = text.split(",");
+        String[] parts = text.split(",", -1);
         if (parts.length != 1 && parts.length != modes) {
             throw new UserException("--learning-rate: give one rate or one per batch size (" + modes + "), got " + parts.length);
         }

@@ -13,6 +13,7 @@ import org.backprop4j.options.TrainingPlan;
 import org.backprop4j.options.WeightOptions;
 import org.backprop4j.options.UserException;
 import org.backprop4j.train.TrainingDivergedException;
+import org.backprop4j.train.TrainingListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,7 +71,7 @@ final class CrossValidateCommand extends PlanOptions implements Callable<Integer
         for (int f = 0; f < folds; f++) {
             Model model;
             try {
-                model = plan.fit(raw.subset(Folds.complement(heldOut[f], raw.size()))).model();
+                model = plan.fit(plan.prepare(raw.subset(Folds.complement(heldOut[f], raw.size())), weights), TrainingListener.NONE).model();
             } catch (TrainingDivergedException e) {
                 throw new UserException("fold " + (f + 1) + " of " + folds + ": " + e.getMessage());
             }

@@ -1,7 +1,6 @@
 package org.backprop4j.cli;
 
 import org.backprop4j.options.Checks;
-import org.backprop4j.ParameterException;
 import org.backprop4j.data.DataException;
 import org.backprop4j.data.Memory;
 import org.backprop4j.io.ProjectVersion;
@@ -11,6 +10,8 @@ import org.backprop4j.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.nio.charset.Charset;
+import java.io.OutputStreamWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -35,7 +36,10 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true"); // charts are drawn off-screen; never look for a display
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // the charset System.out and System.err encode with themselves on JDK 17 (stdout.encoding exists only from 18)
+        Charset charset = Charset.defaultCharset();
+        System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, charset), true),
+                new PrintWriter(new OutputStreamWriter(System.err, charset), true)));
     }
 
     /** Runs {@code nn} with these arguments and streams; returns the exit code (0 ok, 2 bad input, 1 internal error). */
@@ -48,7 +52,7 @@ public final class Main implements Runnable {
                 args = r.args();
                 resumed = r.checkpoint();
             } catch (UserException | DataException e) {
-                err.println("nn train: " + oneLine(e.getMessage()));
+                err.println("nn train: " + oneLine(Checks.message(e)));
                 err.flush();
                 return 2;
             }
@@ -107,8 +111,7 @@ public final class Main implements Runnable {
     }
 
     private static String message(Exception e) {
-        if (e instanceof ParameterException p) return oneLine(Checks.message(p));
-        if (isUserError(e)) return oneLine(e.getMessage());
+        if (isUserError(e)) return oneLine(Checks.message(e));   // the library's parameters named as options
         return "internal error: " + e + " (set NN_DEBUG=1 for the stack trace)";
     }
 

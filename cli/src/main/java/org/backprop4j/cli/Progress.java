@@ -47,9 +47,25 @@ final class Progress implements TrainingListener {
         this.epochSuffix = epochSuffix;
     }
 
-    /** Whether this process writes to a terminal. System.console() is null when stdin or stdout is redirected. */
+    /** Whether this process writes to a terminal. */
     static boolean isTerminal() {
-        return System.console() != null;
+        return terminal() != null;
+    }
+
+    /**
+     * The console when stdin and stdout are a terminal, else null. Up to JDK 21 System.console() is null when
+     * either is redirected; from JDK 22 it is a console all the same, and its isTerminal() (called by name:
+     * JDK 17 does not have it) tells.
+     */
+    @SuppressWarnings("SystemConsoleNull")   // the null check is for JDK 17-21; isTerminal() covers 22 and later
+    private static java.io.Console terminal() {
+        java.io.Console console = System.console();
+        if (console == null) return null;
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console) ? console : null;
+        } catch (ReflectiveOperationException e) {
+            return console;   // JDK 17 to 21: a console is a terminal
+        }
     }
 
     /**
@@ -58,7 +74,7 @@ final class Progress implements TrainingListener {
      * is redrawn without ever ending its line); elsewhere, {@code err}.
      */
     static PrintWriter output(PrintWriter err) {
-        java.io.Console console = System.console();
+        java.io.Console console = terminal();
         return console != null ? console.writer() : err;
     }
 
@@ -87,7 +103,7 @@ final class Progress implements TrainingListener {
             }
         } else if (now - lastPrintNanos >= (long) (QUIET_SECONDS * 1e9) && done < total) {
             err.println(String.format("epoch %s  %3.0f%% (%,d of %,d samples)  cost %.6f  %s",
-                    of(epoch), 100.0 * done / total, done, total, cost, eta(epoch, done, total, now)));
+                    of(epoch), 100.0 * done / total, done, total, cost, eta(epoch, done, now)));
             err.flush();
             lastPrintNanos = now;
         }
@@ -127,7 +143,7 @@ final class Progress implements TrainingListener {
         int batches = (total + batchSize - 1) / batchSize;
         return String.format("epoch %s [%s%s] batch %,d/%,d  cost %.6f  %s  %s",
                 of(epoch), "#".repeat(filled), "-".repeat(BAR_WIDTH - filled), batch, batches,
-                cost, rate(epoch, done, now), eta(epoch, done, total, now));
+                cost, rate(epoch, done, now), eta(epoch, done, now));
     }
 
     private String of(int epoch) {
@@ -142,7 +158,7 @@ final class Progress implements TrainingListener {
     }
 
     /** Time left for all epochs, at the mean rate since training began. */
-    private String eta(int epoch, int done, int total, long now) {
+    private String eta(int epoch, int done, long now) {
         double seconds = (now - startNanos) / 1e9;
         long seen = (long) (epoch - firstEpoch) * samples + done;
         long all = (long) (epochs - firstEpoch + 1) * samples;

@@ -78,14 +78,11 @@ final class TrainCommand extends TrainCommandOptions implements Callable<Integer
         checkpoints.check();
         if (output.metrics != null) MetricsFile.formatOf(output.metrics);
 
-        if (weights.sampleWeights != null && validation.validationData != null) {
-            throw new UserException("--sample-weights with --validation-data is not supported; use --validation-split");
-        }
         Dataset read = plan.load();
         // read before training, so its mistakes are reported at once; without the weight column, like the training data
         Dataset rawTest = weights.dropWeightColumn(test.load(data, read), test.testData, data);
         Dataset all = weights.apply(read, data);
-        TrainingPlan.Start run = plan.prepare(all);
+        TrainingPlan.Start run = plan.prepare(all, weights);
         Network start = run.network();
         if (!quiet) {
             err.printf("training %s on %d samples from %s: loss %s, batch %s, %d epochs, learning rate %s, l2 %s%n",

@@ -82,9 +82,9 @@ final class TrainingWatch {
 
     private String validationSuffix(EpochStats s) {
         RunHistory.Epoch e = history.last();
-        double cost = e != null && e.stats() == s && !Double.isNaN(e.validationCost()) ? e.validationCost() : s.validationCost();
+        double cost = e != null && e.stats().equals(s) && !Double.isNaN(e.validationCost()) ? e.validationCost() : s.validationCost();
         if (Double.isNaN(cost)) return "";
-        double accuracy = e != null && e.stats() == s ? e.validationAccuracy() : Double.NaN;
+        double accuracy = e != null && e.stats().equals(s) ? e.validationAccuracy() : Double.NaN;
         return String.format("  validation cost %.6f%s", cost,
                 Double.isNaN(accuracy) ? "" : String.format(" accuracy %.2f%%", 100 * accuracy));
     }

@@ -96,6 +96,9 @@ class DataFormatsTest {
         assertRejected(dir, args("train", "--data", s(ok), "--targets", "2", "--out", s(dir.resolve("o.json"))), "--targets 2");
         assertRejected(dir, args("train", "--data", s(ok), "--features", "3", "--out", s(dir.resolve("o.json"))), "ok.svm:", "3 inputs");
         assertRejected(dir, args("train", "--data", s(ok), "--format", "arff", "--out", s(dir.resolve("o.json"))), "--format", "arff");
+        Path labelsOnly = Files.writeString(dir.resolve("labels-only.svm"), "1\n-1\n");
+        assertRejected(dir, args("train", "--data", s(labelsOnly), "--out", s(dir.resolve("o.json"))),
+                "--features is needed: no line of", "labels-only.svm has a feature");
         Path model = dir.resolve("m.json");
         Cli.run("train", "--data", s(ok), "--layers", "2", "--epochs", "1", "--out", s(model), "--quiet").ok();
         assertRejected(dir, args("evaluate", "--model", s(model), "--data", s(ok), "--features", "9"), "--features 9", "4 inputs");

@@ -64,11 +64,20 @@ class WeightsCommandTest {
         assertFalse(Arrays.toString(unweighted).equals(Arrays.toString(listed)), "weight 4 on versicolor changes the model");
     }
 
+    /** Validation data has its own weight column, which is not an input there either; the run watches the weighted cost. */
+    @Test
+    void validationDataTakesItsOwnWeightColumn() throws Exception {
+        Path csv = weightedIris();
+        Cli.run(train(csv, "--sample-weights", "w", "--validation-data", csv.toString(), "--early-stopping", "--patience", "3")).ok();
+        assertEquals(4, ModelJson.read(dir.resolve("m.json")).network().inputs());
+        Cli.run(train(csv, "--class-weights", "balanced", "--validation-split", "0.2")).ok();
+    }
+
     @Test
     void mistakesAreOneLine() throws Exception {
         Path csv = weightedIris();
         Cli.assertRejected(dir, train(csv, "--sample-weights", "nosuch"), "--sample-weights 'nosuch'", "no such column");
-        Cli.assertRejected(dir, train(csv, "--sample-weights", "species"), "--sample-weights species", "--label column");
+        Cli.assertRejected(dir, train(csv, "--sample-weights", "species"), "--sample-weights species", "the label column");
         Cli.assertRejected(dir, train(csv, "--class-weights", "setosa=1"), "--class-weights", "no weight for class 'versicolor'");
         Cli.assertRejected(dir, train(csv, "--class-weights", "1,2"), "--class-weights", "2 weights for the 3 classes");
         List<String> lines = new ArrayList<>(Files.readAllLines(csv));

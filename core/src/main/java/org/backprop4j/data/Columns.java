@@ -11,7 +11,7 @@ public sealed interface Columns {
     /** The last {@code count} columns are the target vector y. */
     record Targets(int count) implements Columns {
         public Targets {
-            if (count < 1) throw new IllegalArgumentException("--targets must be at least 1, got " + count);
+            if (count < 1) throw new org.backprop4j.ParameterException("targets", "must be at least 1, got " + count);
         }
     }
 

@@ -305,11 +305,11 @@ public final class CsvReader {
             categoricalColumns = categoricalColumns(categorical, first, name);
             header = isHeader(first, labelColumn, categoricalColumns) || categorical.names().stream().anyMatch(c -> !c.matches("\\d+"));
             if (columns instanceof Columns.Label l && !l.column().matches("\\d+") && !header) {
-                throw new DataException(name + ": --label '" + DataException.quote(l.column()) + "' names a column, but the file has no header row");
+                throw DataException.about("label", "'" + DataException.quote(l.column()) + "' names a column, but " + name + " has no header row");
             }
             targetCount = columns instanceof Columns.Targets tc ? tc.count() : 0;
             if (targetCount >= width) {
-                throw new DataException("--targets " + targetCount + ": " + name + " has only " + width + " columns, so no inputs would be left");
+                throw DataException.about("targets", targetCount + ": " + name + " has only " + width + " columns, so no inputs would be left");
             }
             role = new int[width];
             Arrays.fill(role, -3);
@@ -318,9 +318,9 @@ public final class CsvReader {
             categories = new Dictionary[categoricalColumns.length];
             for (int k = 0; k < categoricalColumns.length; k++) {
                 int c = categoricalColumns[k];
-                String what = "--categorical " + DataException.quote(categorical.columns().get(k).column());
-                if (c == labelColumn) throw new DataException(what + ": that is the --label column of " + name);
-                if (c >= width - targetCount) throw new DataException(what + ": that is one of the --targets columns of " + name);
+                String column = DataException.quote(categorical.columns().get(k).column());
+                if (c == labelColumn) throw DataException.about("categorical", column + ": that is the label column of " + name);
+                if (c >= width - targetCount) throw DataException.about("categorical", column + ": that is one of the target columns of " + name);
                 role[c] = k;
                 categories[k] = new Dictionary();
             }
@@ -594,12 +594,12 @@ public final class CsvReader {
         for (int k = 0; k < cols.length; k++) {
             String col = categorical.columns().get(k).column();
             if (col.matches("\\d+")) {
-                cols[k] = index(col, firstRow.length, "--categorical", name);
+                cols[k] = index(col, firstRow.length, "categorical", name);
             } else {
-                cols[k] = byName(col, firstRow, "--categorical", name);
+                cols[k] = byName(col, firstRow, "categorical", name);
             }
             for (int j = 0; j < k; j++) {
-                if (cols[j] == cols[k]) throw new DataException("--categorical: column " + cols[k] + " of " + name + " is named twice");
+                if (cols[j] == cols[k]) throw DataException.about("categorical", "names column " + cols[k] + " of " + name + " twice");
             }
         }
         return cols;
@@ -608,27 +608,28 @@ public final class CsvReader {
     private static int labelColumn(Columns columns, String[] firstRow, String name) {
         if (!(columns instanceof Columns.Label l)) return -1;
         String col = l.column();
-        return col.matches("\\d+") ? index(col, firstRow.length, "--label", name) : byName(col, firstRow, "--label", name);
+        return col.matches("\\d+") ? index(col, firstRow.length, "label", name) : byName(col, firstRow, "label", name);
     }
 
-    private static int index(String col, int width, String option, String name) {
+    /** {@code parameter}: the reader's parameter that names the column ("label", "categorical"), for the message. */
+    private static int index(String col, int width, String parameter, String name) {
         long c = col.length() > 9 ? Long.MAX_VALUE : Long.parseLong(col);
-        if (c >= width) throw new DataException(option + " " + DataException.quote(col) + ": " + name + " has only " + width + " columns (0-based index)");
+        if (c >= width) throw DataException.about(parameter, DataException.quote(col) + ": " + name + " has only " + width + " columns (0-based index)");
         return (int) c;
     }
 
     /** The one column the header calls {@code col}; none, or two, is an error. */
-    private static int byName(String col, String[] header, String option, String name) {
+    private static int byName(String col, String[] header, String parameter, String name) {
         int found = -1;
         for (int c = 0; c < header.length; c++) {
             if (!header[c].equals(col)) continue;
             if (found >= 0) {
-                throw new DataException(option + " '" + DataException.quote(col) + "': the header of " + name + " names two columns so ("
+                throw DataException.about(parameter, "'" + DataException.quote(col) + "': the header of " + name + " names two columns so ("
                         + found + " and " + c + "); rename one, or give the 0-based index");
             }
             found = c;
         }
-        if (found < 0) throw new DataException(option + " '" + DataException.quote(col) + "': no such column in the header of " + name);
+        if (found < 0) throw DataException.about(parameter, "'" + DataException.quote(col) + "': no such column in the header of " + name);
         return found;
     }
 

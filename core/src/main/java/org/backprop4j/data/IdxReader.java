@@ -70,12 +70,8 @@ public final class IdxReader {
                 for (int j = 0; j < d; j++) x.data[i * (int) d + j] = (buf[j] & 0xff) / 255f;
             }
             return x;
-        } catch (EOFException e) {
-            throw new DataException(file + ": truncated IDX file");
-        } catch (NoSuchFileException e) {
-            throw new DataException(file + ": file not found");
         } catch (IOException e) {
-            throw new DataException(file + ": cannot read: " + e.getMessage());
+            throw unreadable(file, e);
         }
     }
 
@@ -90,12 +86,8 @@ public final class IdxReader {
             int[] y = new int[n];
             for (int i = 0; i < n; i++) y[i] = in.readUnsignedByte();
             return y;
-        } catch (EOFException e) {
-            throw new DataException(file + ": truncated IDX file");
-        } catch (NoSuchFileException e) {
-            throw new DataException(file + ": file not found");
         } catch (IOException e) {
-            throw new DataException(file + ": cannot read: " + e.getMessage());
+            throw unreadable(file, e);
         }
     }
 
@@ -103,6 +95,13 @@ public final class IdxReader {
      * Refuses a header that claims more bytes than the file can hold: {@code header} bytes and then
      * {@code bytes} of content, against the file's real size (or, gzip-compressed, the most it can unpack to).
      */
+    /** The one line for an IDX file that could not be read to its end. */
+    private static DataException unreadable(Path file, IOException e) {
+        if (e instanceof EOFException) return new DataException(file + ": truncated IDX file");
+        if (e instanceof NoSuchFileException) return new DataException(file + ": file not found");
+        return new DataException(file + ": cannot read: " + e.getMessage());
+    }
+
     private static void checkClaim(Path file, long header, long bytes, String what) throws IOException {
         long size = Files.size(file);
         boolean gzip = isGzip(file);

@@ -41,21 +41,21 @@ public final class SampleWeights {
                 line = parser.getCurrentLineNumber() + 1;
             }
         } catch (IOException | RuntimeException e) {
-            throw new DataException(name + ": cannot read the --sample-weights column: " + e.getMessage());
+            throw new DataException(name + ": cannot read the sample weights column: " + e.getMessage());
         }
         int first = records.size() - data.size();   // 1 when the reader took the first row as a header
         if (first != 0 && first != 1) throw new DataException(name + ": changed while it was read");
         CSVRecord head = records.get(0);
-        int c = index(column, head, first == 1, name, "--sample-weights");
-        int label = labelColumn == null ? -1 : index(labelColumn, head, first == 1, name, "--label");
+        int c = index(column, head, first == 1, name, "sampleWeights");
+        int label = labelColumn == null ? -1 : index(labelColumn, head, first == 1, name, "label");
         int width = head.size();
-        if (c == label) throw new DataException("--sample-weights " + column + ": that is the --label column of " + name);
-        if (c >= width - targetCount) throw new DataException("--sample-weights " + column + ": that is one of the --targets columns of " + name);
+        if (c == label) throw DataException.about("sampleWeights", column + ": that is the label column of " + name);
+        if (c >= width - targetCount) throw DataException.about("sampleWeights", column + ": that is one of the target columns of " + name);
         // where the column sits among the inputs: after the label column is left out and categorical columns are widened
         int input = c - (label >= 0 && label < c ? 1 : 0);
         for (CategoricalEncoding.Column cat : data.categorical().columns()) {
-            int cc = index(cat.column(), head, first == 1, name, "--categorical");
-            if (cc == c) throw new DataException("--sample-weights " + column + ": that is a --categorical column of " + name);
+            int cc = index(cat.column(), head, first == 1, name, "categorical");
+            if (cc == c) throw DataException.about("sampleWeights", column + ": that is a categorical column of " + name);
             if (cc < c) input += cat.categories().size() - 1;
         }
         float[] w = new float[data.size()];
@@ -73,10 +73,11 @@ public final class SampleWeights {
         return new Dataset(withoutColumn(data.x(), input), data.y(), data.classes(), data.source(), data.categorical(), w);
     }
 
-    private static int index(String column, CSVRecord head, boolean header, String file, String option) {
+    /** {@code parameter}: the parameter that names the column ("sampleWeights", "label", "categorical"), for the message. */
+    private static int index(String column, CSVRecord head, boolean header, String file, String parameter) {
         if (column.matches("\\d+")) {
             int i = Integer.parseInt(column);
-            if (i >= head.size()) throw new DataException(option + " " + column + ": " + file + " has " + head.size() + " columns");
+            if (i >= head.size()) throw DataException.about(parameter, column + ": " + file + " has " + head.size() + " columns");
             return i;
         }
         if (header) {
@@ -84,7 +85,7 @@ public final class SampleWeights {
                 if (head.get(i).equals(column)) return i;
             }
         }
-        throw new DataException(option + " '" + column + "': " + file + (header ? " has no such column" : " has no header row"));
+        throw DataException.about(parameter, "'" + column + "': " + file + (header ? " has no such column" : " has no header row"));
     }
 
     private static org.backprop4j.math.Matrix withoutColumn(org.backprop4j.math.Matrix x, int drop) {

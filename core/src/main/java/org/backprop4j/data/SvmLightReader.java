@@ -1,5 +1,6 @@
 package org.backprop4j.data;
 
+import org.backprop4j.ParameterException;
 import org.backprop4j.math.Matrix;
 
 import java.io.BufferedReader;
@@ -31,7 +32,7 @@ public final class SvmLightReader {
     public enum Labels {
         /** Class names: one-hot encoded targets (the default). Numeric labels are named canonically: "+1" and "1.0" are "1". */
         CLASSES,
-        /** One real-valued target y (like CSV's {@code --targets 1}). */
+        /** One real-valued target y (like a CSV file's {@code Columns.targets(1)}). */
         TARGET,
         /** Ignored: inputs only (prediction). */
         IGNORED
@@ -48,7 +49,7 @@ public final class SvmLightReader {
      */
     public static Dataset read(Path file, int features, Labels labels, List<String> knownClasses) {
         String name = file.toString();
-        if (features < 0) throw new IllegalArgumentException("--features must be at least 1, got " + features);
+        if (features < 0) throw new ParameterException("features", "must be at least 0 (0: the largest index in the file), got " + features);
         List<String> labelText = new ArrayList<>();
         List<Long> lineOf = new ArrayList<>();
         List<int[]> indices = new ArrayList<>();
@@ -111,11 +112,11 @@ public final class SvmLightReader {
         int n = labelText.size();
         if (n == 0) throw new DataException(name + ": no samples");
         int d = features > 0 ? features : maxIndex;
-        if (d == 0) throw new DataException(name + ": no line has a feature, so the number of inputs is unknown (give --features N)");
+        if (d == 0) throw DataException.about("features", "is needed: no line of " + name + " has a feature, so the number of inputs is unknown");
 
         // the dense rows the trainer needs: a 21-byte line "1 1:0.5 2147483639:1" must not ask for gigabytes unchecked
         Memory.requireMatrix(n, d, name + ": " + n + " samples of " + d + " inputs"
-                + (features > 0 ? "" : " (the largest feature index, at line " + maxIndexLine + "; --features N sets the width)"));
+                + (features > 0 ? "" : " (the largest feature index, at line " + maxIndexLine + ")"));
         Matrix x = new Matrix(n, d);
         for (int r = 0; r < n; r++) {
             int[] idx = indices.get(r);

@@ -221,9 +221,11 @@ public enum Activation implements Pointwise {
     }
 
     /** A = f(Z) over rows×cols elements (E2), float32. z: not modified; a: overwritten (may not alias z). */
+    @Override
     public abstract void forward(float[] z, float[] a, int rows, int cols);
 
     /** G := G ⊙ f'(Z) over rows×cols elements (E6, E7), float32. z, a: not modified; g: modified in place. */
+    @Override
     public abstract void backward(float[] z, float[] a, float[] g, int rows, int cols);
 
     /** Looks an activation up by its name; the message lists the known names. */

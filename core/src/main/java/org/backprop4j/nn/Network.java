@@ -68,7 +68,7 @@ public final class Network {
      */
     public static int[] parseHiddenSizes(String text) {
         if (text.isBlank() || text.equalsIgnoreCase("none")) return new int[0];
-        String[] parts = text.split(",");
+        String[] parts = text.split(",", -1);   // "100," is a mistake, not one layer
         int[] sizes = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             try {

@@ -136,12 +136,23 @@ public final class Backprop implements Gradients {
      * {@link #gradients} call.
      */
     public double cost(Matrix x, Matrix targets, int[] order, int from, int K) {
+        return cost(x, targets, null, order, from, K);
+    }
+
+    /**
+     * {@link #cost(Matrix, Matrix, int[], int, int)} with sample weights: Σ w_i J_i over the K samples
+     * (E3's weighted sum, as {@link #gradients(Matrix, Matrix, float[], int[], int, int)} returns it).
+     * {@code weights}: one per row of x, or null for none (the unweighted sum exactly).
+     */
+    public double cost(Matrix x, Matrix targets, float[] weights, int[] order, int from, int K) {
         if (K < 1 || K > maxK) throw new IllegalArgumentException("batch of " + K + " samples, engine sized for " + maxK);
         x.gatherRows(order, from, K, a[0]);
         targets.gatherRows(order, from, K, y);
         forward(K, false);
         Dense output = net.layer(layers - 1);
-        return loss.sum(z[layers - 1], a[layers], y, K, output.outputs(), output.activation());
+        if (weights == null) return loss.sum(z[layers - 1], a[layers], y, K, output.outputs(), output.activation());
+        for (int r = 0; r < K; r++) w[r] = weights[order[from + r]];
+        return weightedCost(K, output.outputs(), output.activation());
     }
 
     /** E1–E2 for layers 1 … n_l − 1 on the first K rows of a[0]; with dropout while training. */

@@ -29,7 +29,8 @@ import java.util.Random;
  * <p>Each step hands the batch's ΔW, Δb to the configured {@link UpdateRule} (the seed's E11–E12 by
  * default) with the epoch's α_t from the {@link LearningRateSchedule}. After each epoch a cost is
  * monitored for reduce-on-plateau and early stopping: the validation data's cost (E4's first term,
- * forward pass without dropout) when there is validation data, else the training cost J of E4.
+ * forward pass without dropout; weighted as E3's sum when its samples carry weights) when there is
+ * validation data, else the training cost J of E4.
  * With early stopping the network handed back is the one at the end of the best epoch.
  *
  * <p>Continuing ({@link #fit(Network, TrainingRecord, Dataset, Dataset)} with a saved record): epochs
@@ -284,12 +285,16 @@ public final class Trainer {
         rates.restore(c.schedule());
     }
 
-    /** The mean cost per sample (E4's first term) of {@code validation}, in chunks of the engine's K, without dropout. */
+    /**
+     * The mean cost per sample (E4's first term) of {@code validation}, in chunks of the engine's K, without
+     * dropout: (1/N) Σ w_i J_i when its samples carry weights (the objective the training rows are weighed
+     * by, as E3's sum is for a batch), else (1/N) Σ J_i.
+     */
     private static double validationCost(Backprop engine, Dataset validation, int[] order) {
         int n = validation.size(), maxK = engine.maxK();
         double sum = 0;
         for (int from = 0; from < n; from += maxK) {
-            sum += engine.cost(validation.x(), validation.y(), order, from, Math.min(maxK, n - from));
+            sum += engine.cost(validation.x(), validation.y(), validation.weights(), order, from, Math.min(maxK, n - from));
         }
         return sum / n;
     }

@@ -73,10 +73,10 @@ class CategoricalCsvTest {
     @Test
     void badColumnChoices() throws Exception {
         Path f = csv("b.csv", "a,b,kind\n1,x,p\n2,y,q\n");
-        assertError(f, Columns.label("kind"), List.of("c"), "--categorical 'c'", "no such column");
-        assertError(f, Columns.label("kind"), List.of("9"), "--categorical 9", "only 3 columns");
-        assertError(f, Columns.label("kind"), List.of("kind"), "--categorical kind", "--label");
-        assertError(f, Columns.targets(1), List.of("2"), "--categorical 2", "--targets");
+        assertError(f, Columns.label("kind"), List.of("c"), "categorical 'c'", "no such column");
+        assertError(f, Columns.label("kind"), List.of("9"), "categorical 9", "only 3 columns");
+        assertError(f, Columns.label("kind"), List.of("kind"), "categorical kind", "the label column");
+        assertError(f, Columns.targets(1), List.of("2"), "categorical 2", "target columns");
         assertError(csv("e.csv", "a,b,kind\n1,x,p\n2,,q\n"), Columns.label("kind"), List.of("b"), "e.csv:3:", "empty");
     }
 

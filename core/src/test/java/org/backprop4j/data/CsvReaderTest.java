@@ -61,12 +61,30 @@ class CsvReaderTest {
         assertError("1,2\n\n3,NaN\n", Columns.targets(1), "d.csv:3:", "not a finite number");
         assertError("1,2\n3,inf\n", Columns.targets(1), "d.csv:2:", "not a finite number");
         assertError("1,2\n3,1e39\n", Columns.targets(1), "d.csv:2:", "float32 range");
-        assertError("1,2\n", Columns.targets(2), "--targets 2", "only 2 columns");
-        assertError("a,b\n1,2\n", Columns.label("c"), "--label 'c'", "no such column");
+        assertError("1,2\n", Columns.targets(2), "targets 2", "only 2 columns");
+        assertError("a,b\n1,2\n", Columns.label("c"), "label 'c'", "no such column");
         assertError("", Columns.targets(1), "d.csv", "no rows");
         DataException e = assertThrows(DataException.class,
                 () -> CsvReader.read(dir.resolve("missing.csv"), Columns.targets(1), null));
         assertTrue(e.getMessage().contains("missing.csv: file not found"), e.getMessage());
+    }
+
+    @Test
+    void aColumnTheFileLacksIsToldOfTheReadersParameterNotOfAFlag() throws Exception {
+        Path f = csv("a,b\n1,2\n");
+        DataException e = assertThrows(DataException.class, () -> CsvReader.read(f, Columns.label("c"), null));
+        assertEquals("label", e.parameter());
+        assertEquals("label " + e.problem(), e.getMessage());
+        assertEquals("'c': no such column in the header of " + f, e.problem());
+        e = assertThrows(DataException.class, () -> CsvReader.read(f, Columns.targets(2), null));
+        assertEquals("targets", e.parameter());
+        e = assertThrows(DataException.class, () -> CsvReader.read(f, Columns.label("a"), null, CategoricalEncoding.unfitted(List.of("a"))));
+        assertEquals("categorical", e.parameter());
+        assertEquals("a: that is the label column of " + f, e.problem());
+        org.backprop4j.ParameterException p = assertThrows(org.backprop4j.ParameterException.class, () -> Columns.targets(0));
+        assertEquals("targets", p.parameter());
+        e = assertThrows(DataException.class, () -> CsvReader.read(csv("1,2\n3,bad\n"), Columns.targets(1), null));
+        assertEquals(null, e.parameter(), "the data alone is at fault");
     }
 
     private void assertError(String text, Columns columns, String... fragments) throws Exception {

@@ -45,10 +45,10 @@ class UntrustedDataTest {
     void aColumnNameTheHeaderHoldsTwiceIsRefused() throws Exception {
         Path csv = dir.resolve("dup.csv");
         Files.writeString(csv, "a,a,y\n1,2,p\n3,4,q\n");
-        assertMessage(() -> CsvReader.read(csv, Columns.label("a"), null), "--label 'a'", "names two columns so (0 and 1)");
+        assertMessage(() -> CsvReader.read(csv, Columns.label("a"), null), "label 'a'", "names two columns so (0 and 1)");
         Files.writeString(csv, "a,a,y\nr,2,p\ns,4,q\n");
         assertMessage(() -> CsvReader.read(csv, Columns.label("y"), null, CategoricalEncoding.unfitted(List.of("a"))),
-                "--categorical 'a'", "names two columns so");
+                "categorical 'a'", "names two columns so");
         assertEquals(2, CsvReader.read(csv, Columns.label("y"), null, CategoricalEncoding.unfitted(List.of("0"))).size(), "an index still works");
     }
 

@@ -2,7 +2,6 @@ package org.backprop4j.io;
 
 import org.backprop4j.data.Columns;
 import org.backprop4j.data.CsvReader;
-import org.backprop4j.data.DataException;
 import org.backprop4j.data.Dataset;
 import org.backprop4j.math.Matrix;
 import org.backprop4j.nn.Activation;
@@ -22,7 +21,6 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -148,11 +146,6 @@ class ModelFormatVersionsTest {
     }
 
     private void assertMessage(String json, String... fragments) throws Exception {
-        Path file = dir.resolve("bad.json");
-        Files.writeString(file, json);
-        DataException e = assertThrows(DataException.class, () -> ModelJson.read(file));
-        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
-        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
-        for (String f : fragments) assertTrue(e.getMessage().contains(f), "'" + f + "' in: " + e.getMessage());
+        RefusedModelFile.assertMessage(dir, json, fragments);
     }
 }

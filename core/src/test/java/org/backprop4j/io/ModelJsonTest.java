@@ -1,6 +1,5 @@
 package org.backprop4j.io;
 
-import org.backprop4j.data.DataException;
 import org.backprop4j.data.Scaler;
 import org.backprop4j.math.Matrix;
 import org.backprop4j.nn.Activation;
@@ -92,12 +91,7 @@ class ModelJsonTest {
     }
 
     private void assertMessage(String json, String... fragments) throws Exception {
-        Path file = dir.resolve("bad.json");
-        Files.writeString(file, json);
-        DataException e = assertThrows(DataException.class, () -> ModelJson.read(file));
-        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
-        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
-        for (String f : fragments) assertTrue(e.getMessage().contains(f), "'" + f + "' in: " + e.getMessage());
+        RefusedModelFile.assertMessage(dir, json, fragments);
     }
 
     @Test

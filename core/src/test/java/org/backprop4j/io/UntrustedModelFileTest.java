@@ -106,11 +106,6 @@ class UntrustedModelFileTest {
     }
 
     private void assertMessage(String json, String... fragments) throws Exception {
-        Path file = dir.resolve("bad.json");
-        Files.writeString(file, json);
-        DataException e = assertThrows(DataException.class, () -> ModelJson.read(file));
-        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
-        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
-        for (String f : fragments) assertTrue(e.getMessage().contains(f), "'" + f + "' in: " + e.getMessage());
+        RefusedModelFile.assertMessage(dir, json, fragments);
     }
 }

@@ -24,6 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * against central differences of the weighted cost, and the seed's unweighted arithmetic left untouched.
  */
 class SampleWeightsTest {
+    /** The network, the two weighted samples and the one full-batch step of {@link #oneStepByHand}. */
+    private static final Network HAND_NET =
+            new Network(List.of(new Dense(Matrix.of(new float[][] {{0.5f}}), new float[] {0.1f}, Activation.IDENTITY)));
+    private static final Dataset HAND_DATA =
+            new Dataset(Matrix.of(new float[][] {{1}, {2}}), Matrix.of(new float[][] {{0}, {1}}), List.of(), "hand").withWeights(new float[] {2f, 0.5f});
+    private static final TrainingConfig HAND_CONFIG =
+            TrainingConfig.builder().loss(Loss.MSE).fullBatch().epochs(1).learningRate(0.1).shuffle(false).seed(1).build();
 
     /**
      * 1 input → 1 identity output, W = 0.5, b = 0.1, mse, full batch K = 2, alpha 0.1.
@@ -34,14 +41,30 @@ class SampleWeightsTest {
      */
     @Test
     void oneStepByHand() {
-        Network net = new Network(List.of(new Dense(Matrix.of(new float[][] {{0.5f}}), new float[] {0.1f}, Activation.IDENTITY)));
-        Dataset data = new Dataset(Matrix.of(new float[][] {{1}, {2}}), Matrix.of(new float[][] {{0}, {1}}), List.of(), "hand")
-                .withWeights(new float[] {2f, 0.5f});
-        TrainingConfig config = TrainingConfig.builder().loss(Loss.MSE).fullBatch().epochs(1).learningRate(0.1).shuffle(false).seed(1).build();
-        TrainingResult r = new Trainer(config).fit(net, data);
+        TrainingResult r = new Trainer(HAND_CONFIG).fit(HAND_NET, HAND_DATA);
         assertEquals(0.435f, r.network().layer(0).weights().get(0, 0), 1e-6f);
         assertEquals(0.0375f, r.network().layer(0).bias()[0], 1e-6f);
         assertEquals(0.18125, r.history().get(0).dataCost(), 1e-6);
+    }
+
+    /**
+     * The validation cost is weighed like the objective: the network of {@link #oneStepByHand} after its step
+     * (W = 0.435, b = 0.0375) on the same two samples as validation data, weights 2 and 0.5:
+     * a = 0.4725 and 0.9075, J = ½(a − y)² = 0.111628125 and 0.004278125,
+     * (1/N) Σ w_i J_i = (2·0.111628125 + 0.5·0.004278125)/2 = 0.11269765625 (unweighted: 0.057953125).
+     * Weights of 1 give the unweighted cost's bits.
+     */
+    @Test
+    void validationCostIsWeighedLikeTheObjective() {
+        Network net = HAND_NET;
+        Dataset data = HAND_DATA;
+        Trainer trainer = new Trainer(HAND_CONFIG);
+        assertEquals(0.11269765625, trainer.fit(net, TrainingRecord.NONE, data, data).history().get(0).validationCost(), 1e-6);
+        Dataset plain = data.withWeights(null), ones = data.withWeights(new float[] {1f, 1f});
+        double unweighted = trainer.fit(net, TrainingRecord.NONE, data, plain).history().get(0).validationCost();
+        assertEquals(0.057953125, unweighted, 1e-6);
+        assertEquals(Double.doubleToLongBits(unweighted),
+                Double.doubleToLongBits(trainer.fit(net, TrainingRecord.NONE, data, ones).history().get(0).validationCost()));
     }
 
     /** ΔW of the weighted batch equals ∂/∂W of Σ w_i J_i, by central differences on the double reference. */

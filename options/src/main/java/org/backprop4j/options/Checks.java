@@ -1,6 +1,7 @@
 package org.backprop4j.options;
 
 import org.backprop4j.ParameterException;
+import org.backprop4j.data.DataException;
 import picocli.CommandLine.ParseResult;
 
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,12 +52,22 @@ public final class Checks {
             Map.entry("rho", "--rho"), Map.entry("beta1", "--beta1"), Map.entry("beta2", "--beta2"), Map.entry("epsilon", "--epsilon"),
             Map.entry("weightDecay", "--weight-decay"), Map.entry("stepEvery", "--step-every"), Map.entry("gamma", "--gamma"),
             Map.entry("power", "--power"), Map.entry("plateauFactor", "--plateau-factor"),
-            Map.entry("plateauPatience", "--plateau-patience"));
+            Map.entry("plateauPatience", "--plateau-patience"),
+            // the data readers' parameters (DataException.parameter())
+            Map.entry("label", "--label"), Map.entry("targets", "--targets"), Map.entry("categorical", "--categorical"),
+            Map.entry("features", "--features"), Map.entry("sampleWeights", "--sample-weights"));
 
-    /** The library's complaint about one of its parameters, told of the option that sets it ("--epochs must be …"). */
-    public static String message(ParameterException e) {
-        String flag = FLAGS.get(e.parameter());
-        return flag == null ? e.getMessage() : flag + " " + e.problem();
+    /**
+     * The library's complaint about one of its parameters, told of the option that sets it: a
+     * {@link ParameterException} ("--epochs must be …" for "epochs must be …"), or a {@link DataException}
+     * about a reader's parameter ("--label 'kind': no such column …" for "label 'kind': no such column …");
+     * any other message as it is.
+     */
+    public static String message(Throwable e) {
+        String flag = e instanceof ParameterException p ? FLAGS.get(p.parameter())
+                : e instanceof DataException d && d.parameter() != null ? FLAGS.get(d.parameter()) : null;
+        if (flag == null) return e.getMessage();
+        return flag + " " + (e instanceof ParameterException p ? p.problem() : ((DataException) e).problem());
     }
 
     /**

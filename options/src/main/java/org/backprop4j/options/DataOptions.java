@@ -9,6 +9,7 @@ import org.backprop4j.data.SvmLightReader;
 import org.backprop4j.nn.Model;
 import picocli.CommandLine.Option;
 
+import java.util.Locale;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -65,13 +66,13 @@ public final class DataOptions {
     /** The format, csv, idx, libsvm or parquet: --format, else guessed from the file name. */
     public String format() {
         if (format != null) {
-            String f = format.toLowerCase();
+            String f = format.toLowerCase(Locale.ROOT);
             if (!List.of("csv", "idx", "libsvm", "svmlight", "parquet").contains(f)) {
                 throw new UserException("--format: unknown format '" + format + "' (known: csv, idx, libsvm, parquet)");
             }
             return f.equals("svmlight") ? "libsvm" : f;
         }
-        String name = data.toLowerCase();
+        String name = data.toLowerCase(Locale.ROOT);
         if (name.endsWith(".svm") || name.endsWith(".libsvm") || name.endsWith(".svmlight")) return "libsvm";
         if (name.endsWith(".parquet")) return "parquet";
         return isIdx() ? "idx" : "csv";
@@ -193,7 +194,7 @@ public final class DataOptions {
 
     /** IDX images without labels (prediction) are recognised by the usual file names. */
     private static boolean looksLikeIdx(String path) {
-        String name = path.toLowerCase();
+        String name = path.toLowerCase(Locale.ROOT);
         int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
         name = name.substring(slash + 1);
         return name.contains("idx") || name.contains("-ubyte");

@@ -5,6 +5,7 @@ import org.backprop4j.train.TrainingConfig;
 import org.backprop4j.train.UpdateRule;
 import picocli.CommandLine.Option;
 
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -103,7 +104,7 @@ public final class TrainingOptions {
 
     /** The update rule of --optimizer with its parameters; refuses parameters of other rules. */
     public UpdateRule updateRule() {
-        String name = optimizer == null ? "sgd" : optimizer.toLowerCase();
+        String name = optimizer == null ? "sgd" : optimizer.toLowerCase(Locale.ROOT);
         List<String> allowed = switch (name) {
             case "sgd" -> List.of();
             case "momentum", "nesterov" -> List.of("--momentum");
@@ -130,7 +131,7 @@ public final class TrainingOptions {
 
     /** The schedule of --schedule with its parameters; refuses parameters of other schedules. */
     public LearningRateSchedule schedule() {
-        String name = schedule == null ? "constant" : schedule.toLowerCase();
+        String name = schedule == null ? "constant" : schedule.toLowerCase(Locale.ROOT);
         List<String> allowed = switch (name) {
             case "constant" -> List.of();
             case "step" -> List.of("--step-every", "--gamma");

@@ -170,7 +170,7 @@ public final class TrainingPlan {
             units += sizes[l + 1];
         }
         int k = config.updateRule().state().size();
-        long copies = 6 + k + (config.earlyStopping().isOn() ? 1 + k : 0);
+        long copies = 6L + k + (config.earlyStopping().isOn() ? 1 + k : 0);
         long batch = config.batchSize().isFull() ? 0 : config.batchSize().size();
         long bytes = Float.BYTES * (copies * parameters + 4 * batch * units);
         try {
@@ -195,12 +195,19 @@ public final class TrainingPlan {
         return new Model(trained, loss, classes, scaler, config.l2(), categorical);
     }
 
-    /**
-     * Everything up to the first step for the data set {@code all} (raw, as read): holds out
-     * --validation-split (before the scaling is fitted, so those rows stay unseen) or reads
-     * --validation-data, fits the scaling, makes the starting network.
-     */
+    /** {@link #prepare(Dataset, WeightOptions)} without sample or class weights. */
     public Start prepare(Dataset all) {
+        return prepare(all, null);
+    }
+
+    /**
+     * Everything up to the first step for the data set {@code all} (raw, as read, with its weights if
+     * any): holds out --validation-split (before the scaling is fitted, so those rows stay unseen) or
+     * reads --validation-data (without the --sample-weights column of {@code weights}, null for none),
+     * fits the scaling, makes the starting network. Validation rows carry no weights: their cost
+     * measures the model, as test data's does, and as the Spark trainer's does.
+     */
+    public Start prepare(Dataset all, WeightOptions weights) {
         Trainer.Split held = validation.validationSplit == null ? null
                 : Checks.parse(null, () -> Trainer.splitValidation(all, validation.validationSplit, training.seed));
         Dataset raw = held == null ? all : held.training();
@@ -208,9 +215,11 @@ public final class TrainingPlan {
             throw new UserException("--init " + network.init + ": the model takes " + init.model().network().inputs() + " inputs, but "
                     + raw.source() + " has " + raw.x().cols + " input columns");
         }
-        Dataset rawValidation = held != null ? held.validation() : null;
+        Dataset rawValidation = held != null ? held.validation().withWeights(null) : null;
         if (validation.validationData != null) {
-            rawValidation = data.withData(validation.validationData.toString(), validation.validationLabels).loadLike(raw, true);
+            DataOptions file = data.withData(validation.validationData.toString(), validation.validationLabels);
+            rawValidation = file.loadLike(raw, true);
+            if (weights != null) rawValidation = weights.dropWeightColumn(rawValidation, file.data, data);
             if (rawValidation.x().cols != raw.x().cols) {
                 throw new UserException("--validation-data " + validation.validationData + " has " + rawValidation.x().cols
                         + " input columns, but " + raw.source() + " has " + raw.x().cols);

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 /**
  * The weights group: how much each training sample counts in E3's sum, J = (1/K) Σ w_i J_i. Without
  * either option every w_i is 1 and the trainer runs the seed's unweighted arithmetic, bit for bit.
- * Validation and test costs stay unweighted (they measure the model, not the objective).
+ * Validation and test costs stay unweighted (they measure the model, not the objective), on one machine
+ * and on Spark; a --validation-data or --test-data file has the weight column too, which is dropped.
  */
 public final class WeightOptions {
     @Option(names = "--sample-weights", paramLabel = "COLUMN", order = 90,
@@ -27,7 +28,9 @@ public final class WeightOptions {
     public Dataset apply(Dataset data, DataOptions options) {
         Dataset weighted = data;
         if (sampleWeights != null) {
-            if (!options.format().equals("csv")) throw new UserException("--sample-weights is for CSV data, not " + options.format());
+            if (!options.format().equals("csv")) {
+                throw new UserException("--sample-weights is for CSV data, not " + options.format() + " (whose rows have no column to hold a weight)");
+            }
             int targets = options.targets == null ? 0 : options.targets;
             weighted = SampleWeights.fromColumn(data, java.nio.file.Path.of(options.data), sampleWeights.trim(), options.label, targets);
         }

@@ -16,12 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,6 +95,32 @@ class TrainingPlanTest {
         UserException weights = assertThrows(UserException.class,
                 () -> plan(args(data, "--init", saved.toString(), "--init-weights", "he-normal")));
         assertTrue(weights.getMessage().startsWith("--init-weights cannot be combined with --init"), weights.getMessage());
+    }
+
+    @Command(name = "weighted")
+    static final class Weighted extends PlanOptions {
+        @Mixin WeightOptions weights;
+    }
+
+    /** --validation-data takes the weight column too, which is not an input there either; held-out rows carry no weights. */
+    @Test
+    void validationDataDropsItsWeightColumn() throws Exception {
+        Path train = Files.writeString(dir.resolve("train.csv"), "a,b,w,species\n1,2,0.5,x\n3,4,2,y\n5,6,1,x\n7,8,1,y\n");
+        Path valid = Files.writeString(dir.resolve("valid.csv"), "a,b,w,species\n1,1,3,y\n2,2,0.25,x\n");
+        Weighted g = new Weighted();
+        CommandLine cmd = new CommandLine(g);
+        cmd.parseArgs("--data", train.toString(), "--label", "species", "--sample-weights", "w", "--class-weights", "x=1,y=4",
+                "--validation-data", valid.toString(), "--layers", "3");
+        TrainingPlan plan = g.plan(cmd.getParseResult(), 1);
+        TrainingPlan.Start run = plan.prepare(g.weights.apply(plan.load(), g.data), g.weights);
+        assertArrayEquals(new float[] {0.5f, 8f, 1f, 4f}, run.data().weights());
+        assertEquals(null, run.validation().weights(), "the validation cost measures the model: unweighted");
+        assertArrayEquals(new float[] {1, 1, 2, 2}, run.validation().x().data, "the weight column is not an input");
+
+        cmd.parseArgs("--data", train.toString(), "--label", "species", "--sample-weights", "w", "--validation-split", "0.5",
+                "--layers", "3");
+        TrainingPlan split = g.plan(cmd.getParseResult(), 1);
+        assertEquals(null, split.prepare(g.weights.apply(split.load(), g.data), g.weights).validation().weights(), "held-out rows too");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.backprop4j.spark;
 
-import org.backprop4j.ParameterException;
 import org.apache.spark.sql.SparkSession;
 import org.backprop4j.data.Columns;
 import org.backprop4j.data.DataException;
@@ -88,7 +87,7 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
             try {
                 args = command.resuming(args);
             } catch (UserException | IllegalArgumentException | DataException e) {
-                err.println("nn train --spark: " + oneLine(e.getMessage()));
+                err.println("nn train --spark: " + oneLine(Checks.message(e)));
                 err.flush();
                 return 2;
             }
@@ -104,7 +103,7 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
             boolean user = e instanceof UserException || e instanceof IllegalArgumentException || e instanceof DataException
                     || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
                     || e.getClass().getName().equals("org.apache.spark.sql.AnalysisException");
-            String message = e instanceof ParameterException pe ? Checks.message(pe) : e.getMessage();
+            String message = Checks.message(e);   // the library's parameters named as options
             err.println("nn train --spark: " + (user ? oneLine(message) : "internal error: " + oneLine(e.toString())
                     + " (set NN_DEBUG=1 for the stack trace)"));
             if (System.getenv("NN_DEBUG") != null) e.printStackTrace(err);

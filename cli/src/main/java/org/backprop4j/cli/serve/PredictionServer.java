@@ -14,6 +14,7 @@ import org.backprop4j.nn.Model;
 import org.backprop4j.nn.Predictor;
 import org.backprop4j.io.ModelFile;
 
+import java.util.Locale;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -235,7 +236,7 @@ public final class PredictionServer {
 
     private void predict(HttpExchange ex, AtomicBoolean responded) throws IOException, Rows.BadRequest {
         String type = ex.getRequestHeaders().getFirst("Content-Type");
-        String mediaType = type == null ? "application/json" : type.split(";")[0].trim().toLowerCase();
+        String mediaType = type == null ? "application/json" : (type.indexOf(';') < 0 ? type : type.substring(0, type.indexOf(';'))).trim().toLowerCase(Locale.ROOT);
         if (!mediaType.equals("application/json") && !mediaType.equals("text/csv")) {
             throw new Rows.BadRequest(415, "Content-Type", "Content-Type " + type + " not supported: send application/json or text/csv");
         }

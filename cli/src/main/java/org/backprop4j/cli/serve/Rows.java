@@ -82,7 +82,7 @@ final class Rows {
     /** The rows of a CSV body: comma-separated numbers, one row per line; a first line that is not numbers is a header. */
     static float[][] csv(byte[] body, int width, int maxRows) throws BadRequest {
         List<float[]> rows = new ArrayList<>();
-        String[] lines = new String(body, StandardCharsets.UTF_8).split("\r?\n");
+        String[] lines = new String(body, StandardCharsets.UTF_8).lines().toArray(String[]::new);
         for (int n = 0; n < lines.length; n++) {
             String line = lines[n].strip();
             if (line.isEmpty()) continue;
