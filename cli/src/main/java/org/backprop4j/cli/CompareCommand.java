@@ -18,7 +18,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,11 +100,7 @@ final class CompareCommand implements Callable<Integer> {
         if (points < 1) throw new UserException("--points must be at least 1, got " + points);
         BatchSizeExperiment.Budget b = budget();
         test.check();
-        Path parent = out.toAbsolutePath().getParent();
-        if (Files.exists(out) && !Files.isDirectory(out)) throw new UserException("--out " + out + " is a file, not a folder");
-        if (!Files.isDirectory(out) && (parent == null || !Files.isDirectory(parent))) {
-            throw new UserException("--out " + out + ": folder " + parent + " does not exist");
-        }
+        Checks.noClobberingInFolder(spec, CompareOutputs.FILES);   // the files written into --out: not an input, not a device
 
         Dataset raw = plan.load();
         Dataset rawTest = test.load(data, raw);

@@ -22,6 +22,8 @@ import java.util.List;
 final class CompareOutputs {
     static final int PNG_WIDTH = 1200, PNG_HEIGHT = 560;
     private static final CSVFormat CSV = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
+    /** The files {@link #write} writes into its folder. */
+    static final List<String> FILES = List.of("compare.png", "compare.svg", "compare.csv", "compare-curves.csv");
 
     private CompareOutputs() { }
 
@@ -43,10 +45,10 @@ final class CompareOutputs {
         byte[] png = Charts.png(chart, PNG_WIDTH, PNG_HEIGHT);
         String svg = Charts.svgDocument(chart, PNG_WIDTH, PNG_HEIGHT);
         Files.createDirectories(out);
-        AtomicFiles.writeBytes(out.resolve("compare.png"), o -> o.write(png));
-        AtomicFiles.write(out.resolve("compare.svg"), w -> w.write(svg));
-        AtomicFiles.write(out.resolve("compare.csv"), w -> w.write(csv(runs, test)));
-        AtomicFiles.write(out.resolve("compare-curves.csv"), w -> w.write(curvesCsv(runs)));
+        AtomicFiles.writeBytes(out.resolve(FILES.get(0)), o -> o.write(png));
+        AtomicFiles.write(out.resolve(FILES.get(1)), w -> w.write(svg));
+        AtomicFiles.write(out.resolve(FILES.get(2)), w -> w.write(csv(runs, test)));
+        AtomicFiles.write(out.resolve(FILES.get(3)), w -> w.write(curvesCsv(runs)));
     }
 
     private static JFreeChart chart(List<BatchSizeExperiment.Run> runs, String subtitle) {

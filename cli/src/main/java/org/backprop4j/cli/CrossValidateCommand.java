@@ -61,6 +61,7 @@ final class CrossValidateCommand extends PlanOptions implements Callable<Integer
     @Override
     public Integer call() throws Exception {
         if (folds < 2) throw new UserException("--folds must be at least 2, got " + folds);
+        Checks.noClobbering(spec);           // it writes no file today; a file option added later is checked from the start
         TrainingPlan plan = plan(spec.commandLine().getParseResult(), Runtime.getRuntime().availableProcessors());
         PrintWriter err = spec.commandLine().getErr();
         Dataset raw = weights.apply(plan.load(), data);   // a fold's training rows keep their weights; its metrics are unweighted

@@ -9,6 +9,7 @@ import org.backprop4j.eval.Metrics;
 import org.backprop4j.eval.RegressionMetrics;
 import org.backprop4j.io.ModelJson;
 import org.backprop4j.nn.Model;
+import org.backprop4j.options.Checks;
 import org.backprop4j.options.DataOptions;
 import org.backprop4j.options.UserException;
 import picocli.CommandLine.Command;
@@ -46,6 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Checks.noClobbering(spec);           // it writes no file today; a file option added later is checked from the start
         Model m = ModelJson.read(model);
         if (l2 != null && !(l2 >= 0)) throw new UserException("--l2 must be >= 0, got " + l2);
         Dataset data = dataOptions.loadLike(m, true);

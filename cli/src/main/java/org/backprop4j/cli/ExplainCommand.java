@@ -99,7 +99,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (digits < 1 || digits > 17) throw new UserException("--digits must be between 1 and 17, got " + digits);
         if (!(Double.isFinite(alpha) && alpha > 0)) throw new UserException("--learning-rate must be a finite number > 0, got " + alpha);
         if (l2 != null && !(l2 >= 0 && Double.isFinite(l2))) throw new UserException("--l2 must be a finite number >= 0, got " + l2);
-        if (html != null) Checks.writable("--html", html);
+        Checks.noClobbering(spec);           // --html: writable, a regular file, not the --model it explains
 
         Explanation explanation = model == null ? builtIn() : fromModel();
         PrintWriter out = spec.commandLine().getOut();

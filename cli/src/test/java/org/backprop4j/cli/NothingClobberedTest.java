@@ -1,13 +1,18 @@
 package org.backprop4j.cli;
 
 import org.backprop4j.io.ModelJson;
+import org.backprop4j.options.Checks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,18 +68,97 @@ class NothingClobberedTest {
         assertTrue(Files.isSymbolicLink(stdout), "the link is still a link");
     }
 
+    /**
+     * As root, whom permission bits do not stop, {@code nn train} runs in a JVM of its own without the
+     * capabilities that let root ignore them (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH: dropped from the
+     * bounding set by util-linux's setpriv, so the JVM it starts never has them) — a root that a
+     * read-only folder does stop, as on a read-only mount.
+     */
     @Test
     void anOutputFolderThatCannotBeWrittenIsFoundBeforeTraining() throws Exception {
-        assumeTrue(!"root".equals(System.getProperty("user.name")), "root may write anywhere");
         Path iris = Cli.copyIris(dir);
         Path locked = Files.createDirectory(dir.resolve("locked"));
         assertTrue(locked.toFile().setWritable(false, false));
+        String[] train = {"train", "--data", s(iris), "--label", "species", "--out", s(locked.resolve("m.json"))};
         try {
-            Cli.assertRejected(dir, new String[] {"train", "--data", s(iris), "--label", "species", "--out", s(locked.resolve("m.json"))},
-                    "folder " + locked + " is not writable");
+            if (!"root".equals(System.getProperty("user.name"))) {
+                Cli.assertRejected(dir, train, "folder " + locked + " is not writable");
+                return;
+            }
+            List<String> command = new ArrayList<>(List.of("setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--",
+                    ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+            command.addAll(List.of(train));
+            Map<String, byte[]> before = Cli.snapshot(dir);
+            Process p;
+            try {
+                p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            } catch (java.io.IOException e) {
+                assumeTrue(false, "root, and no setpriv (util-linux) to run nn without the capability to ignore permissions");
+                return;
+            }
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            int code = p.waitFor();
+            assumeTrue(!err.startsWith("setpriv:"), "setpriv may not drop capabilities here: " + err.strip());
+            assertEquals(2, code, err);
+            assertEquals("nn train: --out " + locked.resolve("m.json") + ": folder " + locked + " is not writable\n", err);
+            assertEquals(before.keySet(), Cli.snapshot(dir).keySet(), "nothing written");
+            assertTrue(Files.isWritable(locked), "this JVM's root may still write there: only the child's capabilities were dropped");
         } finally {
             locked.toFile().setWritable(true, false);
         }
+    }
+
+    /**
+     * Every command of nn that writes a file (an option of {@link Checks#OUTPUTS}) refuses to write it over
+     * one of its inputs — those that take none ({@code evaluate}, {@code cross-validate}) run the same check,
+     * and this test fails for a new command that writes a file until it is listed here.
+     */
+    @Test
+    void everyCommandThatWritesAFileRefusesToWriteOverAnInput() throws Exception {
+        Path m = model(), iris = dir.resolve("iris.csv"), out = Files.createDirectory(dir.resolve("out"));
+        Path data = Files.copy(iris, out.resolve("compare.csv"));
+        Path home = Files.createDirectories(dir.resolve("home/data"));
+        for (String f : List.of("mnist10k-train-images-idx3-ubyte.gz", "mnist10k-train-labels-idx1-ubyte.gz",
+                "mnist10k-test-images-idx3-ubyte.gz", "mnist10k-test-labels-idx1-ubyte.gz")) {
+            Files.copy(Cli.repoRoot().resolve("data").resolve(f), home.resolve(f));
+        }
+        Map<String, String[]> clobbering = new LinkedHashMap<>();
+        clobbering.put("train", new String[] {"train", "--data", s(iris), "--label", "species", "--out", s(iris)});
+        clobbering.put("predict", new String[] {"predict", "--model", s(m), "--data", s(iris), "--label", "species", "--out", s(m)});
+        clobbering.put("export", new String[] {"export", "--model", s(m), "--out", s(m)});
+        clobbering.put("explain", new String[] {"explain", "--model", s(m), "--html", s(m)});
+        clobbering.put("compare", new String[] {"compare", "--data", s(data), "--label", "species", "--out", s(out)});
+        clobbering.put("demo", new String[] {"demo", "--quiet", "--out", s(home.resolve("mnist10k-test-labels-idx1-ubyte.gz"))});
+        CommandLine nn = new CommandLine(new Main());
+        for (Map.Entry<String, CommandLine> c : nn.getSubcommands().entrySet()) {
+            boolean writes = c.getValue().getCommandSpec().options().stream().anyMatch(o -> Checks.OUTPUTS.contains(o.longestName()));
+            assertEquals(writes, clobbering.containsKey(c.getKey()), "nn " + c.getKey() + (writes ? " writes a file: list it here" : " writes no file"));
+        }
+        String previous = System.getProperty("nn.home");
+        System.setProperty("nn.home", home.getParent().toString());
+        try {
+            for (String[] args : clobbering.values()) Cli.assertRejected(dir, args, "is the same file as", "refusing to overwrite an input");
+        } finally {
+            if (previous == null) System.clearProperty("nn.home");
+            else System.setProperty("nn.home", previous);
+        }
+        Cli.assertRejected(dir, clobbering.get("compare"), "--out " + data + " is the same file as --data " + data);
+    }
+
+    @Test
+    void compareChecksEachFileItWritesIntoItsFolder() throws Exception {
+        Path iris = Cli.copyIris(dir), out = Files.createDirectory(dir.resolve("out"));
+        String[] compare = {"compare", "--data", s(iris), "--label", "species", "--epochs", "1", "--out", s(out)};
+        Files.createDirectory(out.resolve("compare.svg"));
+        Cli.assertRejected(dir, compare, "--out " + out.resolve("compare.svg") + " is a folder");
+        Files.delete(out.resolve("compare.svg"));
+        Files.createSymbolicLink(out.resolve("compare.png"), Path.of("/dev/null"));
+        Cli.assertRejected(dir, compare, "--out " + out.resolve("compare.png") + " exists and is not a regular file");
+        Files.delete(out.resolve("compare.png"));
+        compare[compare.length - 1] = s(iris);
+        Cli.assertRejected(dir, compare, "--out " + iris + " is a file, not a folder");
+        compare[compare.length - 1] = s(dir.resolve("missing/out"));
+        Cli.assertRejected(dir, compare, "folder " + dir.resolve("missing") + " does not exist");
     }
 
     @Test

@@ -7,8 +7,11 @@ import org.backprop4j.math.Matrix;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -35,11 +38,16 @@ import java.util.regex.Pattern;
  * table is never held as strings); a label or category is kept as a small integer per row. Peak
  * memory is about twice the table's float32 size (the chunks, then the matrix), checked against the
  * heap before the matrix is made. A UTF-8 byte order mark at the start is skipped.
+ *
+ * <p>The pass is over the file's bytes, not its decoded text: a line of ASCII is split at its commas
+ * and its numbers are parsed in that same loop ({@link Decimals}), without a String per cell or per
+ * line. That is what makes reading a file of numbers about as fast as reading its lines. Any line the
+ * byte loop does not take as it is (text beyond ASCII, blanks, odd cells, errors) is decoded and read
+ * as a String by the same checks, so the data and the messages are the same either way.
  */
 public final class CsvReader {
     // Plain decimal numbers only: Java's parser would also take "NaN", "1f" or hex floats.
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
-    private static final float[] POW10 = {1f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(false).get();
 
     private CsvReader() {
@@ -61,60 +69,123 @@ public final class CsvReader {
      * The returned data records the fitted encoding, with columns named by header (or index without one).
      */
     public static Dataset read(Path file, Columns columns, List<String> knownClasses, CategoricalEncoding categorical) {
+        return read(file, columns, knownClasses, categorical, true);
+    }
+
+    /**
+     * {@link #read(Path, Columns, List, CategoricalEncoding)}, with the one-pass byte path for ASCII lines
+     * ({@code bytePath}) or without it, every line decoded to a String first: the same data and the same
+     * messages either way (CsvBytePathTest compares them on generated files).
+     */
+    static Dataset read(Path file, Columns columns, List<String> knownClasses, CategoricalEncoding categorical, boolean bytePath) {
         String name = file.toString();
-        Table t = new Table(name);
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            boolean quotes = hasQuotes(file);
-            reader.mark(1);
-            if (reader.read() != '\uFEFF') reader.reset();      // a byte order mark is not part of the first cell
-            if (!quotes) {
-                // no quoting anywhere: each line is its cells, split at commas, numbers parsed in place (no String per cell)
-                Line row = new Line();
-                long line = 0;
-                for (String text = reader.readLine(); text != null; text = reader.readLine()) {
-                    t.line = ++line;
-                    if (text.isBlank()) continue;
-                    row.split(text);
-                    if (t.first == null) t.start(row, columns, knownClasses, categorical);
-                    else t.add(row, line);
-                }
-                return t.finish();
+        try {
+            Table plain = readPlain(file, new Table(name, columns, knownClasses, categorical), bytePath);
+            if (plain != null) return plain.finish();
+            Table t = new Table(name, columns, knownClasses, categorical);
+            try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                reader.mark(1);
+                if (reader.read() != '\uFEFF') reader.reset();      // a byte order mark is not part of the first cell
+                readQuoted(reader, t);
+            } catch (CharacterCodingException e) {
+                throw Utf8.error(file, t.line);
             }
-            try (CSVParser parser = FORMAT.parse(reader)) {
-                Iterator<CSVRecord> rows = parser.iterator();
-                long line = 1;
-                while (next(rows, t, line)) {
-                    CSVRecord r = t.record;
-                    if (!(r.size() == 1 && r.get(0).isEmpty())) {
-                        Row row = new Record(r);
-                        if (t.first == null) t.start(row, columns, knownClasses, categorical);
-                        else t.add(row, line);
-                    }
-                    line = parser.getCurrentLineNumber() + 1;
-                    t.line = line;
-                }
-            }
+            return t.finish();
         } catch (NoSuchFileException e) {
             throw new DataException(name + ": file not found");
-        } catch (CharacterCodingException e) {
-            throw Utf8.error(file, t.line);
         } catch (IOException e) {
             throw new DataException(name + ": cannot read CSV: " + e.getMessage());
         }
-        return t.finish();
     }
 
-    /** Whether the file holds a quote character anywhere (then commons-csv reads it, with its quoting rules). */
-    private static boolean hasQuotes(Path file) throws IOException {
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                for (int i = 0; i < n; i++) {
-                    if (buf[i] == '"') return true;
+    /**
+     * Reads a file without quoting in one pass over its bytes: lines end at \n, \r\n or \r (as
+     * {@link BufferedReader#readLine}); a data line of ASCII is split at its commas and its numbers parsed
+     * from the bytes in that same pass ({@link Table#addAscii}); the first row, and any line that pass
+     * declines (text beyond ASCII, a blank line, a cell that is not a short plain number, a wrong number of
+     * cells), is decoded and read as a String, with the same checks and messages. Null when a line holds a
+     * quote character: then the file is read again by commons-csv, with its quoting rules.
+     */
+    private static Table readPlain(Path file, Table t, boolean bytePath) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[(int) Math.max(1 << 13, Math.min(1 << 20, Files.size(file) + 1))];   // grown for a longer line
+            long line = 0;
+            Line text = new Line();
+            CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();   // reports bad bytes instead of replacing them
+            int start = 0, limit = fill(in, buf, 0);
+            boolean eof = limit < buf.length;
+            if (limit >= 3 && buf[0] == (byte) 0xEF && buf[1] == (byte) 0xBB && buf[2] == (byte) 0xBF) start = 3;  // a byte order mark
+            while (true) {
+                // [start, whole) holds whole lines: each ends before it, at a \n or a \r whose next byte is read too (\r\n is one end)
+                int whole = eof ? limit : lastLineEnd(buf, start, limit - 1);
+                while (start < whole) {
+                    t.line = ++line;
+                    int end = t.first != null && bytePath ? t.addAscii(buf, start, limit, line) : -1;
+                    if (end < 0) {
+                        end = start;
+                        while (end < limit && buf[end] != '\n' && buf[end] != '\r') end++;
+                        if (!readDecoded(buf, start, end, t, text, utf8)) return null;
+                    }
+                    start = end + (end + 1 < limit && buf[end] == '\r' && buf[end + 1] == '\n' ? 2 : 1);
                 }
+                if (eof) return t;
+                System.arraycopy(buf, start, buf, 0, limit - start);     // the line that goes on past the buffer, to its start
+                limit -= start;
+                start = 0;
+                if (limit == buf.length) buf = Arrays.copyOf(buf, buf.length * 2);
+                limit = fill(in, buf, limit);
+                eof = limit < buf.length;
             }
         }
-        return false;
+    }
+
+    /** One past the last \n or \r in {@code b[from, to)}; {@code from} if there is none. */
+    private static int lastLineEnd(byte[] b, int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            if (b[i] == '\n' || b[i] == '\r') return i + 1;
+        }
+        return from;
+    }
+
+    /** Reads from {@code in} into {@code buf[from...]} until it is full or the stream ends; the new limit. */
+    private static int fill(InputStream in, byte[] buf, int from) throws IOException {
+        int at = from;
+        for (int n; at < buf.length && (n = in.read(buf, at, buf.length - at)) > 0; ) at += n;
+        return at;
+    }
+
+    /** One line decoded from UTF-8 and read as a String (blank lines skipped); false if it holds a quote character. */
+    private static boolean readDecoded(byte[] b, int from, int to, Table t, Line row, CharsetDecoder utf8) {
+        String text;
+        try {
+            text = utf8.decode(ByteBuffer.wrap(b, from, to - from)).toString();
+        } catch (CharacterCodingException e) {
+            throw DataException.at(t.name, t.line, Utf8.NOT_UTF8);
+        }
+        if (text.indexOf('"') >= 0) return false;
+        if (text.isBlank()) return true;
+        row.split(text);
+        if (t.first == null) t.start(row);
+        else t.add(row, t.line);
+        return true;
+    }
+
+    /** Reads a file that holds quote characters through commons-csv. */
+    private static void readQuoted(BufferedReader reader, Table t) throws IOException {
+        try (CSVParser parser = FORMAT.parse(reader)) {
+            Iterator<CSVRecord> rows = parser.iterator();
+            long line = 1;
+            while (next(rows, t, line)) {
+                CSVRecord r = t.record;
+                if (!(r.size() == 1 && r.get(0).isEmpty())) {
+                    Row row = new Record(r);
+                    if (t.first == null) t.start(row);
+                    else t.add(row, line);
+                }
+                line = parser.getCurrentLineNumber() + 1;
+                t.line = line;
+            }
+        }
     }
 
     /** One row's cells, as a CSV record or a line split at commas. */
@@ -125,8 +196,8 @@ public final class CsvReader {
         String get(int c);
 
         /** Cell c as float32 (see {@link CsvReader#number}). */
-        default float number(int c, String file, long line) {
-            return CsvReader.number(get(c), file, line, c);
+        default float number(int c, Decimals decimals, String file, long line) {
+            return CsvReader.number(get(c), decimals, file, line, c);
         }
     }
 
@@ -140,7 +211,7 @@ public final class CsvReader {
         }
     }
 
-    /** A line without quotes, split at its commas; a number is parsed from the line's characters without a String of its own. */
+    /** A line without quotes as a String, split at its commas; a number is parsed from the line's characters without a String of its own. */
     private static final class Line implements Row {
         private String text;
         private int[] from = new int[64], to = new int[64];
@@ -174,9 +245,9 @@ public final class CsvReader {
             return text.substring(from[c], to[c]);
         }
 
-        @Override public float number(int c, String file, long line) {
-            float v = shortDecimal(text, from[c], to[c]);
-            return Float.isNaN(v) ? CsvReader.number(get(c), file, line, c) : v;
+        @Override public float number(int c, Decimals decimals, String file, long line) {
+            float v = decimals.parse(text, from[c], to[c]);
+            return Float.isNaN(v) ? CsvReader.number(get(c), decimals, file, line, c) : v;
         }
     }
 
@@ -196,6 +267,10 @@ public final class CsvReader {
     /** The table being read: its columns' roles from the first row, then the rows into float chunks. */
     private static final class Table {
         final String name;
+        final Columns columns;
+        final List<String> knownClasses;
+        final CategoricalEncoding categorical;
+        final Decimals decimals = new Decimals();
         CSVRecord record;
         long line = 1;
         String[] first;          // the first row's cells
@@ -204,9 +279,8 @@ public final class CsvReader {
         int width, labelColumn = -1, targetCount;
         int[] categoricalColumns;
         int[] role;              // per column: -1 label, -2 target, -3 numeric input, k >= 0 categorical column k
-        Columns columns;
-        List<String> knownClasses;
-        CategoricalEncoding categorical;
+        float[] rowX, rowY;      // addAscii's numbers of one row, kept only when the whole row is read
+        int[] textColumn, textStart, textEnd;  // addAscii's label and category cells of one row
         final Chunks x = new Chunks(), y = new Chunks();
         final IntChunks labelIds = new IntChunks(), categoryIds = new IntChunks();
         final Dictionary labels = new Dictionary();
@@ -214,14 +288,15 @@ public final class CsvReader {
         long[] lines = new long[16];  // each row's line, for messages after the pass
         int n;
 
-        Table(String name) {
+        Table(String name, Columns columns, List<String> knownClasses, CategoricalEncoding categorical) {
             this.name = name;
-        }
-
-        void start(Row r, Columns columns, List<String> knownClasses, CategoricalEncoding categorical) {
             this.columns = columns;
             this.knownClasses = knownClasses != null && !knownClasses.isEmpty() ? knownClasses : null;
             this.categorical = categorical;
+        }
+
+        /** The first row: the columns' roles (and whether it is a header). */
+        void start(Row r) {
             first = new String[r.size()];
             for (int c = 0; c < first.length; c++) first[c] = r.get(c);
             firstLine = line;
@@ -249,42 +324,113 @@ public final class CsvReader {
                 role[c] = k;
                 categories[k] = new Dictionary();
             }
+            int numbers = 0;
+            for (int k : role) numbers += k == -3 ? 1 : 0;
+            rowX = new float[numbers];
+            rowY = new float[targetCount];
+            textStart = new int[width - numbers - targetCount];
+            textEnd = new int[textStart.length];
+            textColumn = new int[textStart.length];
             if (!header) add(r, line);
         }
 
+        /** A data row: its numbers into the chunks, its label or categories into the dictionaries. */
         void add(Row r, long line) {
             if (r.size() != width) throw DataException.at(name, line, "expected " + width + " cells, found " + r.size());
+            newRow(line);
+            for (int c = 0; c < width; c++) {
+                int k = role[c];
+                if (k == -3) x.add(r.number(c, decimals, name, line));
+                else if (k == -2) y.add(r.number(c, decimals, name, line));
+                else text(c, r.get(c), line);
+            }
+        }
+
+        /**
+         * {@link #add} of the line of ASCII bytes that starts at {@code b[from]}, in one pass: split at its commas
+         * while its numbers are parsed from the bytes ({@link Decimals}, no String per cell), surrounding spaces
+         * skipped as commons-csv does, up to the line's end (a \n or \r, or {@code to}) — which it returns.
+         * Keeps nothing and returns -1 when the line is anything else than {@code width} cells of plain
+         * numbers (and of labels or categories in ASCII without quotes): a blank line, another number of
+         * cells, a cell that is not a number or one that Decimals leaves to Float.parseFloat. {@link #add}
+         * then reads it as a String, with every check and message.
+         */
+        int addAscii(byte[] b, int from, int to, long line) {
+            int p = from, xs = 0, ys = 0, texts = 0;
+            while (p < to && isSpace(b[p])) p++;
+            if (p == to || b[p] == '\n' || b[p] == '\r') return -1;              // a blank line: the String path skips it
+            for (int c = 0; c < width; c++) {
+                int k = role[c];
+                if (k == -3 || k == -2) {
+                    // the common cell, read right here: up to 7 digits (below 2^24: the float is exact) and a comma
+                    int q = p, n = 0, stop = Math.min(to, p + 7);
+                    for (int d; q < stop && (d = b[q] - '0') >= 0 && d <= 9; q++) n = n * 10 + d;
+                    float v = n;
+                    boolean comma = q > p && q < to && b[q] == ',' && c < width - 1;
+                    if (comma) {
+                        p = q + 1;
+                    } else {                                                // any other number, spaces around it
+                        while (p < to && isSpace(b[p])) p++;
+                        v = decimals.parse(b, p, to);
+                        if (Float.isNaN(v)) return -1;
+                        p = decimals.end();
+                        while (p < to && isSpace(b[p])) p++;
+                    }
+                    if (k == -3) rowX[xs++] = v;
+                    else rowY[ys++] = v;
+                    if (comma) continue;
+                } else {
+                    while (p < to && isSpace(b[p])) p++;
+                    textColumn[texts] = c;
+                    textStart[texts] = p;
+                    for (; p < to && b[p] != ',' && b[p] != '\n' && b[p] != '\r'; p++) {
+                        if (b[p] < 0 || b[p] == '"') return -1;            // beyond ASCII (b[p] is signed), or quoting
+                    }
+                    int end = p;
+                    while (end > textStart[texts] && isSpace(b[end - 1])) end--;
+                    textEnd[texts++] = end;
+                }
+                if (c < width - 1) {                                        // a comma between cells
+                    if (p == to || b[p] != ',') return -1;
+                    p++;
+                }
+            }
+            if (p < to && b[p] != '\n' && b[p] != '\r') return -1;
+            newRow(line);
+            x.add(rowX, xs);
+            y.add(rowY, ys);
+            for (int i = 0; i < texts; i++) {
+                text(textColumn[i], new String(b, textStart[i], textEnd[i] - textStart[i], StandardCharsets.ISO_8859_1), line);
+            }
+            return p;
+        }
+
+        private void newRow(long line) {
             if (n == Integer.MAX_VALUE - 8) throw DataException.at(name, line, "more rows than one data set can hold");
             if (n == lines.length) lines = Arrays.copyOf(lines, lines.length * 2);
             lines[n++] = line;
-            for (int c = 0; c < width; c++) {
-                int k = role[c];
-                if (k == -3) {
-                    x.add(r.number(c, name, line));
-                    continue;
-                } else if (k == -2) {
-                    y.add(r.number(c, name, line));
-                    continue;
+        }
+
+        /** Cell c of the label column or a categorical column: its number in that column's dictionary. */
+        private void text(int c, String cell, long line) {
+            int k = role[c];
+            if (k == -1) {
+                if (cell.isEmpty()) throw DataException.at(name, line, "empty label in column " + c);
+                int before = labels.size(), id = labels.id(cell);
+                if (labels.size() > before && knownClasses != null && !knownClasses.contains(cell)) {
+                    throw DataException.at(name, line, "label '" + DataException.quote(cell) + "' is not one of the model's classes "
+                            + DataException.quote(knownClasses.toString()));
                 }
-                String cell = r.get(c);
-                if (k == -1) {
-                    if (cell.isEmpty()) throw DataException.at(name, line, "empty label in column " + c);
-                    int before = labels.size(), id = labels.id(cell);
-                    if (labels.size() > before && knownClasses != null && !knownClasses.contains(cell)) {
-                        throw DataException.at(name, line, "label '" + DataException.quote(cell) + "' is not one of the model's classes "
-                                + DataException.quote(knownClasses.toString()));
-                    }
-                    labelIds.add(id);
-                } else {
-                    if (cell.isEmpty()) throw DataException.at(name, line, "empty cell in categorical column " + c);
-                    List<String> known = categorical.columns().get(k).categories();
-                    int before = categories[k].size(), id = categories[k].id(cell);
-                    if (categories[k].size() > before && !known.isEmpty() && !known.contains(cell)) {
-                        throw DataException.at(name, line, "column " + c + ": category '" + DataException.quote(cell)
-                                + "' is not one of the model's categories " + DataException.quote(known.toString()));
-                    }
-                    categoryIds.add(id);
+                labelIds.add(id);
+            } else {
+                if (cell.isEmpty()) throw DataException.at(name, line, "empty cell in categorical column " + c);
+                List<String> known = categorical.columns().get(k).categories();
+                int before = categories[k].size(), id = categories[k].id(cell);
+                if (categories[k].size() > before && !known.isEmpty() && !known.contains(cell)) {
+                    throw DataException.at(name, line, "column " + c + ": category '" + DataException.quote(cell)
+                            + "' is not one of the model's categories " + DataException.quote(known.toString()));
                 }
+                categoryIds.add(id);
             }
         }
 
@@ -327,7 +473,7 @@ public final class CsvReader {
             List<CategoricalEncoding.Column> fitted = new ArrayList<>();
             for (int k = 0; k < categoricalColumns.length; k++) {
                 int c = categoricalColumns[k];
-                fitted.add(new CategoricalEncoding.Column(header ? first[c] : Integer.toString(c), cats.get(k)));
+                fitted.add(new CategoricalEncoding.Column(header && !first[c].isEmpty() ? first[c] : Integer.toString(c), cats.get(k)));  // an unnamed column by its index
             }
             CategoricalEncoding encoding = new CategoricalEncoding(fitted);
             if (labelColumn < 0) return new Dataset(xm, new Matrix(n, targetCount, y.toArray()), List.of(), name, encoding);
@@ -382,6 +528,22 @@ public final class CsvReader {
             }
             current[pos++] = v;
             size++;
+        }
+
+        /** Adds {@code v[0, n)}. */
+        void add(float[] v, int n) {
+            for (int i = 0; i < n; ) {
+                if (pos == CHUNK) {
+                    current = new float[CHUNK];
+                    chunks.add(current);
+                    pos = 0;
+                }
+                int k = Math.min(n - i, CHUNK - pos);
+                System.arraycopy(v, i, current, pos, k);
+                pos += k;
+                i += k;
+            }
+            size += n;
         }
 
         float get(long i) {
@@ -484,9 +646,17 @@ public final class CsvReader {
         return cell.matches("(?i)[+-]?(nan|inf|infinity)");
     }
 
-    /** A cell as float32: the common short decimals without a regular expression, anything else checked by NUMBER. */
-    private static float number(String cell, String file, long line, int column) {
-        float v = shortDecimal(cell);
+    /**
+     * Whether a byte within a line is a space that {@link Character#isWhitespace} (and so commons-csv's
+     * trimming) takes away; \n and \r, which end lines, are not.
+     */
+    private static boolean isSpace(byte c) {
+        return c <= ' ' && (c == ' ' || c == '\t' || c == 11 || c == 12 || (c >= 28 && c <= 31));
+    }
+
+    /** A cell as float32: plain decimals by {@link Decimals}, anything else checked by NUMBER, then Float.parseFloat. */
+    private static float number(String cell, Decimals decimals, String file, long line, int column) {
+        float v = decimals.parse(cell, 0, cell.length());
         if (!Float.isNaN(v)) return v;
         if (isNonFinite(cell)) {
             throw DataException.at(file, line, "column " + column + ": '" + DataException.quote(cell) + "' is not a finite number");
@@ -499,43 +669,6 @@ public final class CsvReader {
             throw DataException.at(file, line, "column " + column + ": " + DataException.quote(cell) + " is outside the float32 range");
         }
         return v;
-    }
-
-    /**
-     * [+-]digits[.digits] with at most 7 significant digits and 10 decimals, as float32; NaN for
-     * anything else (left to the general path). Exact: m < 10^7 < 2^24 and 10^k (k ≤ 10) are floats
-     * without rounding, so m / 10^k is one correctly rounded division — the float nearest the
-     * decimal, which is what {@link Float#parseFloat} returns.
-     */
-    static float shortDecimal(String s) {
-        return shortDecimal(s, 0, s.length());
-    }
-
-    /** {@link #shortDecimal(String)} of the characters [from, to) of {@code s}. */
-    static float shortDecimal(String s, int from, int to) {
-        int n = to, i = from;
-        if (n == i || n - i > 20) return Float.NaN;
-        boolean negative = s.charAt(i) == '-';
-        if (negative || s.charAt(i) == '+') i++;
-        int m = 0, significant = 0, decimals = 0;
-        boolean dot = false, digit = false;
-        for (; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= '0' && c <= '9') {
-                digit = true;
-                if (m != 0 || c != '0') significant++;
-                if (significant > 7) return Float.NaN;
-                m = m * 10 + (c - '0');
-                if (dot) decimals++;
-            } else if (c == '.' && !dot) {
-                dot = true;
-            } else {
-                return Float.NaN;
-            }
-        }
-        if (!digit || decimals > 10) return Float.NaN;
-        float v = (float) m / POW10[decimals];
-        return negative ? -v : v;
     }
 
     /** Distinct labels, sorted numerically when all are numbers, else as strings. */

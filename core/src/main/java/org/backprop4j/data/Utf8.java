@@ -11,6 +11,9 @@ import java.nio.file.Path;
  * error does not say which line holds the bad bytes; this scan does, for the message.
  */
 final class Utf8 {
+    /** What is wrong with such a file, for its message. */
+    static final String NOT_UTF8 = "not UTF-8 text (save it as UTF-8)";
+
     private Utf8() {
     }
 
@@ -44,6 +47,6 @@ final class Utf8 {
     /** The error for a file that is not UTF-8: at the line the scan finds, else at {@code readerLine}. */
     static DataException error(Path file, long readerLine) {
         long line = firstBadLine(file);
-        return DataException.at(file.toString(), line > 0 ? line : readerLine, "not UTF-8 text (save it as UTF-8)");
+        return DataException.at(file.toString(), line > 0 ? line : readerLine, NOT_UTF8);
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.PrettyPrinter;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import org.backprop4j.data.CategoricalEncoding;
 import org.backprop4j.data.DataException;
+import org.backprop4j.data.Decimals;
 import org.backprop4j.data.Scaler;
 import org.backprop4j.math.Matrix;
 import org.backprop4j.nn.Activation;
@@ -444,6 +445,7 @@ public final class ModelJson {
     private static final class Reader {
         private final JsonParser p;
         private final String file;
+        private final Decimals decimals = new Decimals();
         // what the top level held; absent fields stay null
         private String format, lossName;
         private List<String> classes;
@@ -672,7 +674,7 @@ public final class ModelJson {
             expectArray(at);
             List<float[]> rows = new ArrayList<>();
             for (int i = 0; next() != JsonToken.END_ARRAY; i++) {
-                float[] row = floats(at + "[" + i + "]");
+                float[] row = i == 0 ? floats(at + "[0]") : floats(at + "[" + i + "]", rows.get(0).length);
                 if (i == 0 && row.length == 0) throw error(at + "[0] is empty");
                 if (i > 0 && row.length != rows.get(0).length) {
                     throw error(at + "[" + i + "] has " + row.length + " numbers, but " + lastName(at) + "[0] has " + rows.get(0).length);
@@ -998,12 +1000,20 @@ public final class ModelJson {
             return whole(at, Long.MIN_VALUE, Long.MAX_VALUE);
         }
 
-        /** A float32 from the literal text (exact rounding, no detour through double). */
-        private float number(String at) throws IOException {
+        /**
+         * Element {@code index} of the array at {@code at}, a float32 from the literal text: by {@link Decimals}
+         * from the parser's characters (no String per number), else by Float.parseFloat; both round the
+         * decimal exactly, with no detour through double. The place is spelt out only for a message.
+         */
+        private float number(String at, int index) throws IOException {
             JsonToken t = p.currentToken();
-            if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) throw error(at + " must be a number, got " + shown());
-            float f = t == JsonToken.VALUE_NUMBER_INT ? Float.parseFloat(p.getText()) : p.getFloatValue();
-            if (!Float.isFinite(f)) throw error(at + ": " + shown() + " is outside the float32 range");
+            if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+                throw error(at + "[" + index + "] must be a number, got " + shown());
+            }
+            float f = decimals.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            if (!Float.isNaN(f)) return f;
+            f = Float.parseFloat(p.getText());
+            if (!Float.isFinite(f)) throw error(at + "[" + index + "]: " + shown() + " is outside the float32 range");
             return f;
         }
 
@@ -1019,15 +1029,20 @@ public final class ModelJson {
 
         /** Numbers straight into a float array (grown by doubling, trimmed once). */
         private float[] floats(String at) throws IOException {
+            return floats(at, 16);
+        }
+
+        /** {@link #floats(String)}, starting with room for {@code expected} numbers (a matrix's rows are all as long as its first). */
+        private float[] floats(String at, int expected) throws IOException {
             expectArray(at);
-            float[] out = new float[16];
+            float[] out = new float[Math.max(expected, 16)];
             int n = 0;
             for (JsonToken t = next(); t != JsonToken.END_ARRAY; t = next()) {
                 if (n == out.length) out = Arrays.copyOf(out, n * 2);
-                out[n] = number(at + "[" + n + "]");
+                out[n] = number(at, n);
                 n++;
             }
-            return Arrays.copyOf(out, n);
+            return n == out.length ? out : Arrays.copyOf(out, n);
         }
     }
 }

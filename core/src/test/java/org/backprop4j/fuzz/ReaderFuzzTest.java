@@ -5,6 +5,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.backprop4j.data.Columns;
 import org.backprop4j.data.CsvReader;
 import org.backprop4j.data.DataException;
+import org.backprop4j.data.Decimals;
 import org.backprop4j.data.IdxReader;
 import org.backprop4j.data.SvmLightReader;
 import org.backprop4j.io.ModelJson;
@@ -12,11 +13,14 @@ import org.backprop4j.io.ModelJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReaderFuzzTest {
     private static final long BASE = 16L << 20, PER_BYTE = 256;
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     static {
         // what the first use of each reader allocates once (class initialisation) is not paid by an input
@@ -73,6 +78,18 @@ class ReaderFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void model(byte[] bytes) {
         read(bytes, ".json", ModelJson::readFile);
+    }
+
+    /** The readers' number parser against its oracle: NaN (left to Float.parseFloat) or exactly Float.parseFloat's bits. */
+    @FuzzTest(maxDuration = "60s")
+    void decimals(FuzzedDataProvider in) {
+        String text = in.consumeRemainingAsAsciiString();
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        Decimals d = new Decimals();
+        float v = d.parse(bytes, 0, bytes.length);
+        if (Float.isNaN(v) || d.end() != bytes.length) return;
+        assertTrue(NUMBER.matcher(text).matches(), () -> "a value for " + text);
+        assertEquals(Float.floatToRawIntBits(Float.parseFloat(text)), Float.floatToRawIntBits(v), () -> text);
     }
 
     private interface Reader {

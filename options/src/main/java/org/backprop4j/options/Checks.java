@@ -10,9 +10,11 @@ import picocli.CommandLine.Model.OptionSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -89,27 +91,47 @@ public final class Checks {
     /** Options whose files a command reads. */
     private static final Set<String> INPUTS = Set.of("--data", "--labels", "--test-data", "--test-labels", "--validation-data",
             "--validation-labels", "--init", "--model", "--resume");
-    /** Options whose files a command writes. */
-    private static final Set<String> OUTPUTS = Set.of("--out", "--report", "--metrics", "--checkpoint");
+    /** Options whose files a command writes (a command of nn with any of them calls {@link #noClobbering}). */
+    public static final Set<String> OUTPUTS = Set.of("--out", "--report", "--metrics", "--checkpoint", "--html");
 
     /**
      * Before any work: every output file of the command ({@code --out}, {@code --report},
-     * {@code --metrics}, {@code --checkpoint}) must be writable ({@link #writable}), and none may be
-     * the same file as an input ({@code --data}, {@code --model}, {@code --init}, ...) or as another
-     * output. Paths are compared as real paths, links resolved, so {@code ./iris.csv} and a link to
-     * it are the same file.
+     * {@code --metrics}, {@code --checkpoint}, {@code --html}) must be writable ({@link #writable}), and
+     * none may be the same file as an input ({@code --data}, {@code --model}, {@code --init}, ...) or as
+     * another output. Paths are compared as real paths, links resolved, so {@code ./iris.csv} and a
+     * link to it are the same file.
      */
     public static void noClobbering(CommandSpec spec) {
+        noClobbering(spec, List.of());
+    }
+
+    /**
+     * {@link #noClobbering(CommandSpec)} for a command whose {@code --out} names a folder that it writes the
+     * files {@code names} into ({@code nn compare}): those files are its outputs. The folder must be a
+     * folder, or be missing in a writable folder (it is then made).
+     */
+    public static void noClobberingInFolder(CommandSpec spec, List<String> names) {
+        noClobbering(spec, names);
+    }
+
+    private static void noClobbering(CommandSpec spec, List<String> outFolderFiles) {
         Map<Path, String> inputs = new LinkedHashMap<>(), outputs = new LinkedHashMap<>();
         for (OptionSpec o : spec.options()) {
             String name = o.longestName();
             Path p = localPath(o.getValue());
             if (p == null) continue;
             if (OUTPUTS.contains(name)) {
-                writable(name, p);
-                Path real = real(p);
-                String other = outputs.putIfAbsent(real, name + " " + p);
-                if (other != null) throw new UserException(name + " " + p + " is the same file as " + other + "; give each output its own file");
+                List<Path> files;
+                if (name.equals("--out") && !outFolderFiles.isEmpty()) {
+                    files = filesIn(p, outFolderFiles);
+                } else {
+                    writable(name, p);
+                    files = List.of(p);
+                }
+                for (Path f : files) {
+                    String other = outputs.putIfAbsent(real(f), name + " " + f);
+                    if (other != null) throw new UserException(name + " " + f + " is the same file as " + other + "; give each output its own file");
+                }
             } else if (INPUTS.contains(name)) {
                 inputs.putIfAbsent(real(p), name + " " + p);
             }
@@ -120,6 +142,21 @@ public final class Checks {
                 throw new UserException(out.getValue() + " is the same file as " + in + ": refusing to overwrite an input");
             }
         }
+    }
+
+    /** The files {@code names} in the folder {@code dir} given to --out, checked as {@link #writable} checks a file. */
+    private static List<Path> filesIn(Path dir, List<String> names) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new UserException("--out " + dir + " is a file, not a folder");
+        List<Path> files = new ArrayList<>();
+        for (String n : names) files.add(dir.resolve(n));
+        if (Files.isDirectory(dir)) {
+            for (Path f : files) writable("--out", f);
+        } else {                                        // made when the files are written: its parent must take it
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent == null || !Files.isDirectory(parent)) throw new UserException("--out " + dir + ": folder " + parent + " does not exist");
+            if (!Files.isWritable(parent)) throw new UserException("--out " + dir + ": folder " + parent + " is not writable");
+        }
+        return files;
     }
 
     /** A file option's value as a local path: a Path, or a String that is not a URI (--data may name hdfs://... for Spark); else null. */

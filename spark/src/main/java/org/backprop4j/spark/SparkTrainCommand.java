@@ -193,6 +193,7 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
         }
         test.check();
         output.check();
+        Checks.noClobbering(spec);          // no output over a local input or another output (hdfs://, s3a://... are not compared)
         if (output.metrics != null) MetricsFile.formatOf(output.metrics);
         checkpoints.check();
 

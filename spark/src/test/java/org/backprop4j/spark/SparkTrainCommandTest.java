@@ -126,6 +126,22 @@ class SparkTrainCommandTest {
     }
 
     @Test
+    void anOutputOverTheDataIsRefusedBeforeSparkStarts(@TempDir Path dir) throws Exception {
+        Path data = Files.copy(IRIS, dir.resolve("iris.csv"));
+        byte[] before = Files.readAllBytes(data);
+        for (String option : new String[] {"--out", "--report", "--metrics"}) {
+            StringWriter err = new StringWriter();
+            String out = option.equals("--out") ? data.toString() : dir.resolve("m.json").toString();
+            String[] args = {"--spark", "local[2]", "--data", data.toString(), "--label", "species", "--out", out, option, data.toString()};
+            if (option.equals("--out")) args = java.util.Arrays.copyOf(args, args.length - 2);
+            assertEquals(2, SparkTrainCommand.run(args, new PrintWriter(new StringWriter()), new PrintWriter(err)));
+            assertEquals(1, err.toString().strip().lines().count(), err.toString());
+            assertTrue(err.toString().contains(option + " " + data + " is the same file as --data " + data), err.toString());
+            assertArrayEquals(before, Files.readAllBytes(data));
+        }
+    }
+
+    @Test
     void aCheckpointOnSparkResumesToTheModelOfTheWholeRun(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("m.json"), checkpoint = dir.resolve("run.ckpt.json");
         String[] whole = {"--spark", "local[2]", "--data", IRIS.toAbsolutePath().toString(), "--label", "species", "--layers", "6",
