@@ -38,30 +38,43 @@ public record Evaluation(int samples, double dataCost, double l2Cost, double lam
         return of(net, loss, scaled.x(), scaled, lambda);
     }
 
+    /**
+     * Rows per block of the forward pass: the z and a of every layer for a block, not for the whole
+     * data set (60,000 × 1,024 floats a matrix would be 245 MB each). Blocks of more than 256 rows
+     * take the same product engines as all rows at once (see math.SumOrder), so the outputs are the
+     * same bits; the last block takes the leftover rows with it.
+     */
+    static final int BLOCK = 4096;
+
     /** E4's two parts (and the confusion matrix) of {@code net} on inputs x, targets from {@code data}. */
     private static Evaluation of(Network net, Loss loss, Matrix x, Dataset data, double lambda) {
         if (data.y().cols != net.outputs()) {
             throw new IllegalArgumentException(data.source() + " has " + data.y().cols + " targets but the model has "
                     + net.outputs() + " outputs");
         }
-        Network.Output out = net.forward(x);
         Activation f = net.layer(net.layers().size() - 1).activation();
-        int n = data.size();
-        double dataCost = loss.sum(out.z().data, out.a().data, data.y().data, n, net.outputs(), f) / n;
-        double l2Cost = lambda / 2 * net.sumOfSquaredWeights();
-        if (!data.isClassification()) {
-            return new Evaluation(n, dataCost, l2Cost, lambda, Double.NaN, new int[0][0]);
-        }
-        int c = net.outputs();
-        int[][] confusion = new int[c][c];
+        int n = data.size(), c = net.outputs();
+        boolean classes = data.isClassification();
+        int[][] confusion = new int[classes ? c : 0][classes ? c : 0];
         int correct = 0;
-        int[] truth = data.labels();
-        Matrix a = out.a();
-        for (int i = 0; i < n; i++) {
-            int predicted = Dataset.argmax(a, i);
-            confusion[truth[i]][predicted]++;
-            if (predicted == truth[i]) correct++;
+        int[] truth = classes ? data.labels() : null;
+        double sum = 0;
+        for (int from = 0; from < n; ) {
+            int rows = n - from < 2 * BLOCK ? n - from : BLOCK;
+            Matrix block = rows == n ? x : new Matrix(rows, x.cols, java.util.Arrays.copyOfRange(x.data, from * x.cols, (from + rows) * x.cols));
+            Network.Output out = net.forward(block);
+            sum = loss.sumFrom(sum, out.z().data, out.a().data, java.util.Arrays.copyOfRange(data.y().data, from * c, (from + rows) * c),
+                    rows, c, f);
+            for (int i = 0; classes && i < rows; i++) {
+                int predicted = Dataset.argmax(out.a(), i);
+                confusion[truth[from + i]][predicted]++;
+                if (predicted == truth[from + i]) correct++;
+            }
+            from += rows;
         }
+        double dataCost = sum / n;
+        double l2Cost = lambda / 2 * net.sumOfSquaredWeights();
+        if (!classes) return new Evaluation(n, dataCost, l2Cost, lambda, Double.NaN, new int[0][0]);
         return new Evaluation(n, dataCost, l2Cost, lambda, (double) correct / n, confusion);
     }
 }

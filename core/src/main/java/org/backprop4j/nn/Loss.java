@@ -26,8 +26,7 @@ public enum Loss {
             for (int i = 0; i < a.length; i++) g[i] = a[i] - y[i];
             return out.backward(z, a, g); // E6: (a - y) ⊙ f'(z)
         }
-        @Override public double sum(float[] z, float[] a, float[] y, int rows, int cols, Activation out) {
-            double total = 0;
+        @Override public double sumFrom(double total, float[] z, float[] a, float[] y, int rows, int cols, Activation out) {
             for (int i = 0, n = rows * cols; i < n; i++) {
                 double d = (double) a[i] - y[i];
                 total += 0.5 * d * d;
@@ -64,8 +63,8 @@ public enum Loss {
             for (int i = 0; i < a.length; i++) delta[i] = a[i] - y[i]; // f' folded into the loss
             return delta;
         }
-        @Override public double sum(float[] z, float[] a, float[] y, int rows, int cols, Activation out) {
-            double total = 0; // same arithmetic as value(), on rows of the batch, without allocating
+        @Override public double sumFrom(double total, float[] z, float[] a, float[] y, int rows, int cols, Activation out) {
+            // same arithmetic as value(), on rows of the batch, without allocating
             for (int r = 0; r < rows; r++) {
                 int o = r * cols;
                 if (out == Activation.SOFTMAX) {
@@ -111,7 +110,16 @@ public enum Loss {
     public abstract double[] outputDelta(double[] z, double[] a, double[] y, Activation out);
 
     /** The sum over rows of the per-sample cost, float32 inputs, double sum. Inputs not modified. */
-    public abstract double sum(float[] z, float[] a, float[] y, int rows, int cols, Activation out);
+    public double sum(float[] z, float[] a, float[] y, int rows, int cols, Activation out) {
+        return sumFrom(0, z, a, y, rows, cols, out);
+    }
+
+    /**
+     * {@code total} plus the per-sample costs of these rows, added one by one in order: so a sum
+     * over a data set taken block by block, each block going on from the last, is the sum over all
+     * rows at once, to the bit.
+     */
+    public abstract double sumFrom(double total, float[] z, float[] a, float[] y, int rows, int cols, Activation out);
 
     /** delta := output delta of each row (E6), float32. delta: overwritten; others not modified. */
     public abstract void outputDelta(float[] z, float[] a, float[] y, float[] delta, int rows, int cols, Activation out);
