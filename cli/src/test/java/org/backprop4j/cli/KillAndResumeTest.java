@@ -71,12 +71,15 @@ class KillAndResumeTest {
             if (hasCheckpoint) resumes++;
             // kill only once this JVM trains: after its first checkpoint, at a random moment
             while (p.isAlive() && !(Files.exists(checkpoint) && Files.getLastModifiedTime(checkpoint).toMillis() >= started)) Thread.sleep(2);
-            boolean done = kills < 6 || !terminated ? p.waitFor(random.nextInt(400), TimeUnit.MILLISECONDS) : p.waitFor(5, TimeUnit.MINUTES);
+            boolean sigterm = kills >= 3 && !terminated;  // the SIGTERM round: soon after the first checkpoint, so that it stops a run
+            boolean done = kills < 6 || !terminated ? p.waitFor(random.nextInt(sigterm ? 30 : 150), TimeUnit.MILLISECONDS)
+                    : p.waitFor(5, TimeUnit.MINUTES);
             if (done) {
                 assertEquals(0, p.exitValue(), () -> stderr());
                 break;
             }
-            if (kills < 6) {
+            // SIGKILL three times, then one SIGTERM (early, so that a fast machine does not finish first), then SIGKILL again
+            if (kills < 3 || terminated && kills < 6) {
                 p.destroyForcibly();           // SIGKILL: no hook runs, a save may be cut short
                 p.waitFor();
                 kills++;
@@ -85,7 +88,11 @@ class KillAndResumeTest {
                 }
             } else if (!terminated) {
                 p.destroy();                   // SIGTERM: the hook saves a last checkpoint
-                assertEquals(75, p.waitFor(), () -> stderr());
+                int code = p.waitFor();
+                // A SIGTERM after the last step finds nothing to stop: the run saves its model and ends with 0,
+                // which is right too (seen once in a fast run); then this build saw no stop by SIGTERM.
+                if (code == 0 && Files.exists(dir.resolve("resumed.json"))) break;
+                assertEquals(75, code, () -> stderr());
                 assertTrue(stderr().contains("continue with: nn train --resume run.ckpt.json"), stderr());
                 terminated = true;
             }
