@@ -63,8 +63,8 @@ public record Evaluation(int samples, double dataCost, double l2Cost, double lam
             int rows = n - from < 2 * BLOCK ? n - from : BLOCK;
             Matrix block = rows == n ? x : new Matrix(rows, x.cols, java.util.Arrays.copyOfRange(x.data, from * x.cols, (from + rows) * x.cols));
             Network.Output out = net.forward(block);
-            sum = loss.sumFrom(sum, out.z().data, out.a().data, java.util.Arrays.copyOfRange(data.y().data, from * c, (from + rows) * c),
-                    rows, c, f);
+            float[] y = rows == n ? data.y().data : java.util.Arrays.copyOfRange(data.y().data, from * c, (from + rows) * c);
+            sum = loss.sumFrom(sum, out.z().data, out.a().data, y, rows, c, f);
             for (int i = 0; classes && i < rows; i++) {
                 int predicted = Dataset.argmax(out.a(), i);
                 confusion[truth[from + i]][predicted]++;

@@ -85,13 +85,15 @@ final class JavaKernels implements Kernels {
         for (int i0 = 0; i0 < m; i0 += ROWS) {
             int rows = Math.min(ROWS, m - i0);
             for (int r = 0; r < rows * lanes; r++) java.util.Arrays.fill(dotRows[r], 0, n, 0f);
-            for (int p = 0; p < k; p++) {
+            for (int p = 0; p < kv; p++) {             // the 16 chains
                 System.arraycopy(bt, p * n, bRow, 0, n);
-                int l = p < kv ? p % lanes : 0;          // past the chains, the leftovers go on row 0 (after the tree)
-                if (p == kv) tree(rows, n);
-                for (int r = 0; r < rows; r++) axpy(a[(i0 + r) * k + p], bRow, dotRows[r * lanes + l], n);
+                for (int r = 0; r < rows; r++) axpy(a[(i0 + r) * k + p], bRow, dotRows[r * lanes + p % lanes], n);
             }
-            if (kv == k) tree(rows, n);
+            tree(rows, n);
+            for (int p = kv; p < k; p++) {              // the leftover terms, on row 0
+                System.arraycopy(bt, p * n, bRow, 0, n);
+                for (int r = 0; r < rows; r++) axpy(a[(i0 + r) * k + p], bRow, dotRows[r * lanes], n);
+            }
             for (int r = 0; r < rows; r++) System.arraycopy(dotRows[r * lanes], 0, c, (i0 + r) * n, n);
         }
     }
