@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The distribution as a user gets it (runs after package, by failsafe): the tar.gz unpacked with tar into a
  * temporary folder, then bin/nn run from another folder — the demo (one epoch, to stay fast), --version,
- * a bad option — and the completion script sourced in bash. The zip must hold the same files.
+ * a bad option, a SIGTERM sent to the launcher — and the completion script sourced in bash. The zip must
+ * hold the same files.
  */
 class DistributionIT {
     static final String VERSION = System.getProperty("backprop4j.pom.version");
@@ -75,6 +76,36 @@ class DistributionIT {
         assertTrue(r.out.contains("accuracy"), r.out);
         assertEquals("", r.err, "nothing on stderr: the JVM's incubator notice is filtered");
         assertTrue(Files.size(model) > 0);
+    }
+
+    /**
+     * kill, timeout and service managers signal the launcher, not the JVM: it must pass SIGTERM on, so that
+     * the run stops with a last checkpoint (exit 75) and no JVM goes on training without its launcher,
+     * as one did before (the launcher died with 143, the orphaned JVM trained to the end).
+     */
+    @Test
+    void aSigtermToTheLauncherStopsTheJvmWithALastCheckpoint(@TempDir Path work) throws Exception {
+        Path checkpoint = work.resolve("ck.json"), err = work.resolve("err.txt");
+        Process p = new ProcessBuilder(home.resolve("bin/nn").toString(), "train", "--data", home.resolve("data/iris.csv").toString(),
+                "--label", "species", "--layers", "20", "--epochs", "10000000", "--checkpoint", checkpoint.toString(),
+                "--checkpoint-every", "1", "--out", work.resolve("m.json").toString())
+                .directory(work.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(checkpoint) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(Files.exists(checkpoint), "a first checkpoint within a minute: " + Files.readString(err));
+        List<ProcessHandle> jvms = p.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).toList();
+        try {
+            assertEquals(1, jvms.size(), "the launcher runs one JVM");
+            p.destroy();                               // SIGTERM, to the launcher only
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher ends");
+            assertTrue(jvms.get(0).onExit().get(30, TimeUnit.SECONDS) != null && !jvms.get(0).isAlive(), "the JVM ended with it");
+        } finally {
+            jvms.forEach(ProcessHandle::destroyForcibly);   // a JVM left behind by a failure must not train on
+        }
+        String messages = Files.readString(err);
+        assertEquals(75, p.exitValue(), messages);
+        assertTrue(messages.contains("nn train: stopped; the last checkpoint is " + checkpoint), messages);
+        assertFalse(Files.exists(work.resolve("m.json")), "no model written: the run did not finish");
     }
 
     @Test

@@ -1,0 +1,30 @@
+# Sourced by bin/nn (and by nn at the top of the source tree): run JAVA ARGS... runs the JVM and exits with its status.
+# Runs the JVM ("$@") with the JVM's one-line "Using incubator modules" notice filtered out of its
+# stderr (so that an error stays one line; grep -a: every other byte passes through as it is, a NUL
+# byte too) and stdin passed on, then exits with the JVM's status. SIGTERM, SIGHUP and SIGINT sent to
+# this script are handed to the JVM as SIGTERM: its shutdown hook saves a last checkpoint (nn train
+# --checkpoint, exit 75), so kill, timeout and service managers stop the run and not only this script
+# (before, the JVM ran on without it). SIGTERM for Ctrl-C too: a job started in the background by a
+# script ignores SIGINT. The filter ignores the signals so that the JVM's last lines still get through.
+run() {
+  set +e
+  exec 3> >(trap '' INT TERM HUP; exec grep -a -v --line-buffered '^WARNING: Using incubator modules' >&2)
+  local filter=$! child status
+  "$@" <&0 2>&3 &
+  child=$!
+  exec 3>&-
+  trap 'kill -TERM "$child" 2>/dev/null' TERM HUP INT
+  while :; do
+    wait "$child"
+    status=$?
+    [ "$status" -gt 128 ] && kill -0 "$child" 2>/dev/null && continue   # a signal woke wait; the JVM runs on
+    break
+  done
+  if [ "$status" -gt 128 ]; then   # wait may have been woken just as the JVM ended: ask for its status again
+    wait "$child" 2>/dev/null
+    local again=$?
+    [ "$again" -ne 127 ] && status=$again
+  fi
+  wait "$filter" 2>/dev/null
+  exit "$status"
+}
