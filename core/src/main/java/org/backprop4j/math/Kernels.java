@@ -96,6 +96,26 @@ public interface Kernels {
         }
     }
 
+    /**
+     * The layers W_l[n_l×k_l] of one network, kept for many one-sample products (a predictor's): see
+     * {@link #matrixVector}. These kernels read each W in place; the fast kernels copy the layers that
+     * stream from L2 to where they read them faster (rows at 64-byte boundaries). A copy is taken now:
+     * the arrays must not change afterwards (a {@code Network}'s do not).
+     */
+    default OneSampleWeights[] oneSampleWeights(int[] n, int[] k, float[][] w) {
+        OneSampleWeights[] laid = new OneSampleWeights[w.length];
+        for (int l = 0; l < w.length; l++) laid[l] = OneSampleWeights.inPlace(n[l], k[l], w[l]);
+        return laid;
+    }
+
+    /**
+     * c[n] = W·x for one sample x[k] (E1's W a with m = 1), W from {@link #oneSampleWeights}: the same
+     * bits as {@code gemmNT(1, n, k, x, w, c)}. x: not modified; c: overwritten.
+     */
+    default void matrixVector(OneSampleWeights w, float[] x, float[] c) {
+        gemmNT(1, w.n(), w.k(), x, w.w(), c);
+    }
+
     /** The plain loops, for tests and as a readable statement of each operation. */
     static Kernels naive() {
         return new NaiveKernels();

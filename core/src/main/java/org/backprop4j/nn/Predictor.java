@@ -2,11 +2,16 @@ package org.backprop4j.nn;
 
 import org.backprop4j.math.Kernels;
 import org.backprop4j.math.Matrix;
+import org.backprop4j.math.OneSampleWeights;
 
 /**
  * Forward passes (E1–E2) of one network with buffers allocated once, for serving predictions:
  * after construction, {@link #predict(float[], float[])} allocates nothing. Not thread-safe: give
  * each serving thread its own Predictor (the Network itself may be shared).
+ *
+ * <p>One sample at a time, each layer's W is read once per prediction: the kernels may keep a copy
+ * of the layers laid out for that ({@link Kernels#oneSampleWeights}: on the fast kernels, rows at
+ * 64-byte boundaries), with the same bits as W itself.
  */
 public final class Predictor {
     private final Network net;
@@ -14,6 +19,7 @@ public final class Predictor {
     private final int maxRows;
     private final float[][] z;
     private final float[][] a;
+    private final OneSampleWeights[] oneSample;     // the layers as one-sample products read them
 
     /** A predictor for batches of up to {@code maxRows} rows, computing with {@code kernels}. */
     public Predictor(Network net, int maxRows, Kernels kernels) {
@@ -28,6 +34,14 @@ public final class Predictor {
             z[l] = new float[maxRows * net.layer(l).outputs()];
             a[l] = new float[maxRows * net.layer(l).outputs()];
         }
+        int[] n = new int[layers], k = new int[layers];
+        float[][] w = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            n[l] = net.layer(l).outputs();
+            k[l] = net.layer(l).inputs();
+            w[l] = net.layer(l).weights().data;
+        }
+        oneSample = kernels.oneSampleWeights(n, k, w);
     }
 
     /** A single-threaded predictor for one sample at a time. */
@@ -49,7 +63,8 @@ public final class Predictor {
         float[] input = x;
         for (int l = 0; l < a.length; l++) {
             Dense d = net.layer(l);
-            kernels.gemmNT(rows, d.outputs(), d.inputs(), input, d.weights().data, z[l]);   // E1: W a
+            if (rows == 1) kernels.matrixVector(oneSample[l], input, z[l]);                    // E1: W a, one sample
+            else kernels.gemmNT(rows, d.outputs(), d.inputs(), input, d.weights().data, z[l]);   // E1: W a
             kernels.biasActivate(d.activation(), rows, d.outputs(), z[l], d.bias(), a[l]);  // E1: + b, E2
             input = a[l];
         }

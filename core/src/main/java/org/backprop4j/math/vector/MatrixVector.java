@@ -13,17 +13,20 @@ import org.backprop4j.math.SumOrder;
  * the single row four times; here eight rows of B share each load of x.
  */
 final class MatrixVector extends Tiles {
-    private int n, k;
+    private int n, k, start, stride;
     private float[] b, x, c;
 
     MatrixVector(int threads) {
         super(threads);
     }
 
-    void set(int n, int k, float[] b, float[] x, float[] c) {
+    /** c = B·x, row j of B at b[start + j·stride …] (see {@link #rows}). */
+    void set(int n, int k, float[] b, int start, int stride, float[] x, float[] c) {
         this.n = n;
         this.k = k;
         this.b = b;
+        this.start = start;
+        this.stride = stride;
         this.x = x;
         this.c = c;
         tiles((n + 7) / 8, 8L * k);
@@ -32,7 +35,7 @@ final class MatrixVector extends Tiles {
 
     @Override
     void tile(int t, int i) {
-        rows(i * 8, Math.min(i * 8 + 8, n), k, b, x, c, tiles[t]);
+        rows(i * 8, Math.min(i * 8 + 8, n), k, b, start, stride, x, c, tiles[t]);
     }
 
     @Override
@@ -41,22 +44,25 @@ final class MatrixVector extends Tiles {
     }
 
     /**
-     * c[j] = b_j · x for the rows j0 … j1−1 of b[·×k], in {@link SumOrder}'s one-sample order: 16
+     * c[j] = b_j · x for the rows j0 … j1−1 of B[·×k], row j at b[start + j·stride …] (B itself: start 0,
+     * stride k; or an aligned copy, {@link AlignedRows}), in {@link SumOrder}'s one-sample order: 16
      * chains along p (one per p mod 16), added in order (see {@link #laneSum}), then the k mod 16
      * leftover terms in order. With 8 lanes the chains take two vectors ({@link #rowsNarrow}, which
      * needs 64 floats of {@code scratch}).
      */
-    static void rows(int j0, int j1, int k, float[] b, float[] x, float[] c, float[] scratch) {
+    static void rows(int j0, int j1, int k, float[] b, int start, int stride, float[] x, float[] c, float[] scratch) {
         if (VL != SumOrder.LANES) {
-            rowsNarrow(j0, j1, k, b, x, c, scratch);
+            rowsNarrow(j0, j1, k, b, start, stride, x, c, scratch);
             return;
         }
         int bound = SumOrder.chained(k);
         int j = j0, n = j1;
         // Eight rows at a time: eight independent FMA chains hide the FMA latency, and each load of
-        // x serves eight rows. The weights stream from L2, which sets the pace (about 3 µs for 784×100).
+        // x serves eight rows. The weights stream from L2, which sets the pace (784×100 floats: 2.3 µs
+        // from 64-byte boundaries, 3.6 µs from others on the Intel of docs/PERFORMANCE.md).
         for (; j + 8 <= n; j += 8) {
-            int r0 = j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k, r4 = r3 + k, r5 = r4 + k, r6 = r5 + k, r7 = r6 + k;
+            int r0 = start + j * stride, r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride;
+            int r4 = r3 + stride, r5 = r4 + stride, r6 = r5 + stride, r7 = r6 + stride;
             FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
             for (int p = 0; p < bound; p += VL) {
                 FloatVector xv = FloatVector.fromArray(S, x, p);
@@ -79,7 +85,7 @@ final class MatrixVector extends Tiles {
             c[j + 7] = tail(laneSum(s7), b, r7, x, bound, k);
         }
         for (; j < n; j++) {
-            int r = j * k;
+            int r = start + j * stride;
             FloatVector s0 = FloatVector.zero(S);
             for (int p = 0; p < bound; p += VL) {
                 s0 = FloatVector.fromArray(S, b, r + p).fma(FloatVector.fromArray(S, x, p), s0);
@@ -95,11 +101,11 @@ final class MatrixVector extends Tiles {
      * and hi for the rest, four rows at a time (eight accumulators and two vectors of x fill 10 of
      * the 16 registers); the chains are then added in order through {@code scratch}.
      */
-    private static void rowsNarrow(int j0, int j1, int k, float[] b, float[] x, float[] c, float[] scratch) {
+    private static void rowsNarrow(int j0, int j1, int k, float[] b, int start, int stride, float[] x, float[] c, float[] scratch) {
         int bound = SumOrder.chained(k);
         int j = j0;
         for (; j + 4 <= j1; j += 4) {
-            int r0 = j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+            int r0 = start + j * stride, r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride;
             FloatVector l0 = FloatVector.zero(S), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
             for (int p = 0; p < bound; p += 16) {
                 FloatVector xl = FloatVector.fromArray(S, x, p), xh = FloatVector.fromArray(S, x, p + 8);
@@ -126,7 +132,7 @@ final class MatrixVector extends Tiles {
             c[j + 3] = tail(SumOrder.inOrder(scratch, 48), b, r3, x, bound, k);
         }
         for (; j < j1; j++) {
-            int r = j * k;
+            int r = start + j * stride;
             FloatVector lo = FloatVector.zero(S), hi = lo;
             for (int p = 0; p < bound; p += 16) {
                 lo = FloatVector.fromArray(S, b, r + p).fma(FloatVector.fromArray(S, x, p), lo);

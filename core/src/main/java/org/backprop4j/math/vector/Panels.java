@@ -16,7 +16,9 @@ import jdk.incubator.vector.FloatVector;
  * </ul>
  * Both are copied ("packed") into per-thread scratch before the micro-kernels read them: a panel
  * as k rows of V·VL lanes (transposed on the way when Y is stored by lanes, the NT form; the
- * last panel padded with zero lanes), a block of R rows of X as k groups of R floats. Then every
+ * last panel padded with zero lanes), a block of R rows of X as k groups of R floats. The
+ * transpositions go by vector gathers (one float at a time, they took a quarter of an NT
+ * product's time on an Intel Xeon of 2026-11-30). Then every
  * load in a micro-kernel is at the loop counter times a constant, which lets the JIT drop the
  * bounds checks from the loop; reading X in place at variable strides cost an address sum and a
  * bounds check per broadcast, which kept two FMA units per core half idle. A panel is packed once
@@ -65,6 +67,7 @@ final class Panels extends Tiles {
     private final int[] packedPanel;            // which panel packed[t] holds …
     private final int[] packedProduct;          // … and for which product
     private final float[][] packedX;            // row blocks of X, R·k floats each, at rb·R·k
+    private final int[][] gather;               // the packing's gather offsets, 2 × R·VL ints
     private final int[][] packedXProduct;       // for which product row block rb of packedX[t] was packed
 
     Panels(int threads, Variant variant) {
@@ -78,6 +81,7 @@ final class Panels extends Tiles {
         packedPanel = new int[threads];
         packedProduct = new int[threads];
         packedX = new float[threads][0];
+        gather = new int[threads][2 * tileRows * VL];
         packedXProduct = new int[threads][0];
     }
 
@@ -161,7 +165,7 @@ final class Panels extends Tiles {
         float[] pk = packed[t];
         if (packedPanel[t] != q || packedProduct[t] != product) {
             if (pk.length < panel * k) packed[t] = pk = new float[panel * k];
-            pack(q, lanesValid, w, pk);
+            pack(q, lanesValid, w, pk, gather[t]);
             packedPanel[t] = q;
             packedProduct[t] = product;
         }
@@ -173,7 +177,7 @@ final class Panels extends Tiles {
             packedX[t] = xk = new float[Math.max(rowBlocks * tileRows * k, xk.length)];
         }
         if (xProduct[rb] != product) {
-            packRows(r0, rowsValid, xk, xb);
+            packRows(r0, rowsValid, xk, xb, gather[t]);
             xProduct[rb] = product;
         }
 
@@ -211,7 +215,7 @@ final class Panels extends Tiles {
      * {@code dst[off + p·R + r]}; the rows of the block past the last valid one repeat it (their
      * sums land in the scratch tile and are dropped).
      */
-    private void packRows(int r0, int valid, float[] dst, int off) {
+    private void packRows(int r0, int valid, float[] dst, int off, int[] offsets) {
         int R = tileRows;
         if (rs == 1) {                          // X(r, p) for consecutive r side by side (TN): R floats per p
             for (int p = 0; p < k; p++) {
@@ -219,12 +223,27 @@ final class Panels extends Tiles {
                 System.arraycopy(x, s, dst, d, valid);
                 for (int r = valid; r < R; r++) dst[d + r] = x[s + valid - 1];
             }
-        } else {                                // rows of X contiguous along p (NN, NT): one row at a time
-            for (int r = 0; r < R; r++) {
-                int s = (r0 + Math.min(r, valid - 1)) * rs, d = off + r;
-                for (int p = 0; p < k; p++) dst[d + p * R] = x[s + p * ps];
+            return;
+        }
+        // Rows of X contiguous along p (NN, NT): a transposition. Gathered, because copying one
+        // float at a time cost a quarter of an NT product's time (a gather fills a whole vector
+        // of the packed block, g successive p of the R rows, from g·R floats spread over R rows).
+        // A group of g p takes n vectors: g·R = n·VL, the least such (R = 8: g = 2, n = 1).
+        int g = VL / gcd(R, VL), n = g * R / VL;
+        for (int e = 0; e < n * VL; e++) offsets[e] = Math.min(e % R, valid - 1) * rs + (e / R) * ps;
+        int s = r0 * rs, p = 0;
+        for (; p + g <= k; p += g) {
+            for (int v = 0; v < n; v++) {
+                FloatVector.fromArray(Lanes.S, x, s + p * ps, offsets, v * VL).intoArray(dst, off + p * R + v * VL);
             }
         }
+        for (; p < k; p++) {                    // the last k mod g
+            for (int r = 0; r < R; r++) dst[off + p * R + r] = x[s + offsets[r] + p * ps];
+        }
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     /**
@@ -232,7 +251,7 @@ final class Panels extends Tiles {
      * {@code dst[p·w + l]}, w lanes per p. Lanes past the last are zero, so the edge vectors
      * never compute on stale scratch (denormals would be slow).
      */
-    private void pack(int q, int valid, int w, float[] dst) {
+    private void pack(int q, int valid, int w, float[] dst, int[] offsets) {
         int l0 = q * width;
         if (!yByLane) {
             for (int p = 0; p < k; p++) {
@@ -241,17 +260,19 @@ final class Panels extends Tiles {
                 for (int l = valid; l < w; l++) dst[d + l] = 0f;
             }
         } else {
-            // A transposition, in blocks of 16 p, so that the 16-float pieces of the source rows
-            // and the destination block all stay in L1.
-            for (int pb = 0; pb < k; pb += 16) {
-                int pe = Math.min(pb + 16, k);
-                for (int l = 0; l < valid; l++) {
-                    int s = (l0 + l) * ldy;
-                    for (int p = pb; p < pe; p++) dst[p * w + l] = y[s + p];
-                }
-                for (int p = pb; p < pe; p++) {
-                    for (int l = valid; l < w; l++) dst[p * w + l] = 0f;
-                }
+            // A transposition (NT: Y stored by lanes): VL lanes for one p at a time in one gather
+            // from VL rows of y, which stay in L1 for the following p. Scalar only for the lanes
+            // past the last whole vector.
+            for (int j = 0; j < VL; j++) offsets[j] = j * ldy;
+            int l = 0;
+            for (; l + VL <= valid; l += VL) {
+                int s = (l0 + l) * ldy;
+                for (int p = 0; p < k; p++) FloatVector.fromArray(Lanes.S, y, s + p, offsets, 0).intoArray(dst, p * w + l);
+            }
+            for (int p = 0; l < w && p < k; p++) {
+                int d = p * w;
+                for (int m = l; m < valid; m++) dst[d + m] = y[(l0 + m) * ldy + p];
+                for (int m = Math.max(l, valid); m < w; m++) dst[d + m] = 0f;
             }
         }
     }

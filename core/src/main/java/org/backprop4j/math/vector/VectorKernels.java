@@ -7,6 +7,7 @@ import java.lang.ref.Cleaner;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
 import org.backprop4j.math.Kernels;
+import org.backprop4j.math.OneSampleWeights;
 import org.backprop4j.math.Pointwise;
 import org.backprop4j.math.SumOrder;
 
@@ -126,7 +127,7 @@ public final class VectorKernels implements Kernels {
         check(m, n, k, a, b, c);
         if (m == 0 || n == 0) return;
         if (SumOrder.oneSample(m, k)) {
-            matrixVector(n, k, b, a, c);
+            matrixVector(n, k, b, 0, k, a, c);
             return;
         }
         if (SumOrder.dots(m, n, k)) {
@@ -174,17 +175,39 @@ public final class VectorKernels implements Kernels {
      * workers are awake (spinning after a recent job), since one core's L2 cannot stream the first
      * layer's weights fast enough (784×100 floats take ~3.4 µs); never waits for a parked worker.
      */
-    private void matrixVector(int n, int k, float[] b, float[] x, float[] c) {
+    private void matrixVector(int n, int k, float[] b, int start, int stride, float[] x, float[] c) {
         if (threads > 1 && (long) n * k >= MATRIX_VECTOR_SPLIT_FMAS) {
             if (pool == null) startPool();
             if (pool.hot()) {                       // a parked worker would take longer to wake than the product lasts
-                matrixVector.set(n, k, b, x, c);
+                matrixVector.set(n, k, b, start, stride, x, c);
                 run(matrixVector, Math.min(threads, matrixVector.tileCount), false);
                 return;
             }
             pool.wake();                            // not for this product: for the next ones, if they come soon
         }
-        MatrixVector.rows(0, n, k, b, x, c, matrixVector.tiles[0]);      // thread 0's scratch: the caller's
+        MatrixVector.rows(0, n, k, b, start, stride, x, c, matrixVector.tiles[0]);   // thread 0's scratch: the caller's
+    }
+
+    /**
+     * A predictor's layers: those that stream from L2 (more than L1d, at most L2) copied so that
+     * every row begins at a 64-byte boundary, where this JVM allows it ({@link AlignedRows}).
+     */
+    @Override
+    public OneSampleWeights[] oneSampleWeights(int[] n, int[] k, float[][] w) {
+        Machine m = Machine.current();
+        return AlignedRows.lay(n, k, w, m.l1dBytes(), m.l2Bytes());
+    }
+
+    /** {@link #matrixVector(int, int, float[], int, int, float[], float[])} on W's copy, or on W where it has none. */
+    @Override
+    public void matrixVector(OneSampleWeights w, float[] x, float[] c) {
+        int n = w.n(), k = w.k();
+        Objects.checkFromIndexSize(0, k, x.length);
+        Objects.checkFromIndexSize(0, n, c.length);
+        if (c == x || c == w.rows()) throw new IllegalArgumentException("the output must not alias an input");
+        if (n == 0) return;
+        if (SumOrder.oneSample(1, k)) matrixVector(n, k, w.rows(), w.start(), w.stride(), x, c);
+        else gemmNT(1, n, k, x, w.w(), c);
     }
 
     /**
