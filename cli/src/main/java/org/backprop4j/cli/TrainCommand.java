@@ -130,12 +130,6 @@ final class TrainCommand extends TrainCommandOptions implements Callable<Integer
             return finish(interruption, CheckpointOptions.EXIT_INTERRUPTED);
         }
         Model model = trained.model();
-
-        Evaluation testResult = null;
-        if (rawTest != null) {
-            testResult = Evaluation.of(model, rawTest, config.l2());
-            stdout.println(EvaluateCommand.summary(testResult, test.testData.toString())); // a result, not progress: also with --quiet
-        }
         TrainingRecord record = trained.training();
         if (!quiet && config.earlyStopping().isOn()) {
             err.println((record.stoppedEpoch() < previous.bestEpoch() + config.epochs() ? "early stopping: stopped after epoch "
@@ -145,6 +139,14 @@ final class TrainCommand extends TrainCommandOptions implements Callable<Integer
         ModelJson.write(trained.withProvenance(provenance(config)), output.out);
         // The hash lets two machines compare their models by one line (the same on every processor).
         if (!quiet) err.println("saved " + output.out + " (weights sha256 " + model.network().sha256() + ")");
+        // The model is saved, then the metrics: the evaluations after training (the test data's, the report's confusion
+        // matrix) need memory and time of their own, and if one of them fails, what the run made so far is kept.
+        watch.writeMetrics();
+        Evaluation testResult = null;
+        if (rawTest != null) {
+            testResult = Evaluation.of(model, rawTest, config.l2());
+            stdout.println(EvaluateCommand.summary(testResult, test.testData.toString())); // a result, not progress: also with --quiet
+        }
         if (output.report != null || output.metrics != null) {
             // the report's confusion matrix: of the test data, else of the validation data, else of the training data
             Evaluation shown = testResult;
@@ -159,7 +161,7 @@ final class TrainCommand extends TrainCommandOptions implements Callable<Integer
                     shownOf = "training data " + run.raw().source();
                 }
             }
-            watch.finish(commandLine(), configuration(config, start, run.raw()), shown, shownOf, run.data().classes(), null);
+            watch.writeReport(commandLine(), configuration(config, start, run.raw()), shown, shownOf, run.data().classes(), null);
             if (!quiet) {
                 err.println("wrote" + (output.report != null ? " " + output.report : "") + (output.metrics != null ? " " + output.metrics : ""));
             }

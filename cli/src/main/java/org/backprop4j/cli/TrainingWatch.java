@@ -89,8 +89,14 @@ final class TrainingWatch {
                 Double.isNaN(accuracy) ? "" : String.format(" accuracy %.2f%%", 100 * accuracy));
     }
 
+    /** Writes the metrics file, if asked for: the epochs' figures, which need no evaluation after training. */
+    void writeMetrics() throws IOException {
+        if (metrics != null) MetricsFile.write(metrics, history, samples);
+    }
+
     /**
-     * Writes the metrics file and the report, if asked for.
+     * Writes the metrics file and the report, if asked for: the metrics first, so that a report that
+     * cannot be written does not lose them.
      *
      * @param command       the command line, for the report
      * @param configuration rows of (setting, value) for the report
@@ -100,7 +106,13 @@ final class TrainingWatch {
      */
     void finish(String command, List<String[]> configuration, Evaluation confusion, String confusionOf, List<String> classes,
                 String failure) throws IOException {
-        if (metrics != null) MetricsFile.write(metrics, history, samples);
+        writeMetrics();
+        writeReport(command, configuration, confusion, confusionOf, classes, failure);
+    }
+
+    /** Writes the report, if asked for ({@link #finish} says what the parameters are). */
+    void writeReport(String command, List<String[]> configuration, Evaluation confusion, String confusionOf, List<String> classes,
+                     String failure) throws IOException {
         if (report != null) {
             HtmlReport.write(report, new HtmlReport.Run(command, configuration, history, samples, confusion, confusionOf,
                     classes, diagnostics.layerNames(), diagnostics.notes(), HtmlReport.timings(history, startNanos), failure));

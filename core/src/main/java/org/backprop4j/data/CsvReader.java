@@ -34,10 +34,12 @@ import java.util.regex.Pattern;
  * one line naming the file and line: missing file, ragged row, non-numeric cell, NaN or infinity,
  * unknown class, bytes that are not UTF-8.
  *
- * <p>One pass, streaming: each row's cells go straight into float arrays (filled in chunks, so the
- * table is never held as strings); a label or category is kept as a small integer per row. Peak
- * memory is about twice the table's float32 size (the chunks, then the matrix), checked against the
- * heap before the matrix is made. A UTF-8 byte order mark at the start is skipped.
+ * <p>Streaming: a first pass counts the file's lines (nothing else), so that the inputs' array is
+ * allocated once, at its size (checked against the heap first), and each number is parsed straight
+ * into it; the table is never held as strings, a label or category is kept as a small integer per row.
+ * Memory is about the table's float32 size. (With categorical columns the numbers go into chunks, later
+ * interleaved with the one-hot blocks: twice that. A file that is not a regular file, a pipe, is read
+ * once and its array grown as rows come.) A UTF-8 byte order mark at the start is skipped.
  *
  * <p>The pass is over the file's bytes, not its decoded text: a line of ASCII is split at its commas
  * and its numbers are parsed in that same loop ({@link Decimals}), without a String per cell or per
@@ -69,20 +71,23 @@ public final class CsvReader {
      * The returned data records the fitted encoding, with columns named by header (or index without one).
      */
     public static Dataset read(Path file, Columns columns, List<String> knownClasses, CategoricalEncoding categorical) {
-        return read(file, columns, knownClasses, categorical, true);
+        return read(file, columns, knownClasses, categorical, true, true);
     }
 
     /**
      * {@link #read(Path, Columns, List, CategoricalEncoding)}, with the one-pass byte path for ASCII lines
-     * ({@code bytePath}) or without it, every line decoded to a String first: the same data and the same
-     * messages either way (CsvBytePathTest compares them on generated files).
+     * ({@code bytePath}) or without it, every line decoded to a String first, and with the lines counted first
+     * ({@code countLines}; never for a file that is not a regular file, a pipe can be read only once) or not,
+     * the inputs' array then grown as rows come: the same data and the same messages every way
+     * (CsvBytePathTest compares them on generated files).
      */
-    static Dataset read(Path file, Columns columns, List<String> knownClasses, CategoricalEncoding categorical, boolean bytePath) {
+    static Dataset read(Path file, Columns columns, List<String> knownClasses, CategoricalEncoding categorical, boolean bytePath, boolean countLines) {
         String name = file.toString();
         try {
-            Table plain = readPlain(file, new Table(name, columns, knownClasses, categorical), bytePath);
+            long lines = countLines && Files.isRegularFile(file) ? countLines(file) : -1;
+            Table plain = readPlain(file, new Table(name, columns, knownClasses, categorical, lines), bytePath);
             if (plain != null) return plain.finish();
-            Table t = new Table(name, columns, knownClasses, categorical);
+            Table t = new Table(name, columns, knownClasses, categorical, lines);
             try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 reader.mark(1);
                 if (reader.read() != '\uFEFF') reader.reset();      // a byte order mark is not part of the first cell
@@ -137,6 +142,29 @@ public final class CsvReader {
                 eof = limit < buf.length;
             }
         }
+    }
+
+    /**
+     * The number of lines in a file as {@link #readPlain} numbers them (\n, \r\n and \r end a line; a last
+     * line may go without), in a pass over its bytes that looks for nothing else: an upper bound on its rows,
+     * so that the matrix can be allocated once, at its size, and the numbers parsed straight into it.
+     */
+    private static long countLines(Path file) throws IOException {
+        long lines = 0;
+        byte last = '\n';
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int k; (k = in.read(buf)) > 0; ) {
+                for (int i = 0; i < k; i++) {
+                    byte c = buf[i];
+                    if (c == '\n' || c == '\r') {
+                        if (c == '\r' || last != '\r') lines++;       // \r\n is one line end
+                    }
+                    last = c;
+                }
+            }
+        }
+        return last == '\n' || last == '\r' ? lines : lines + 1;
     }
 
     /** One past the last \n or \r in {@code b[from, to)}; {@code from} if there is none. */
@@ -264,9 +292,10 @@ public final class CsvReader {
         }
     }
 
-    /** The table being read: its columns' roles from the first row, then the rows into float chunks. */
+    /** The table being read: its columns' roles from the first row, then the rows into the inputs' array (or float chunks). */
     private static final class Table {
         final String name;
+        final long lineCount;    // the file's line count, an upper bound on its rows; -1 when not known
         final Columns columns;
         final List<String> knownClasses;
         final CategoricalEncoding categorical;
@@ -279,7 +308,10 @@ public final class CsvReader {
         int width, labelColumn = -1, targetCount;
         int[] categoricalColumns;
         int[] role;              // per column: -1 label, -2 target, -3 numeric input, k >= 0 categorical column k
+        int[] run;               // per column c: the end of the run of numeric inputs that starts there, short of the last column (c: none)
         float[] rowX, rowY;      // addAscii's numbers of one row, kept only when the whole row is read
+        float[] xRows;           // without categorical columns: the inputs, row after row, in the array the matrix will wrap
+        int numbers;             // numeric input columns
         int[] textColumn, textStart, textEnd;  // addAscii's label and category cells of one row
         final Chunks x = new Chunks(), y = new Chunks();
         final IntChunks labelIds = new IntChunks(), categoryIds = new IntChunks();
@@ -288,8 +320,9 @@ public final class CsvReader {
         long[] lines = new long[16];  // each row's line, for messages after the pass
         int n;
 
-        Table(String name, Columns columns, List<String> knownClasses, CategoricalEncoding categorical) {
+        Table(String name, Columns columns, List<String> knownClasses, CategoricalEncoding categorical, long lines) {
             this.name = name;
+            this.lineCount = lines;
             this.columns = columns;
             this.knownClasses = knownClasses != null && !knownClasses.isEmpty() ? knownClasses : null;
             this.categorical = categorical;
@@ -324,8 +357,20 @@ public final class CsvReader {
                 role[c] = k;
                 categories[k] = new Dictionary();
             }
-            int numbers = 0;
+            numbers = 0;
             for (int k : role) numbers += k == -3 ? 1 : 0;
+            run = new int[width];
+            for (int c = width - 1, end = c; c >= 0; c--) {
+                if (role[c] != -3) end = c;
+                run[c] = end;
+            }
+            if (categoricalColumns.length == 0) {
+                // one array for all rows, as many as the lines after the header: each number is written once, where the
+                // matrix has it (no chunks copied into a matrix at the end, and half the memory)
+                long rows = lineCount < 0 ? 1 : Math.max(1, lineCount - firstLine + (header ? 0 : 1));      // unknown: grown by doubling
+                Memory.requireMatrix(rows, numbers, name + ": " + rows + " rows of " + numbers + " inputs");
+                xRows = new float[(int) (rows * numbers)];
+            }
             rowX = new float[numbers];
             rowY = new float[targetCount];
             textStart = new int[width - numbers - targetCount];
@@ -334,14 +379,19 @@ public final class CsvReader {
             if (!header) add(r, line);
         }
 
-        /** A data row: its numbers into the chunks, its label or categories into the dictionaries. */
+        /** A data row: its numbers into the inputs' array (or the chunks), its label or categories into the dictionaries. */
         void add(Row r, long line) {
             if (r.size() != width) throw DataException.at(name, line, "expected " + width + " cells, found " + r.size());
+            room(line);
+            int at = n * numbers;
             newRow(line);
             for (int c = 0; c < width; c++) {
                 int k = role[c];
-                if (k == -3) x.add(r.number(c, decimals, name, line));
-                else if (k == -2) y.add(r.number(c, decimals, name, line));
+                if (k == -3) {
+                    float v = r.number(c, decimals, name, line);
+                    if (xRows != null) xRows[at++] = v;
+                    else x.add(v);
+                } else if (k == -2) y.add(r.number(c, decimals, name, line));
                 else text(c, r.get(c), line);
             }
         }
@@ -356,10 +406,31 @@ public final class CsvReader {
          * then reads it as a String, with every check and message.
          */
         int addAscii(byte[] b, int from, int to, long line) {
-            int p = from, xs = 0, ys = 0, texts = 0;
+            room(line);
+            float[] xv = xRows != null ? xRows : rowX;                          // the numbers straight into the matrix's array
+            int p = from, xs = xRows != null ? n * numbers : 0, ys = 0, texts = 0;
             while (p < to && isSpace(b[p])) p++;
             if (p == to || b[p] == '\n' || b[p] == '\r') return -1;              // a blank line: the String path skips it
             for (int c = 0; c < width; c++) {
+                if (run[c] > c) {
+                    // cells of numeric inputs up to column run[c], each digits then a comma, in one loop over their bytes: up
+                    // to 9 digits are an int, whose float is Float.parseFloat's (both round the integer to the nearest float)
+                    int end = run[c], cell = p, v = 0;
+                    while (p < to) {
+                        int d = b[p] - '0';
+                        if (d >= 0 && d <= 9) {
+                            v = v * 10 + d;
+                            p++;
+                        } else {
+                            if (d != ',' - '0' || p == cell || p - cell > 9) break;
+                            xv[xs++] = v;
+                            v = 0;
+                            cell = ++p;
+                            if (++c == end) break;
+                        }
+                    }
+                    p = cell;                           // column c from its start: any other cell, read below
+                }
                 int k = role[c];
                 if (k == -3 || k == -2) {
                     // the common cell, read right here: up to 7 digits (below 2^24: the float is exact) and a comma
@@ -376,7 +447,7 @@ public final class CsvReader {
                         p = decimals.end();
                         while (p < to && isSpace(b[p])) p++;
                     }
-                    if (k == -3) rowX[xs++] = v;
+                    if (k == -3) xv[xs++] = v;
                     else rowY[ys++] = v;
                     if (comma) continue;
                 } else {
@@ -397,12 +468,21 @@ public final class CsvReader {
             }
             if (p < to && b[p] != '\n' && b[p] != '\r') return -1;
             newRow(line);
-            x.add(rowX, xs);
+            if (xRows == null) x.add(rowX, xs);
             y.add(rowY, ys);
             for (int i = 0; i < texts; i++) {
                 text(textColumn[i], new String(b, textStart[i], textEnd[i] - textStart[i], StandardCharsets.ISO_8859_1), line);
             }
             return p;
+        }
+
+        /** Room in {@link #xRows} for one more row; grown (a copy) only when the line count was unknown or the file grew since. */
+        private void room(long line) {
+            if (xRows == null || (long) (n + 1) * numbers <= xRows.length) return;
+            long rows = Math.min(Memory.MAX_ELEMENTS / numbers, 2L * n);
+            if (rows <= n) throw DataException.at(name, line, "more rows than one data set can hold");
+            Memory.requireMatrix(rows, numbers, name + ": " + rows + " rows of " + numbers + " inputs");
+            xRows = Arrays.copyOf(xRows, (int) (rows * numbers));
         }
 
         private void newRow(long line) {
@@ -449,11 +529,16 @@ public final class CsvReader {
             int numeric = width - targetCount - (labelColumn >= 0 ? 1 : 0) - categoricalColumns.length;
             int inputs = numeric;
             for (List<String> cs : cats) inputs += cs.size();
-            Memory.requireMatrix(n, inputs, name + ": " + n + " rows of " + inputs + " inputs");
             Matrix xm;
-            if (categoricalColumns.length == 0) {
-                xm = new Matrix(n, inputs, x.toArray());
+            if (xRows != null) {
+                if (xRows.length != n * inputs) {                   // fewer rows than lines (blank lines, quoted line ends): cut to size
+                    Memory.requireMatrix(n, inputs, name + ": " + n + " rows of " + inputs + " inputs");
+                    xRows = Arrays.copyOf(xRows, n * inputs);
+                }
+                xm = new Matrix(n, inputs, xRows);
+                xRows = null;
             } else {                                            // interleave numbers and one-hot blocks in column order
+                Memory.requireMatrix(n, inputs, name + ": " + n + " rows of " + inputs + " inputs");
                 xm = new Matrix(n, inputs);
                 long xi = 0, ci = 0;
                 for (int r = 0; r < n; r++) {

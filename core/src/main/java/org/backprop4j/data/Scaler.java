@@ -69,14 +69,24 @@ public record Scaler(String method, float[] shift, float[] divide) {
     /** A new matrix with each column scaled; x itself is not modified. */
     public Matrix transform(Matrix x) {
         if (isNone()) return x;
-        if (x.cols != shift.length) {
+        return transformRows(x, 0, x.rows);
+    }
+
+    /**
+     * Rows [from, from + rows) of x, each column scaled, as a new matrix (x is not modified): the same
+     * bits as those rows of {@link #transform}, since each element is scaled on its own. A large data set
+     * can so be scaled block by block, without a scaled copy of all of it.
+     */
+    public Matrix transformRows(Matrix x, int from, int rows) {
+        if (!isNone() && x.cols != shift.length) {
             throw new IllegalArgumentException("scaling was fitted on " + shift.length + " columns, data has " + x.cols);
         }
-        Matrix out = new Matrix(x.rows, x.cols);
-        for (int i = 0; i < x.rows; i++) {
+        Matrix out = new Matrix(rows, x.cols, Arrays.copyOfRange(x.data, from * x.cols, (from + rows) * x.cols));
+        if (isNone()) return out;
+        for (int i = 0; i < rows; i++) {
             for (int j = 0; j < x.cols; j++) {
                 int k = i * x.cols + j;
-                out.data[k] = (x.data[k] - shift[j]) / divide[j];
+                out.data[k] = (out.data[k] - shift[j]) / divide[j];
             }
         }
         return out;

@@ -2,6 +2,7 @@ package org.backprop4j.eval;
 
 import org.backprop4j.nn.Loss;
 import org.backprop4j.data.Dataset;
+import org.backprop4j.data.Scaler;
 import org.backprop4j.math.Matrix;
 import org.backprop4j.nn.Activation;
 import org.backprop4j.nn.Model;
@@ -25,9 +26,12 @@ public record Evaluation(int samples, double dataCost, double l2Cost, double lam
         return dataCost + l2Cost;
     }
 
-    /** Evaluates {@code model} on raw (unscaled) {@code data}; the model's scaling is applied. */
+    /**
+     * Evaluates {@code model} on raw (unscaled) {@code data}; the model's scaling is applied block by
+     * block (no scaled copy of all of data: the 60000 x 784 inputs of MNIST would be 188 MB more).
+     */
     public static Evaluation of(Model model, Dataset data, double lambda) {
-        return of(model.network(), model.loss(), model.scaler().transform(data.x()), data, lambda);
+        return of(model.network(), model.loss(), model.scaler(), data, lambda);
     }
 
     /**
@@ -35,7 +39,7 @@ public record Evaluation(int samples, double dataCost, double l2Cost, double lam
      * takes it (the trainer's view: a validation set, a checkpoint of {@code nn compare}).
      */
     public static Evaluation ofScaled(Network net, Loss loss, Dataset scaled, double lambda) {
-        return of(net, loss, scaled.x(), scaled, lambda);
+        return of(net, loss, Scaler.NONE, scaled, lambda);
     }
 
     /**
@@ -46,8 +50,9 @@ public record Evaluation(int samples, double dataCost, double l2Cost, double lam
      */
     static final int BLOCK = 4096;
 
-    /** E4's two parts (and the confusion matrix) of {@code net} on inputs x, targets from {@code data}. */
-    private static Evaluation of(Network net, Loss loss, Matrix x, Dataset data, double lambda) {
+    /** E4's two parts (and the confusion matrix) of {@code net} on the inputs of {@code data} scaled by {@code scaler}. */
+    private static Evaluation of(Network net, Loss loss, Scaler scaler, Dataset data, double lambda) {
+        Matrix x = data.x();
         if (data.y().cols != net.outputs()) {
             throw new IllegalArgumentException(data.source() + " has " + data.y().cols + " targets but the model has "
                     + net.outputs() + " outputs");
@@ -61,7 +66,7 @@ public record Evaluation(int samples, double dataCost, double l2Cost, double lam
         double sum = 0;
         for (int from = 0; from < n; ) {
             int rows = n - from < 2 * BLOCK ? n - from : BLOCK;
-            Matrix block = rows == n ? x : new Matrix(rows, x.cols, java.util.Arrays.copyOfRange(x.data, from * x.cols, (from + rows) * x.cols));
+            Matrix block = rows == n ? scaler.transform(x) : scaler.transformRows(x, from, rows);   // scaled block by block
             Network.Output out = net.forward(block);
             float[] y = rows == n ? data.y().data : java.util.Arrays.copyOfRange(data.y().data, from * c, (from + rows) * c);
             sum = loss.sumFrom(sum, out.z().data, out.a().data, y, rows, c, f);

@@ -24,11 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * every line decoded to a String first: on generated files — numbers of every form, spaces, labels,
  * categories, blank lines, \n, \r\n and \r, a byte order mark, ragged rows, bad cells, text beyond
  * ASCII, bytes that are not UTF-8, the odd quote — both give the same data bit for bit, or the same
- * message.
+ * message; and so does the byte path when the lines are not counted first (as for a pipe), its array
+ * then grown as the rows come.
  */
 class CsvBytePathTest {
     private static final String[] NUMBERS = {"0", "1", "255", "-3.25", "+.5", "5.", "0.1", "1e5", "1.5E-3", "-0", "007", "3.4028235e38",
-            "0.30000000000000004", "1.000000000000000000e+00", "123456789012345678901", "16777217", "1e-30", "7.1e22"};
+            "0.30000000000000004", "1.000000000000000000e+00", "123456789012345678901", "16777217", "1e-30", "7.1e22", "999999999", "2147483647",
+            "4294967297", "0000000016777219"};
     private static final String[] ODD = {"", "NaN", "-inf", "Infinity", "1e39", "x", "1e", ".", "1,5", "\u00e9", "\u2003 5", "5\u00a0", "\"1\"",
             "\u0000", "12abc", "0x10", "1f"};
     private static final String[] TEXT = {"a", "b", "cat", " dog ", "1", "2", "\u00e9t\u00e9", "", "x y"};
@@ -62,7 +64,9 @@ class CsvBytePathTest {
         try {
             Files.write(file, out.toByteArray());
             CategoricalEncoding cats = categorical && width > 2 ? CategoricalEncoding.unfitted(List.of("1")) : CategoricalEncoding.NONE;
-            assertSame(read(file, columns, cats, true), read(file, columns, cats, false));
+            String stringPath = read(file, columns, cats, false, true);
+            assertSame(read(file, columns, cats, true, true), stringPath);
+            assertSame(read(file, columns, cats, true, false), stringPath);     // the inputs' array grown row by row
         } finally {
             Files.delete(file);
         }
@@ -84,9 +88,9 @@ class CsvBytePathTest {
     }
 
     /** The data as comparable text, or the message. */
-    private static String read(Path file, Columns columns, CategoricalEncoding cats, boolean bytePath) {
+    private static String read(Path file, Columns columns, CategoricalEncoding cats, boolean bytePath, boolean countLines) {
         try {
-            Dataset d = CsvReader.read(file, columns, null, cats, bytePath);
+            Dataset d = CsvReader.read(file, columns, null, cats, bytePath, countLines);
             return "x " + bits(d.x().data) + " y " + bits(d.y().data) + " classes " + d.classes() + " encoding " + d.categorical();
         } catch (DataException e) {
             return "error " + e.getMessage();

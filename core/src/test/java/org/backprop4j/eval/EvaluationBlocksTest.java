@@ -51,6 +51,26 @@ class EvaluationBlocksTest {
         org.junit.jupiter.api.Assertions.assertTrue(sawClasses, "a classification data set was evaluated");
     }
 
+    /**
+     * A model with input scaling, on raw data: the evaluation scales block by block (no scaled copy of all
+     * rows), and gives the bits of the evaluation of the data scaled as a whole.
+     */
+    @Test
+    void scalingBlockByBlockIsScalingTheWholeDataSet() {
+        int n = 2 * Evaluation.BLOCK + 777;
+        Dataset raw = classes(n, 50, 5, 11);
+        for (int i = 0; i < raw.x().data.length; i++) raw.x().data[i] = raw.x().data[i] * 37 + 3;   // a range for the scaling to change
+        for (String method : new String[] {"minmax", "standard"}) {
+            org.backprop4j.data.Scaler scaler = org.backprop4j.data.Scaler.fit(method, raw.x());
+            Network net = Network.create(new int[] {50, 20, 5}, Activation.RELU, Activation.SOFTMAX, 5);
+            Evaluation blocks = Evaluation.of(new org.backprop4j.nn.Model(net, Loss.CROSS_ENTROPY, raw.classes(), scaler, 0), raw, 1e-3);
+            Evaluation whole = Evaluation.ofScaled(net, Loss.CROSS_ENTROPY, raw.scaled(scaler), 1e-3);
+            assertEquals(Double.doubleToLongBits(whole.dataCost()), Double.doubleToLongBits(blocks.dataCost()), method);
+            assertEquals(whole.accuracy(), blocks.accuracy(), method);
+            for (int c = 0; c < 5; c++) assertArrayEquals(whole.confusion()[c], blocks.confusion()[c], method);
+        }
+    }
+
     /** n samples of random inputs in [-1, 1) and random labels among {@code classes}. */
     private static Dataset classes(int n, int inputs, int classes, long seed) {
         java.util.Random r = new java.util.Random(seed);
