@@ -31,8 +31,11 @@ public final class Predictor {
         z = new float[layers][];
         a = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            z[l] = new float[maxRows * net.layer(l).outputs()];
-            a[l] = new float[maxRows * net.layer(l).outputs()];
+            // 16 floats (a cache line) beyond each buffer: the rows a worker writes into z never share
+            // a line with the next buffer, which the caller writes meanwhile (a line crossing between
+            // the cores costs about 0.5 µs on the Intel of docs/PERFORMANCE.md).
+            z[l] = new float[maxRows * net.layer(l).outputs() + 16];
+            a[l] = new float[maxRows * net.layer(l).outputs() + 16];
         }
         int[] n = new int[layers], k = new int[layers];
         float[][] w = new float[layers][];
