@@ -43,6 +43,21 @@ final class AlignedRows {
     private AlignedRows() {
     }
 
+    /**
+     * A float[] of at least {@code floats} floats from {@link #alignedStart()} on, humongous (so its
+     * index alignedStart() is 64-byte aligned) when the JVM allows it; else a plain one.
+     */
+    static float[] scratch(int floats) {
+        int[] shape = Humongous.SHAPE;
+        return shape == null ? new float[floats] : new float[Math.max(shape[0] + floats, shape[1])];
+    }
+
+    /** Where the data of a {@link #scratch} array begins: its first 64-byte boundary (0 without one). */
+    static int alignedStart() {
+        int[] shape = Humongous.SHAPE;
+        return shape == null ? 0 : shape[0];
+    }
+
     /** Floats per row of a copy: k rounded up to whole 16-float (64-byte) vectors. */
     static int stride(int k) {
         return (k + 15) & ~15;

@@ -45,6 +45,8 @@ import jdk.incubator.vector.FloatVector;
  * panel after panel, so a packed panel serves all the share's row blocks.
  */
 final class Panels extends Tiles {
+    /** Where a packed panel begins in its scratch array: the array's first 64-byte boundary (see {@link #newPanel}). */
+    private static final int PANEL_AT = AlignedRows.alignedStart();
     /** Rows per row block, vectors per full panel, lanes per full panel: the variant's register tile. */
     private final int tileRows, tileVectors, panel;
     private final Variant.Split split;
@@ -164,7 +166,7 @@ final class Panels extends Tiles {
         // The panel and the row block of X, packed once per product by each thread that uses them.
         float[] pk = packed[t];
         if (packedPanel[t] != q || packedProduct[t] != product) {
-            if (pk.length < panel * k) packed[t] = pk = new float[panel * k];
+            if (pk.length < PANEL_AT + panel * k) packed[t] = pk = newPanel(panel * k);
             pack(q, lanesValid, w, pk, gather[t]);
             packedPanel[t] = q;
             packedProduct[t] = product;
@@ -188,14 +190,14 @@ final class Panels extends Tiles {
         int ldo = direct ? ldc : w;
         if (w == VL) {                          // the one-vector kernel, 4 rows of the block at a time
             for (int r = 0; r < rowsValid; r += 4) {
-                MicroKernels.kernel4x1(k, xk, xb + r, tileRows, pk, 0, out, o + r * ldo, ldo);
+                MicroKernels.kernel4x1(k, xk, xb + r, tileRows, pk, PANEL_AT, out, o + r * ldo, ldo);
             }
         } else if (tileRows == 12) {
-            MicroKernels.kernel12x2(k, xk, xb, pk, 0, out, o, ldo);
+            MicroKernels.kernel12x2(k, xk, xb, pk, PANEL_AT, out, o, ldo);
         } else if (tileRows == 8) {
-            MicroKernels.kernel8x3(k, xk, xb, pk, 0, out, o, ldo);
+            MicroKernels.kernel8x3(k, xk, xb, pk, PANEL_AT, out, o, ldo);
         } else {
-            MicroKernels.kernel4x4(k, xk, xb, pk, 0, out, o, ldo);
+            MicroKernels.kernel4x4(k, xk, xb, pk, PANEL_AT, out, o, ldo);
         }
         if (direct) return;
         if (cByLane) {
@@ -208,6 +210,19 @@ final class Panels extends Tiles {
                 System.arraycopy(tile, r * w, c, (r0 + r) * ldc + l0, lanesValid);
             }
         }
+    }
+
+    /**
+     * Scratch for a packed panel of {@code floats} floats from {@link #PANEL_AT} on. A panel larger than
+     * L1 streams from L2 in every tile, and there a 512-bit load that straddles two cache lines costs:
+     * on the Intel Xeon of 2026-11-30 the W2 products ran about 5 % faster from a 64-byte boundary
+     * (docs/PERFORMANCE.md). A Java array begins at any 8-byte boundary, so such a panel gets a G1
+     * humongous array, which begins at a region boundary ({@link AlignedRows#scratch}; half a region
+     * of memory per thread). Smaller panels stay in L1, where it matters little. Never the bits.
+     */
+    private static float[] newPanel(int floats) {
+        if ((long) floats * Float.BYTES < Machine.current().l1dBytes()) return new float[PANEL_AT + floats];
+        return AlignedRows.scratch(floats);
     }
 
     /**
@@ -255,7 +270,7 @@ final class Panels extends Tiles {
         int l0 = q * width;
         if (!yByLane) {
             for (int p = 0; p < k; p++) {
-                int d = p * w;
+                int d = PANEL_AT + p * w;
                 System.arraycopy(y, p * ldy + l0, dst, d, valid);
                 for (int l = valid; l < w; l++) dst[d + l] = 0f;
             }
@@ -267,10 +282,10 @@ final class Panels extends Tiles {
             int l = 0;
             for (; l + VL <= valid; l += VL) {
                 int s = (l0 + l) * ldy;
-                for (int p = 0; p < k; p++) FloatVector.fromArray(Lanes.S, y, s + p, offsets, 0).intoArray(dst, p * w + l);
+                for (int p = 0; p < k; p++) FloatVector.fromArray(Lanes.S, y, s + p, offsets, 0).intoArray(dst, PANEL_AT + p * w + l);
             }
             for (int p = 0; l < w && p < k; p++) {
-                int d = p * w;
+                int d = PANEL_AT + p * w;
                 for (int m = l; m < valid; m++) dst[d + m] = y[(l0 + m) * ldy + p];
                 for (int m = Math.max(l, valid); m < w; m++) dst[d + m] = 0f;
             }
