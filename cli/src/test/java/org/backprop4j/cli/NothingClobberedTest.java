@@ -214,6 +214,8 @@ class NothingClobberedTest {
         // the real nn script in a folder of its own, with a jar that is never stale and a "java" that writes a NUL byte
         Path root = Files.createDirectory(dir.resolve("root")), bin = Files.createDirectory(dir.resolve("bin"));
         Files.copy(Cli.repoRoot().resolve("nn"), root.resolve("nn"));
+        Files.createDirectories(root.resolve("cli/src/dist/bin"));   // the run() it sources
+        Files.copy(Cli.repoRoot().resolve("cli/src/dist/bin/nn-run.sh"), root.resolve("cli/src/dist/bin/nn-run.sh"));
         Files.createDirectories(root.resolve("cli/target"));
         Files.writeString(root.resolve("cli/target/nn.jar"), "");
         Path java = bin.resolve("java");
