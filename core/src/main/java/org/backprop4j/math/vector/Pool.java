@@ -1,6 +1,7 @@
 package org.backprop4j.math.vector;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -11,6 +12,11 @@ import java.util.concurrent.locks.LockSupport;
  * yields now and then, for when the OS has put both on one core. Since the threads of a job
  * take each other's unclaimed tiles, the caller never waits for a worker that has not started,
  * only for chunks already being computed. A job allocates nothing.
+ *
+ * <p>A handoff costs what the cores must pass each other: every cache line one core writes and the
+ * other then reads crosses between them. So the workers spin on a line of its own, the signal, and
+ * the caller writes the job's other fields only when they change (a one-sample prediction posts the
+ * same job call after call): a post moves one line to the workers, where it moved five.
  */
 final class Pool {
     private static final long SPIN_NANOS = 100_000;
@@ -25,11 +31,17 @@ final class Pool {
      */
     private static final long YIELD_AFTER_NANOS = 20_000;
 
+    /** Index of the signal in {@link #signals}: in the middle, so that its cache line holds nothing else. */
+    private static final int SIGNAL = 16;
+
     private final Worker[] workers;
-    private volatile Job job;
-    private volatile int generation;           // bumped once per job: the workers' start signal
-    private volatile int active;               // threads taking part in the current job
-    private volatile boolean open;             // true while workers may still join the current job
+    /**
+     * The workers' start signal: 2g + 1 while job g is open (workers may join it), 2g + 2 once the
+     * caller has closed it. Its volatile write publishes {@link #job} and {@link #active}.
+     */
+    private final AtomicIntegerArray signals = new AtomicIntegerArray(2 * SIGNAL);
+    private Job job;
+    private int active;                        // threads taking part in the current job
     private volatile boolean shutdown;
     private volatile Throwable failure;
     private final AtomicInteger inside = new AtomicInteger();   // workers inside Job#work
@@ -54,15 +66,15 @@ final class Pool {
     }
 
     /**
-     * Runs {@code job.work(t)} for t = 0 … threads−1, t = 0 on the caller, and waits for all.
-     * With {@code wake} false, parked workers are left parked (the caller and the others take their tiles).
+     * Runs {@code job.work(t)} for t = 0 … threads−1, t = 0 on the caller, and waits for all; the
+     * part of a worker that has not joined by the time the caller is done with its own runs on the
+     * caller. With {@code wake} false, parked workers are left parked (their parts run on the caller).
      */
     void run(Job job, int threads, boolean wake) {
-        this.job = job;
-        active = threads;
-        failure = null;
-        open = true;                           // volatile: a worker that sees it sees all of the above
-        generation++;
+        if (this.job != job) this.job = job;   // written only when it changes: the workers' copy of the line stays valid
+        if (active != threads) active = threads;
+        int open = signals.get(SIGNAL) + 1;    // odd: open; the volatile write publishes the two fields above
+        signals.set(SIGNAL, open);
         for (int i = 0; wake && i < threads - 1; i++) {
             if (workers[i].parked) LockSupport.unpark(workers[i]);
         }
@@ -73,17 +85,27 @@ final class Pool {
             mine = t;
         }
         // Close the job, then wait for the workers inside it. A worker enters by incrementing
-        // `inside` and only then checking `open` (both volatile), so once `inside` reads 0 after
-        // the close, no worker is in the job or can enter it: the caller may reuse its fields.
-        open = false;
+        // `inside` and only then checking that the signal still says open (both volatile), so once
+        // `inside` reads 0 after the close, no worker is in the job or can enter it.
+        signals.set(SIGNAL, open + 1);
         for (int spins = 0; inside.get() != 0; spins++) {
             // Soon yield: if the OS has put the worker on this core (it does, for milliseconds at a
             // time, when some other thread wakes up), spinning would only wait out a time slice.
             if (spins < YIELD_AFTER_SPINS) Thread.onSpinWait();
             else Thread.yield();
         }
-        this.job = null;
+        // The parts of workers that never joined (parked, or not yet run by the OS) run here: a job
+        // that shares its tiles out dynamically has none left, one with fixed parts does them now.
+        for (int i = 0; i < threads - 1; i++) {
+            if (workers[i].ran == open) continue;
+            try {
+                job.work(i + 1);
+            } catch (Throwable t) {
+                if (mine == null) mine = t;
+            }
+        }
         if (mine == null) mine = failure;
+        if (failure != null) failure = null;
         if (mine instanceof RuntimeException r) throw r;
         if (mine instanceof Error e) throw e;
     }
@@ -97,6 +119,7 @@ final class Pool {
         private final Pool pool;
         private final int index;
         volatile boolean parked;
+        volatile int ran;                      // the signal of the last job this worker ran its part of
 
         Worker(Pool pool, int index) {
             super("backprop4j-kernels-" + index);
@@ -107,12 +130,12 @@ final class Pool {
 
         @Override
         public void run() {
-            int seen = 0;                      // not pool.generation: the first job may already be posted
+            int seen = 0;                      // not the current signal: the first job may already be posted
             int spins = 0;
             while (true) {
                 long idleSince = System.nanoTime();
                 int g;
-                while ((g = pool.generation) == seen) {
+                while (((g = pool.signals.get(SIGNAL)) & 1) == 0 || g == seen) {     // closed, or seen already
                     if (pool.shutdown) return;
                     long idle = System.nanoTime() - idleSince;
                     if (idle < SPIN_NANOS) {
@@ -121,8 +144,9 @@ final class Pool {
                         else Thread.onSpinWait();
                     } else {
                         parked = true;
-                        // Re-check after announcing: the caller either sees `parked` or we see its bump.
-                        if (pool.generation == seen && !pool.shutdown) LockSupport.park(this);
+                        // Re-check after announcing: the caller either sees `parked` or we see its signal.
+                        int now = pool.signals.get(SIGNAL);
+                        if (((now & 1) == 0 || now == seen) && !pool.shutdown) LockSupport.park(this);
                         parked = false;
                         idleSince = System.nanoTime();   // woken (perhaps by wake()): spin again before parking
                     }
@@ -131,7 +155,10 @@ final class Pool {
                 if (index >= pool.active) continue;
                 pool.inside.incrementAndGet();
                 try {
-                    if (pool.open) pool.job.work(index);   // else too late: the caller did it all
+                    if (pool.signals.get(SIGNAL) == g) {   // else too late: the caller does this part
+                        ran = g;                           // before the work: a failure is reported, not repeated
+                        pool.job.work(index);
+                    }
                 } catch (Throwable t) {
                     pool.failure = t;
                 } finally {

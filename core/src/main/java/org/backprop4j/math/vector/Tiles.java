@@ -26,6 +26,8 @@ abstract class Tiles implements Job {
     private static final long CHUNK_FMAS = 1 << 17;
 
     private final AtomicIntegerArray cursors;   // next unclaimed tile of share u, at index u·PAD
+    /** False for a job whose thread t computes exactly share t (see {@link #fixedShares}). */
+    private boolean claims = true;
     /** Per thread: one tile of C, for edge tiles and sums across lanes. */
     final float[][] tiles;
     int tileCount;
@@ -40,8 +42,9 @@ abstract class Tiles implements Job {
 
     /** Sets the tile count and the multiply-adds per tile of the current product. */
     final void tiles(int count, long fmasPerTile) {
-        tileCount = count;
-        chunk = (int) Math.max(1, CHUNK_FMAS / Math.max(1, fmasPerTile));
+        if (tileCount != count) tileCount = count;
+        int c = (int) Math.max(1, CHUNK_FMAS / Math.max(1, fmasPerTile));
+        if (chunk != c) chunk = c;
     }
 
     /** Sets the tiles claimed at a time, in place of the count {@link #tiles} derived. */
@@ -49,11 +52,25 @@ abstract class Tiles implements Job {
         chunk = tiles;
     }
 
+    /**
+     * Thread t computes exactly share t, claiming nothing: no atomic claims, and (with the fields
+     * written only when they change) nothing for the workers to fetch from the caller's cache but the
+     * signal. For a job of about a microsecond, where every cache line the cores pass each other
+     * counts; a worker that has not joined when the caller is done with its own share is not waited
+     * for: {@link Pool#run} runs its share on the caller.
+     */
+    final void fixedShares() {
+        claims = false;
+    }
+
     /** Cuts the tiles into {@code threads} shares; called by the caller before the workers start. */
     final void share(int threads) {
-        shares = threads;
-        for (int u = 0; u <= threads; u++) starts[u] = u == threads ? tileCount : shareStart(u, threads);
-        for (int u = 0; u < threads; u++) cursors.set(u * PAD, starts[u]);
+        if (shares != threads) shares = threads;
+        for (int u = 0; u <= threads; u++) {
+            int start = u == threads ? tileCount : shareStart(u, threads);
+            if (starts[u] != start) starts[u] = start;        // unchanged, the workers' copy of the line stays valid
+        }
+        if (claims) for (int u = 0; u < threads; u++) cursors.set(u * PAD, starts[u]);
     }
 
     /**
@@ -78,6 +95,10 @@ abstract class Tiles implements Job {
 
     @Override
     public final void work(int t) {
+        if (!claims) {
+            for (int tile = starts[t], end = starts[t + 1]; tile < end; tile++) tile(t, tile);
+            return;
+        }
         for (int i = 0; i < shares; i++) {
             int u = (t + i) % shares;                    // own share first, then the others'
             int end = starts[u + 1];
