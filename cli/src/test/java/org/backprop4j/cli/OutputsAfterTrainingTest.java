@@ -55,4 +55,43 @@ class OutputsAfterTrainingTest {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".nn-tmp")), "no temporary file left");
         }
     }
+
+    /**
+     * The report's layer probe (a second engine for 512 samples, at the end of every epoch) is counted
+     * before training: a 40,000-unit layer fits the 192 MB heap for training, but not with the probe,
+     * which ran out of memory at the end of the first epoch, before anything was saved.
+     */
+    @Test
+    void aReportWhoseLayerProbeTheHeapCannotHoldIsRefusedBeforeTraining() throws Exception {
+        StringBuilder csv = new StringBuilder("a,b,y\n");
+        Random r = new Random(2);
+        for (int i = 0; i < 2000; i++) csv.append(r.nextFloat()).append(',').append(r.nextFloat()).append(',').append(r.nextInt(2)).append('\n');
+        Files.writeString(dir.resolve("d.csv"), csv);
+        List<String> base = List.of("train", "--data", "d.csv", "--label", "y", "--layers", "40000", "--epochs", "1", "--threads", "1",
+                "--quiet", "--out", "m.json");
+        List<String> withReport = new ArrayList<>(base);
+        withReport.addAll(List.of("--metrics", "m.jsonl", "--report", "r.html"));
+        Process p = child(withReport);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)
+                .replaceAll("WARNING: Using incubator modules[^\n]*\n", "");   // the JVM's, which the nn script filters out
+        assertEquals(2, p.waitFor(), err);
+        assertEquals(1, err.strip().lines().count(), "one line: " + err);
+        assertTrue(err.startsWith("nn train: --layers 40000: training the network 2-40000-2") && err.contains("--report")
+                && err.contains("NN_JAVA_OPTS=-Xmx"), err);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("d.csv"), files.map(f -> f.getFileName().toString()).toList(), "nothing written");
+        }
+        Process without = child(base);                  // the same network without a report trains
+        String err2 = new String(without.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, without.waitFor(), err2);
+        assertTrue(Files.exists(dir.resolve("m.json")));
+    }
+
+    private Process child(List<String> args) throws java.io.IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx192m"));
+        if (java.lang.module.ModuleFinder.ofSystem().find("jdk.incubator.vector").isPresent()) command.add("--add-modules=jdk.incubator.vector");
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(args);
+        return new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
 }

@@ -158,6 +158,10 @@ public final class TrainingPlan {
      * one array, and training holds about 6 + k copies of the parameters (the start, the trained
      * network, the divergence guard's two, ΔW, g and the update rule's k state arrays; early stopping
      * keeps 1 + k more) plus the batch's activations (a, z, Δ and a dropout copy per unit and sample).
+     * With --report, also the report's layer probe at the end of every epoch (LayerProbe: a second
+     * engine, with its own ΔW, for 512 samples): running out of memory there would end the run before
+     * anything is saved. (The report's evaluation after training is not counted: the model and the
+     * metrics are saved before it, so its running out of memory loses neither.)
      */
     private void requireMemory(int[] sizes) {
         long parameters = 0, units = 0;
@@ -173,10 +177,12 @@ public final class TrainingPlan {
         long copies = 6L + k + (config.earlyStopping().isOn() ? 1 + k : 0);
         long batch = config.batchSize().isFull() ? 0 : config.batchSize().size();
         long bytes = Float.BYTES * (copies * parameters + 4 * batch * units);
+        boolean report = given.hasMatchedOption("--report");
+        if (report) bytes += Float.BYTES * (parameters + (long) org.backprop4j.inspect.LayerProbe.MAX_SAMPLES * (sizes[0] + 3 * units));
         try {
             org.backprop4j.data.Memory.require(bytes, "--layers " + network.layers + ": training the network "
                     + Arrays.stream(sizes).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining("-"))
-                    + " (" + String.format("%,d", parameters) + " parameters)");
+                    + " (" + String.format("%,d", parameters) + " parameters)" + (report ? " with --report's layer probe" : ""));
         } catch (org.backprop4j.data.Memory.TooLarge e) {
             throw new UserException(e.getMessage());
         }

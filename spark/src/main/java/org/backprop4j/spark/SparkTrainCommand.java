@@ -52,6 +52,8 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
 
     /** The command line as given; a checkpoint stores it without --spark and --resume. */
     private java.util.List<String> arguments;
+    /** Listens for SIGTERM while a run with --checkpoint trains, or null. */
+    private SparkInterruption interruption;
     /** The checkpoint this run resumes from (--resume), or null. */
     private Checkpoint resumed;
     /** Spark's log file (null: Spark logs as configured elsewhere). */
@@ -207,18 +209,23 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
             return clusterFailed("Spark did not start: " + SparkFailures.cause(e), false, null, err);
         }
         executorStarts = ExecutorStarts.watch(spark.sparkContext(), 10);
+        int code = 1;
         try {
-            return train(spark, plan, how, columns, err);
+            code = train(spark, plan, how, columns, err);
+            return code;
         } catch (Exception e) {   // Spark's job failure is a checked SparkException, thrown undeclared from Scala
             String bad = SparkFailures.dataError(e);
             if (bad != null) {   // a task met bad data: the user's to fix, not the cluster's
                 err.println("nn train --spark: " + oneLine(bad));
-                return 2;
+                code = 2;
+                return code;
             }
             if (!spark.sparkContext().isStopped() && !SparkFailures.isSparkFailure(e)) throw e;
             boolean stopped = spark.sparkContext().isStopped();
-            return clusterFailed(stopped ? "the Spark application stopped" : SparkFailures.cause(e), stopped, null, err);
+            code = clusterFailed(stopped ? "the Spark application stopped" : SparkFailures.cause(e), stopped, null, err);
+            return code;
         } finally {
+            if (interruption != null) interruption.finish(code);   // after a SIGTERM: the JVM ends with this code
             spark.stop();
         }
     }
@@ -282,11 +289,21 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
                 warning -> {
                     if (!verbosity.quiet) err.println("warning: " + warning);
                 }, started);
-        SparkTrainer trainer = new SparkTrainer(config, how, files == null ? progress : TrainingListener.all(files.listener(), progress));
+        // SIGTERM or Ctrl-C with --checkpoint: a last checkpoint at the next step, then exit 75 (see SparkInterruption)
+        SparkInterruption interruption = checkpoints.checkpoint != null ? SparkInterruption.install() : null;
+        this.interruption = interruption;
+        TrainingListener signal = new TrainingListener() {
+            @Override public boolean stopRequested() {
+                return interruption != null && interruption.requested();
+            }
+        };
+        SparkTrainer trainer = new SparkTrainer(config, how, files == null ? TrainingListener.all(progress, signal)
+                : TrainingListener.all(files.listener(), progress, signal));
         long trainStart = System.nanoTime();
         TrainingResult result;
+        CheckpointOptions.Saver saver = checkpoints.saver(model(plan, start, train), storedCommand(),
+                () -> interruption != null && interruption.requested());
         try {
-            CheckpointOptions.Saver saver = checkpoints.saver(model(plan, start, train), storedCommand(), () -> false);
             if (!verbosity.quiet && resumed != null) err.println("resuming after epoch " + resumed.epoch());
             result = Checks.parse(resumed == null ? null : "--resume",
                     () -> trainer.fit(start, plan.previous(), train, validationSet, resumed, saver));
@@ -301,6 +318,12 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
                 files.write(commandLine(), settings(config, start, train, how), null, null, train.classes(), e.getMessage() + "; " + saved);
             }
             return clusterFailed(e.getMessage(), spark.sparkContext().isStopped(), saved, err);
+        }
+        if (interruption != null && interruption.requested() && saver.savedOnStop()) {
+            err.println("nn train --spark: stopped; the last checkpoint is " + saver.file() + " (continue with: nn train --spark "
+                    + spark.sparkContext().master() + " --resume " + saver.file() + ")");
+            err.flush();
+            return CheckpointOptions.EXIT_INTERRUPTED;
         }
         double seconds = (System.nanoTime() - trainStart) / 1e9;
         ModelJson.write(new ModelFile(model(plan, result.network(), train), result.record()), output.out);

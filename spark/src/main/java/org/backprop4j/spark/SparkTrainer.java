@@ -225,6 +225,8 @@ public final class SparkTrainer {
                     listener.onStep(epoch, (int) samples, n, costSum / samples);
                     saveInside(checkpoints, epoch, net, optimizer, first, last, samples, n, dataHash, costSum, correct, taken, steps, rates,
                             best.checkpoint());
+                    // a stop inside the epoch (SIGTERM): the checkpoint just saved holds it; before its last step, as Trainer
+                    if (taken < steps && listener.stopRequested()) return best.result(net, history, stoppedEpoch, optimizer::snapshot);
                 }
             } else {
                 int every = ((Strategy.Averaging) strategy).steps();
@@ -246,6 +248,9 @@ public final class SparkTrainer {
                     saveInside(checkpoints, epoch, net, optimizer, first, last, samples, n, dataHash, costSum, correct, taken,
                             (steps + every - 1) / every, rates,
                             best.checkpoint());
+                    if (taken < (steps + every - 1) / every && listener.stopRequested()) {
+                        return best.result(net, history, stoppedEpoch, optimizer::snapshot);
+                    }
                 }
             }
             double dataCost = costSum / samples;

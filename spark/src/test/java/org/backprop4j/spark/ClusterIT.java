@@ -168,6 +168,59 @@ class ClusterIT {
         assertSameWeights(single, model.network(), 1e-4f);
     }
 
+    /**
+     * SIGTERM to {@code ./nn train --spark … --checkpoint} (to the launcher, as kill and timeout send it):
+     * the driver saves a last checkpoint at its next step while the cluster still runs — Spark's own
+     * shutdown hook, which stops the context, waits for it — and exits 75 without a model; {@code --resume}
+     * then ends with the weights of the same run left uninterrupted, bit for bit.
+     */
+    @Test
+    void sigtermStopsNnTrainSparkWithALastCheckpointAndTheResumedRunEndsAsTheUninterruptedOne() throws Exception {
+        String nn = Path.of("..", "nn").toAbsolutePath().toString();
+        List<String> run = List.of("bash", nn, "train", "--spark", cluster.url(), "--data", IRIS.toAbsolutePath().toString(),
+                "--label", "species", "--layers", "10", "--batch-size", "50", "--epochs", "8", "--learning-rate", "0.5",
+                "--scale", "standard", "--partitions", "3");
+        Map<String, String> env = Map.of("NN_JAVA_OPTS", "-Dspark.cores.max=1 -Dspark.executor.memory=512m -Dspark.ui.enabled=false");
+        Path whole = dir.resolve("uninterrupted.json");
+        Run w = run(whole, concat(run, "--quiet", "--out", whole.toString()), env);
+        assertEquals(0, w.code(), w.err());
+
+        Path checkpoint = dir.resolve("sigterm-checkpoint.json"), stopped = dir.resolve("stopped.json");
+        ProcessBuilder b = new ProcessBuilder(concat(run, "--checkpoint", checkpoint.toString(), "--checkpoint-every", "1",
+                "--out", stopped.toString())).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(dir.resolve("stopped.err").toFile());
+        b.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        b.environment().putAll(env);
+        Process p = b.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.exists(checkpoint) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
+            assertTrue(Files.exists(checkpoint) && p.isAlive(), "a first checkpoint while the run goes on: "
+                    + Files.readString(dir.resolve("stopped.err")));
+            p.destroy();                                   // SIGTERM to the launcher, which hands it to the driver
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run stops");
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        String err = Files.readString(dir.resolve("stopped.err"));
+        assertEquals(75, p.exitValue(), err);
+        assertTrue(err.contains("nn train --spark: stopped; the last checkpoint is " + checkpoint), err);
+        assertFalse(Files.exists(stopped), "no model: the run did not end");
+
+        Run resumed = run(stopped, List.of("bash", nn, "train", "--spark", cluster.url(), "--resume", checkpoint.toString()), env);
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming after epoch"), resumed.err());
+        assertEquals(ModelJson.read(whole).network().sha256(), ModelJson.read(stopped).network().sha256(),
+                "resumed after SIGTERM: the uninterrupted run's weights");
+    }
+
+    private static List<String> concat(List<String> head, String... tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all;
+    }
+
     @Test
     void executorsThatCannotStartAreOneLineWithTheReasonAndExitFour() throws Exception {
         Path out = dir.resolve("never.json");
