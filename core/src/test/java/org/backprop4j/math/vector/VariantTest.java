@@ -100,6 +100,18 @@ class VariantTest {
     }
 
     @Test
+    void aCacheOfOlderKernelsIsMeasuredAgain() throws IOException {
+        Path file = dir.resolve(VariantChoice.FILE);
+        VariantChoice.writeCache(file, INTEL.fingerprint(16), Variant.CLASSIC, java.util.Map.of());
+        Files.writeString(file, Files.readString(file).replace("format=" + VariantChoice.FORMAT, "format=1"));   // the first revision's
+        measured.clear();
+        VariantChoice c = VariantChoice.choose(null, dir, INTEL, 16, this::speed);
+        assertFalse(measured.isEmpty(), "measured again");
+        assertEquals(Variant.Tile.T8X3, c.variant().tile());
+        assertEquals(VariantChoice.FORMAT, load(file).getProperty("format"));
+    }
+
+    @Test
     void aCacheFromAnotherMachineIsIgnoredAndRewritten() throws IOException {
         VariantChoice.writeCache(dir.resolve(VariantChoice.FILE), AMD.fingerprint(16), Variant.CLASSIC, java.util.Map.of());
         assertNull(VariantChoice.readCache(dir.resolve(VariantChoice.FILE), INTEL.fingerprint(16)));
