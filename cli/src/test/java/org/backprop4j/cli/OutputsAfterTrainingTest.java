@@ -34,12 +34,9 @@ class OutputsAfterTrainingTest {
         Random r = new Random(1);
         for (int i = 0; i < 8000; i++) csv.append(r.nextFloat()).append(',').append(r.nextFloat()).append(',').append(r.nextInt(2)).append('\n');
         Files.writeString(dir.resolve("d.csv"), csv);
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx192m"));
-        if (java.lang.module.ModuleFinder.ofSystem().find("jdk.incubator.vector").isPresent()) command.add("--add-modules=jdk.incubator.vector");
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--data", "d.csv", "--label", "y",
+        Process p = child(List.of("train", "--data", "d.csv", "--label", "y",
                 "--layers", "5000", "--batch-size", "16", "--epochs", "1", "--threads", "1", "--seed", "1", "--quiet",
                 "--out", "m.json", "--metrics", "m.jsonl", "--report", "r.html"));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         int code = p.waitFor();
 
@@ -87,6 +84,7 @@ class OutputsAfterTrainingTest {
         assertTrue(Files.exists(dir.resolve("m.json")));
     }
 
+    /** {@code nn ARGS} in a JVM of its own with a 192 MB heap, in the test's folder. */
     private Process child(List<String> args) throws java.io.IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx192m"));
         if (java.lang.module.ModuleFinder.ofSystem().find("jdk.incubator.vector").isPresent()) command.add("--add-modules=jdk.incubator.vector");

@@ -290,8 +290,7 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
                     if (!verbosity.quiet) err.println("warning: " + warning);
                 }, started);
         // SIGTERM or Ctrl-C with --checkpoint: a last checkpoint at the next step, then exit 75 (see SparkInterruption)
-        SparkInterruption interruption = checkpoints.checkpoint != null ? SparkInterruption.install() : null;
-        this.interruption = interruption;
+        interruption = checkpoints.checkpoint != null ? SparkInterruption.install() : null;
         TrainingListener signal = new TrainingListener() {
             @Override public boolean stopRequested() {
                 return interruption != null && interruption.requested();

@@ -129,12 +129,7 @@ class ClusterIT {
 
     /** Runs {@code command} from the module folder; returns exit code, stdout, stderr. */
     static Run run(Path out, List<String> command, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder b = new ProcessBuilder(command).redirectOutput(out.resolveSibling(out.getFileName() + ".out").toFile())
-                .redirectError(out.resolveSibling(out.getFileName() + ".err").toFile());
-        b.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        b.environment().putAll(env);
-        Process p = b.start();
-        p.getOutputStream().close();
+        Process p = start(out, command, env);
         if (!p.waitFor(150, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
@@ -142,6 +137,17 @@ class ClusterIT {
         }
         return new Run(p.exitValue(), Files.readString(out.resolveSibling(out.getFileName() + ".out"), StandardCharsets.UTF_8),
                 Files.readString(out.resolveSibling(out.getFileName() + ".err"), StandardCharsets.UTF_8));
+    }
+
+    /** Starts {@code command} from the module folder, its stdout and stderr into OUT.out and OUT.err, stdin closed. */
+    static Process start(Path out, List<String> command, Map<String, String> env) throws IOException {
+        ProcessBuilder b = new ProcessBuilder(command).redirectOutput(out.resolveSibling(out.getFileName() + ".out").toFile())
+                .redirectError(out.resolveSibling(out.getFileName() + ".err").toFile());
+        b.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        b.environment().putAll(env);
+        Process p = b.start();
+        p.getOutputStream().close();
+        return p;
     }
 
     record Run(int code, String out, String err) { }
@@ -186,24 +192,20 @@ class ClusterIT {
         assertEquals(0, w.code(), w.err());
 
         Path checkpoint = dir.resolve("sigterm-checkpoint.json"), stopped = dir.resolve("stopped.json");
-        ProcessBuilder b = new ProcessBuilder(concat(run, "--checkpoint", checkpoint.toString(), "--checkpoint-every", "1",
-                "--out", stopped.toString())).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(dir.resolve("stopped.err").toFile());
-        b.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        b.environment().putAll(env);
-        Process p = b.start();
+        Process p = start(stopped, concat(run, "--checkpoint", checkpoint.toString(), "--checkpoint-every", "1",
+                "--out", stopped.toString()), env);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!Files.exists(checkpoint) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
             assertTrue(Files.exists(checkpoint) && p.isAlive(), "a first checkpoint while the run goes on: "
-                    + Files.readString(dir.resolve("stopped.err")));
+                    + Files.readString(dir.resolve("stopped.json.err")));
             p.destroy();                                   // SIGTERM to the launcher, which hands it to the driver
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run stops");
         } finally {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
-        String err = Files.readString(dir.resolve("stopped.err"));
+        String err = Files.readString(dir.resolve("stopped.json.err"));
         assertEquals(75, p.exitValue(), err);
         assertTrue(err.contains("nn train --spark: stopped; the last checkpoint is " + checkpoint), err);
         assertFalse(Files.exists(stopped), "no model: the run did not end");

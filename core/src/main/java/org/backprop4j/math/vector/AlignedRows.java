@@ -80,7 +80,7 @@ final class AlignedRows {
         }
         float[] data = null;
         if (floats > 0 && shape[0] + floats <= Integer.MAX_VALUE - 16) {
-            data = new float[(int) Math.max(shape[0] + floats, shape[1])];
+            data = scratch((int) floats);
         }
         int at = data == null ? 0 : shape[0];
         for (int l = 0; l < w.length; l++) {

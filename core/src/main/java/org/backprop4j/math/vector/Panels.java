@@ -116,8 +116,10 @@ final class Panels extends Tiles {
     /**
      * Rough cycles of a rows × lanes × k product on this engine: the register tiles (padded lanes
      * and rows included; a one-vector panel runs at half speed), plus the packing — every thread
-     * may pack every row block of X, a transposition that costs about two cycles a float, and the
-     * panels are packed once each, transposed if {@code yByLane}.
+     * may pack every row block of X, a transposition counted at two cycles a float, and the
+     * panels are packed once each, transposed if {@code yByLane}. (Two cycles was the scalar
+     * transposition's cost; the gathers made it cheaper, but the weights are kept: the NT forms'
+     * orientation they choose still measured best on two threads, 2026-11-30.)
      */
     long cost(int rows, int lanes, int k, boolean yByLane) {
         int width = lanes <= VL ? VL : panel;
