@@ -1,13 +1,34 @@
 """Reads Backprop4j's `nn bench --json` lines and peers.py's JSON from one run, prints the ratios that
 docs/PERFORMANCE.md quotes, and writes results.json and throughput.png into the output folder."""
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers"))
+from peers import WORKLOADS  # noqa: E402  (the workloads' layer sizes and flops per sample, one definition)
 
 ours_path, peers_path, out_dir = sys.argv[1:4]
 default_path = sys.argv[4] if len(sys.argv) > 4 else None     # peers without OPENBLAS_CORETYPE (Debian's choice)
+GFLOPS_DEFINITION = ("GFLOP/s = the flops a training step performs in its matrix products (forward and weight gradient of "
+                     "every layer, the backward product of every layer but the first; 2 per multiply-add) x samples/s / 1e9; "
+                     "the same products as OpenBLAS sgemm's aggregate_gflops_training_step. *_nominal_6n: 6 x weights x "
+                     "samples/s / 1e9, the figure of older results, which also counted the first layer's input delta")
+
+
+def performed(r):
+    """One nn bench line with gflops = the flops performed. An older nn bench (no gflops_nominal_6n) wrote the
+    nominal 6 x weights figure as gflops: it is converted here, from the workload's layer sizes, and labelled."""
+    if "gflops_nominal_6n" in r:
+        return dict(r, gflops_source="nn bench")
+    wl = WORKLOADS[r["workload"]]
+    return dict(r, gflops=r["gflops"] * wl["step_flops_per_sample"] / (6.0 * wl["n_weights"]), gflops_nominal_6n=r["gflops"],
+                gflops_source="converted here from an older nn bench's nominal 6 x weights figure")
+
+
 # Several rounds per configuration: keep the median round (by training throughput) and all figures.
 rounds = {}
 for r in map(json.loads, open(ours_path)):
+    r = performed(r)
     rounds.setdefault((r["workload"], r["threads"]), []).append(r)
 ours = {}
 for key, rs in rounds.items():
@@ -44,6 +65,7 @@ def peer(workload, name, threads):
 rows = []
 for (w, t), r in sorted(ours.items()):
     row = {"workload": w, "threads": t, "backprop4j": r["samples_per_s"], "backprop4j_gflops": r["gflops"],
+           "backprop4j_gflops_nominal_6n": r["gflops_nominal_6n"], "backprop4j_gflops_source": r["gflops_source"],
            "backprop4j_rounds": r["rounds_samples_per_s"], "latency_rounds_us": r["rounds_latency_us"],
            "alloc_rounds_bytes_per_step": r["rounds_alloc_bytes_per_step"],
            "alloc_bytes_per_step": r["alloc_bytes_per_step"], "peak_heap_mb": r["peak_heap_bytes"] / 1e6,
@@ -54,7 +76,8 @@ for (w, t), r in sorted(ours.items()):
 
 sgemm = peers["summary"].get("sgemm", {})
 inf = peers["summary"].get("inference", {})
-print("| workload | threads | Backprop4j samples/s | GFLOP/s | numpy | PyTorch | scikit-learn | vs best of numpy/PyTorch (same threads) | vs best of numpy/PyTorch (any threads) |")
+print(GFLOPS_DEFINITION)
+print("| workload | threads | Backprop4j samples/s | GFLOP/s performed | numpy | PyTorch | scikit-learn | vs best of numpy/PyTorch (same threads) | vs best of numpy/PyTorch (any threads) |")
 print("|---|---|---|---|---|---|---|---|---|")
 for row in rows:
     w, t = row["workload"], row["threads"]
@@ -66,18 +89,20 @@ for row in rows:
     print(f"| {w} | {t} | {row['backprop4j']:,.0f} | {row['backprop4j_gflops']:.1f} | {fmt(row['numpy'])} | "
           f"{fmt(row['torch'])} | {fmt(row['sklearn'])} | {row['ratio_best_same_threads']:.2f}x | {row['ratio_best_any_threads']:.2f}x |")
 
-summary = {"rows": rows}
+summary = {"rows": rows, "gflops_definition": GFLOPS_DEFINITION, "peers_schema": peers.get("schema")}
 for t in (1, 2):
     r = ours.get(("W2", t))
     s = sgemm.get(f"threads={t}", {}).get("aggregate_gflops_training_step")
     tp = peer("W2", "torch", t)
     if r and t == 1 and peak_core:
         summary["W2_threads1_of_peak"] = r["gflops"] / peak_core
-        print(f"W2, 1 thread: {r['gflops']:.1f} GFLOP/s = {100 * r['gflops'] / peak_core:.0f}% of the measured FMA peak of one core")
+        print(f"W2, 1 thread: {r['gflops']:.1f} GFLOP/s performed = {100 * r['gflops'] / peak_core:.0f}% of the measured FMA peak "
+              f"of one core")
     if r and s:
         summary[f"W2_threads{t}_vs_sgemm"] = r["gflops"] / s
         summary[f"W2_threads{t}_vs_torch"] = r["samples_per_s"] / tp
-        print(f"W2, {t} thread(s): {r['gflops']:.1f} GFLOP/s = {r['gflops'] / s:.2f} of OpenBLAS sgemm's {s:.1f} on the same shapes;"
+        print(f"W2, {t} thread(s): {r['gflops']:.1f} GFLOP/s performed = {r['gflops'] / s:.2f} of OpenBLAS sgemm's {s:.1f} "
+              f"on the step's products;"
               f" {r['samples_per_s'] / tp:.2f}x PyTorch")
 r1 = ours.get(("W1", 1)) or next(iter(ours.values()))
 torch_us = inf.get("torch", {}).get("W1_single_sample_median_us")

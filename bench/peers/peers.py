@@ -25,7 +25,7 @@ import time
 
 PY = "/usr/bin/python3"
 SCRIPT = os.path.abspath(__file__)
-SCHEMA = "backprop4j-peers/1"
+SCHEMA = "backprop4j-peers/2"   # 2: gflops count the flops a step performs (1: nominal 6 x n_weights)
 
 DATA_SEED = 12345          # numpy.random.default_rng seed for the synthetic data
 INIT_SEED = 54321          # numpy.random.default_rng seed for the initial weights
@@ -63,6 +63,10 @@ WORKLOADS = {
 for _w in WORKLOADS.values():
     _l = _w["layers"]
     _w["n_weights"] = sum(_l[i] * _l[i + 1] for i in range(len(_l) - 1))
+    # The flops a training step performs per sample in its products (2 per multiply-add): forward and
+    # weight gradient of every layer, the backward product (W.T delta) of every layer but the first:
+    # the inputs' delta is needed by no weight and no peer here computes it (see "definitions").
+    _w["step_flops_per_sample"] = 2 * (3 * _w["n_weights"] - _l[0] * _l[1])
     _w["n_biases"] = sum(_l[1:])
 
 STRIPPED_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -133,13 +137,14 @@ class RunTimer:
         self.steal = (steal1 - self.steal0) / hz
         return False
 
-    def record(self, samples, n_weights):
+    def record(self, samples, wl):
         sps = samples / self.wall
         return {
             "seconds": round(self.wall, 4),
             "samples": samples,
             "samples_per_s": round(sps, 1),
-            "gflops": round(6.0 * n_weights * sps / 1e9, 3),
+            "gflops": round(wl["step_flops_per_sample"] * sps / 1e9, 3),
+            "gflops_nominal_6n": round(6.0 * wl["n_weights"] * sps / 1e9, 3),
             "process_cpu_seconds": round(self.cpu, 3),
             "cpu_utilisation": round(self.cpu / self.wall, 3) if self.wall > 0 else None,
             "other_processes_cpu_seconds": round(max(self.other, 0.0), 2),
@@ -183,7 +188,7 @@ CONTAMINATION_LIMIT = 0.10   # other processes' CPU, in cores averaged over a ru
 CONTAMINATION_SLACK = 0.05   # seconds: /proc/stat counts in 10 ms ticks per CPU
 
 
-def timed_runs(res, spec, n_weights, one_run, after_first=None):
+def timed_runs(res, spec, wl, one_run, after_first=None):
     """Repeat one_run() (returns (samples, body)); time body().  A run during
     which other processes used more than CONTAMINATION_LIMIT cores on average
     is marked contaminated and, while attempts remain (2 x repeats), an extra
@@ -201,7 +206,7 @@ def timed_runs(res, spec, n_weights, one_run, after_first=None):
         samples, body = one_run()
         with RunTimer() as t:
             body()
-        rec = t.record(samples, n_weights)
+        rec = t.record(samples, wl)
         rec["waited_for_quiet_s"] = waited
         rec["other_load_before"] = load
         rec["contaminated"] = rec["other_processes_cpu_seconds"] > (CONTAMINATION_LIMIT * rec["seconds"]
@@ -221,7 +226,8 @@ def timed_runs(res, spec, n_weights, one_run, after_first=None):
     res["median_over"] = "clean runs (%d)" % len(clean) if clean else "all runs (none clean)"
     sps = [r["samples_per_s"] for r in use]
     res["median_samples_per_s"] = round(median(sps), 1)
-    res["median_gflops"] = round(6.0 * n_weights * median(sps) / 1e9, 3)
+    res["median_gflops"] = round(wl["step_flops_per_sample"] * median(sps) / 1e9, 3)
+    res["median_gflops_nominal_6n"] = round(6.0 * wl["n_weights"] * median(sps) / 1e9, 3)
 
 
 def make_data(n):
@@ -467,7 +473,7 @@ def worker_train(spec):
 
         def after_first():
             res["loss_after_first_run_first_1000"] = lossf(Ws, bs, X[:1000], Y[:1000])
-        timed_runs(res, spec, wl["n_weights"], one_run, after_first)
+        timed_runs(res, spec, wl, one_run, after_first)
         res["param_dtype"] = str(Ws[0].dtype)
         res["blas"] = blas_info()
 
@@ -519,7 +525,7 @@ def worker_train(spec):
                 else:
                     fl = F.cross_entropy(out, Lt[:1000])
             res["loss_after_first_run_first_1000"] = float(fl)
-        timed_runs(res, spec, wl["n_weights"], one_run, after_first)
+        timed_runs(res, spec, wl, one_run, after_first)
         res["torch_num_threads"] = torch.get_num_threads()
         res["param_dtype"] = str(weights[0].dtype)
         res["blas"] = blas_info()
@@ -548,7 +554,7 @@ def worker_train(spec):
             # partial_fit = exactly one pass over the data it is given, in
             # shuffled mini-batches of batch_size (sklearn shuffles indices).
             return n_meas, lambda: clf.partial_fit(Xm, ym)
-        timed_runs(res, spec, wl["n_weights"], one_run)
+        timed_runs(res, spec, wl, one_run)
         res["sklearn_alpha"] = alpha
         res["sklearn_out_activation"] = clf.out_activation_
         res["sklearn_loss"] = clf.loss
@@ -866,8 +872,15 @@ def main():
                     "Y = one-hot float32; N = %d" % (DATA_SEED, n),
             "throughput": "steady-state training samples/s: after %d warm-up batches, time one shuffled epoch "
                           "(or a stated fixed number of batches), batch gathering included; median over repeats" % warm,
-            "gflops": "6 * n_weights (biases excluded) * samples_per_s / 1e9 (nominal; the first layer's "
-                      "input-delta product is counted although no peer computes it)",
+            "gflops": "the flops a training step performs in its matrix products, 2 per multiply-add: "
+                      "step_flops_per_sample = 2 * (3 * n_weights - layers[0] * layers[1]) (forward product and weight "
+                      "gradient of every layer, the backward product W.T @ delta of every layer but the first) "
+                      "* samples_per_s / 1e9; biases and elementwise work not counted. No peer computes the first "
+                      "layer's input delta: numpy's textbook step stops at d1; PyTorch's input batch does not require "
+                      "grad, so autograd computes no gradient for it (its profiler shows no such mm); scikit-learn's "
+                      "_backprop runs deltas[i - 1] = deltas[i] @ coefs_[i].T for i >= 1 only. gflops_nominal_6n = "
+                      "6 * n_weights * samples_per_s / 1e9 is the figure of schema backprop4j-peers/1, which counted "
+                      "that product too (17 % more than performed on W2, 49 % on W1)",
             "repeats": "repeats run back-to-back in one worker process after a single warm-up; before each "
                        "timed run the worker waits (up to --max-quiet-wait s, within --noise-budget) until other processes use < 0.15 "
                        "cores; a run during which other processes used more than %.2f cores on average (+0.05 cpu-s "

@@ -1,0 +1,31 @@
+package org.backprop4j.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code nn bench --json} on a tiny run: GFLOP/s counts the flops a step performs, the nominal 6 × weights beside it. */
+class BenchCommandTest {
+    @Test
+    void gflopsCountThePerformedFlopsAndTheNominalFigureStaysBeside() {
+        Map<String, Object> j = Cli.jsonFields(Cli.run("bench", "--workload", "W1", "--threads", "1", "--epochs", "1",
+                "--samples", "64", "--peak-gflops-per-core", "100", "--json").ok().out());
+        // W1 = 784-100-10. Per sample: forward 2 × 79,400, ΔW 2 × 79,400, E7's product only for the second layer
+        // (2 × 1,000; the first layer's, 2 × 78,400, would be the inputs' delta, which training does not compute).
+        long weights = 784 * 100 + 100 * 10, performed = 2L * 79_400 + 2L * 79_400 + 2L * 1_000;
+        assertEquals(weights, JsonTree.number(j, "weights"));
+        assertEquals(319_600, performed);
+        assertEquals(performed, JsonTree.number(j, "step_flops_per_sample"));
+        double samplesPerS = JsonTree.number(j, "samples_per_s"), gflops = JsonTree.number(j, "gflops"),
+                nominal = JsonTree.number(j, "gflops_nominal_6n");
+        assertTrue(samplesPerS > 0, () -> "samples/s: " + samplesPerS);
+        assertEquals(319_600.0 / 476_400.0, gflops / nominal, 1e-9, "performed / nominal flops of W1");
+        assertEquals(performed * samplesPerS / 1e9, gflops, 1e-9 * gflops);
+        assertEquals(6.0 * weights * samplesPerS / 1e9, nominal, 1e-9 * nominal);
+        assertEquals(100, JsonTree.number(j, "peak_gflops"), 1e-9, "the given peak per core, on 1 thread");
+        assertEquals(gflops / 100, JsonTree.number(j, "peak_fraction"), 1e-12, "the peak fraction of the performed figure");
+    }
+}
