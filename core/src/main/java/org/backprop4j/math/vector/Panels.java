@@ -4,6 +4,8 @@ import static org.backprop4j.math.vector.Lanes.VL;
 
 import jdk.incubator.vector.FloatVector;
 
+import java.util.concurrent.atomic.AtomicLongArray;
+
 /**
  * The main engine: panels of lanes, rows broadcast. Every form computes C(i,j) = Σ_p A(i,p)·B(p,j);
  * the forms differ only in where A(i,p) and B(p,j) sit in memory. Each product is handed to this
@@ -22,7 +24,8 @@ import jdk.incubator.vector.FloatVector;
  * load in a micro-kernel is at the loop counter times a constant, which lets the JIT drop the
  * bounds checks from the loop; reading X in place at variable strides cost an address sum and a
  * bounds check per broadcast, which kept two FMA units per core half idle. A panel is packed once
- * per thread and product, a row block of X once per thread and product. The output C(r,l) goes to
+ * per thread and product; a row block of X once per product, by the first thread that needs it, into
+ * one array that all threads read (see {@link #rowBlock}). The output C(r,l) goes to
  * C row by row (r = i, l = j) or transposed (r = j, l = i).
  *
  * <p>The micro-kernels ({@link MicroKernels}) hold an R × V tile of C in registers (the
@@ -62,15 +65,21 @@ final class Panels extends Tiles {
     private boolean yByLane, cByLane, unitsAreRows;
     private int panelCount, rowBlocks;
     private int width;                          // lanes per panel: PANEL, or VL when all lanes fit one vector
-    private int product;                        // counts products, so a stale packed panel is never reused
+    private long product;                       // counts products, so stale packed data is never reused
 
     // Per-thread scratch, grown on demand and then reused; only thread t touches slot t.
     private final float[][] packed;             // the panel of the tile at hand
     private final int[] packedPanel;            // which panel packed[t] holds …
-    private final int[] packedProduct;          // … and for which product
-    private final float[][] packedX;            // row blocks of X, R·k floats each, at rb·R·k
+    private final long[] packedProduct;         // … and for which product
     private final int[][] gather;               // the packing's gather offsets, 2 × R·VL ints
-    private final int[][] packedXProduct;       // for which product row block rb of packedX[t] was packed
+    private final float[][] ownX;               // a row block packed for one tile, while another thread packs the shared one
+
+    // Shared by the threads: the row blocks of X, R·k floats each at rb·R·k, and each block's state:
+    // the product it holds, or minus the product while a thread packs it. Sized by the caller in set().
+    private float[] packedX = new float[0];
+    private AtomicLongArray packedXState = new AtomicLongArray(0);
+    /** Tests only: every tile packs its row block of X into its thread's own scratch (the path a collision takes). */
+    boolean ownCopiesOnly;
 
     Panels(int threads, Variant variant) {
         super(threads);
@@ -81,10 +90,9 @@ final class Panels extends Tiles {
         ownedMaxFloats = Machine.current().l2Bytes() / 4 / Float.BYTES;
         packed = new float[threads][0];
         packedPanel = new int[threads];
-        packedProduct = new int[threads];
-        packedX = new float[threads][0];
+        packedProduct = new long[threads];
         gather = new int[threads][2 * tileRows * VL];
-        packedXProduct = new int[threads][0];
+        ownX = new float[threads][0];
     }
 
     void set(int rows, int lanes, int k, float[] x, int rs, int ps,
@@ -111,13 +119,16 @@ final class Panels extends Tiles {
         panelCount = (lanes + width - 1) / width;
         rowBlocks = (rows + tileRows - 1) / tileRows;
         tiles(panelCount * rowBlocks, (long) tileRows * width * k);
+        // Grown here, by the caller, before the workers see the product: never while they run.
+        if (packedX.length < rowBlocks * tileRows * k) packedX = new float[rowBlocks * tileRows * k];
+        if (packedXState.length() < rowBlocks) packedXState = new AtomicLongArray(rowBlocks);
     }
 
     /**
      * Rough cycles of a rows × lanes × k product on this engine: the register tiles (padded lanes
-     * and rows included; a one-vector panel runs at half speed), plus the packing — every thread
-     * may pack every row block of X, a transposition counted at two cycles a float, and the
-     * panels are packed once each, transposed if {@code yByLane}. (Two cycles was the scalar
+     * and rows included; a one-vector panel runs at half speed), plus the packing — each row block
+     * of X once, a transposition counted at two cycles a float, and the panels once each,
+     * transposed if {@code yByLane}. (Two cycles was the scalar
      * transposition's cost; the gathers made it cheaper, but the weights are kept: the NT forms'
      * orientation they choose still measured best on two threads, 2026-11-30.)
      */
@@ -125,7 +136,7 @@ final class Panels extends Tiles {
         int width = lanes <= VL ? VL : panel;
         long count = (long) ((rows + tileRows - 1) / tileRows) * ((lanes + width - 1) / width);
         long fmas = count * tileRows * (width / VL) * k;                      // vector FMAs
-        long packing = 2L * rows * k * tiles.length + (yByLane ? 2L : 1L) * lanes * k;
+        long packing = 2L * rows * k + (yByLane ? 2L : 1L) * lanes * k;
         return (width == VL ? fmas : fmas / 2) + packing;             // two a cycle, one in a one-vector tile
     }
 
@@ -155,7 +166,9 @@ final class Panels extends Tiles {
             rb = b0 + local % stripe;
         } else {                                // panel by panel; a share is whole panels
             q = i / rowBlocks;
-            rb = i % rowBlocks;
+            // Each share starts its row blocks at its own place, so that the threads' first panels
+            // pack different row blocks of X rather than wait for the same ones.
+            rb = (i + unitBlock(rowBlocks, shareOf(i), shares())) % rowBlocks;
         }
         int r0 = rb * tileRows;
         int l0 = q * width;
@@ -173,17 +186,8 @@ final class Panels extends Tiles {
             packedPanel[t] = q;
             packedProduct[t] = product;
         }
-        int xb = rb * tileRows * k;
-        float[] xk = packedX[t];
-        int[] xProduct = packedXProduct[t];
-        if (xProduct.length < rowBlocks || xk.length < rowBlocks * tileRows * k) {
-            packedXProduct[t] = xProduct = new int[Math.max(rowBlocks, xProduct.length)];
-            packedX[t] = xk = new float[Math.max(rowBlocks * tileRows * k, xk.length)];
-        }
-        if (xProduct[rb] != product) {
-            packRows(r0, rowsValid, xk, xb, gather[t]);
-            xProduct[rb] = product;
-        }
+        float[] xk = rowBlock(t, rb, r0, rowsValid);
+        int xb = xk == packedX ? rb * tileRows * k : 0;
 
         boolean direct = !cByLane && rowsValid == tileRows && lanesValid == w;
         float[] tile = tiles[t];
@@ -212,6 +216,28 @@ final class Panels extends Tiles {
                 System.arraycopy(tile, r * w, c, (r0 + r) * ldc + l0, lanesValid);
             }
         }
+    }
+
+    /**
+     * Row block rb of X, packed: in the shared array if it is there or this thread can claim its
+     * packing, else (another thread is packing it right now) packed again into this thread's own
+     * scratch for this one tile, rather than waited for: on a busy machine that thread may have lost
+     * its core. The bits are the same either way. Before, every thread packed every row block it
+     * used: with the tiles split by panels, all of X on each thread, which on two threads took about
+     * a third of the packing time of W2's products (Intel Xeon, 2026-11-30).
+     */
+    private float[] rowBlock(int t, int rb, int r0, int rowsValid) {
+        long state = packedXState.getAcquire(rb);
+        if (state == product && !ownCopiesOnly) return packedX;
+        if (state != -product && !ownCopiesOnly && packedXState.compareAndSet(rb, state, -product)) {
+            packRows(r0, rowsValid, packedX, rb * tileRows * k, gather[t]);
+            packedXState.setRelease(rb, product);
+            return packedX;
+        }
+        float[] own = ownX[t];
+        if (own.length < tileRows * k) ownX[t] = own = new float[tileRows * k];
+        packRows(r0, rowsValid, own, 0, gather[t]);
+        return own;
     }
 
     /**

@@ -88,6 +88,11 @@ abstract class Tiles implements Job {
         return u;
     }
 
+    /** The number of shares the current product is cut into, as set by {@link #share}. */
+    final int shares() {
+        return shares;
+    }
+
     /** The first tile of share u, as set by {@link #share}. */
     final int start(int u) {
         return starts[u];

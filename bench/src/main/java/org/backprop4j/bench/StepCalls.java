@@ -1,0 +1,193 @@
+package org.backprop4j.bench;
+
+import org.backprop4j.data.Shuffle;
+import org.backprop4j.math.Kernels;
+import org.backprop4j.math.Matrix;
+import org.backprop4j.math.Pointwise;
+import org.backprop4j.nn.Activation;
+import org.backprop4j.nn.Dense;
+import org.backprop4j.nn.Loss;
+import org.backprop4j.nn.Network;
+import org.backprop4j.train.Backprop;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Where a real training step of W1 or W2 spends its time, call by call: {@link Backprop#gradients} and
+ * the seed's update (E11, E12) run as {@code nn bench} runs them, through a {@link Kernels} that
+ * times every call it passes on (System.nanoTime around it, a few tens of ns each). Unlike
+ * {@link Products}, each product runs in the cache state a step leaves it, after the calls before
+ * it. Prints each call's median per step and its share of the step, and the products' flop rate
+ * against the whole step's: the step's time outside the products is what a step loses to sgemm.
+ *
+ * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.backprop4j.bench.StepCalls W2 2 [STEPS]</pre>
+ */
+public final class StepCalls {
+
+    public static void main(String[] args) {
+        boolean w2 = args.length == 0 || args[0].equalsIgnoreCase("W2");
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
+        int[] sizes = w2 ? new int[] {784, 1024, 1024, 10} : new int[] {784, 100, 10};
+        int K = w2 ? 256 : 32, n = 60_000;
+        int steps = args.length > 2 ? Integer.parseInt(args[2]) : (w2 ? 800 : 20_000);
+        Network net = w2 ? Network.create(sizes, Activation.RELU, Activation.SOFTMAX, 1)
+                : Network.create(sizes, Activation.SIGMOID, Activation.SIGMOID, 1);
+        Loss loss = w2 ? Loss.CROSS_ENTROPY : Loss.MSE;
+        Random r = new Random(1);
+        Matrix x = new Matrix(n, sizes[0]), y = new Matrix(n, sizes[sizes.length - 1]);
+        for (int i = 0; i < x.data.length; i++) x.data[i] = r.nextFloat();
+        for (int i = 0; i < n; i++) y.data[i * y.cols + r.nextInt(y.cols)] = 1f;
+        int[] order = Shuffle.identity(n);
+        Shuffle.shuffle(order, r);
+
+        Timed k = new Timed(Kernels.fast(threads));
+        Backprop engine = new Backprop(net, loss, K, k);
+        long[] whole = new long[steps], outside = new long[steps];
+        int warm = steps / 4;
+        for (int s = 0; s < steps; s++) {
+            k.recording = s >= warm;
+            long t0 = System.nanoTime(), inCalls = k.total;
+            engine.gradients(x, y, order, (s * K) % (n - K), K);
+            for (int l = 0; l < net.layers().size(); l++) {
+                Dense d = net.layer(l);
+                k.descend(d.outputs(), d.inputs(), d.weights().data, engine.weightGradient(l), 1e-6f, K, 1e-4f);
+                k.descend(d.bias().length, d.bias(), engine.biasGradient(l), 1e-6f, K, 0f);
+            }
+            whole[s] = System.nanoTime() - t0;
+            outside[s] = whole[s] - (k.total - inCalls);
+        }
+        double step = median(Arrays.copyOfRange(whole, warm, steps));
+        System.out.printf("%s step, batch %d, %d thread(s): median %.1f µs (%d steps after %d warm-up)%n",
+                w2 ? "W2" : "W1", K, threads, step / 1e3, steps - warm, warm);
+        double products = 0, productFlops = 0, calls = 0;
+        for (Map.Entry<String, Call> e : k.calls.entrySet()) {
+            Call c = e.getValue();
+            double t = c.medianPerStep(steps - warm);
+            calls += t;
+            String rate = "";
+            if (c.flops > 0) {
+                products += t;
+                productFlops += c.flops;
+                rate = String.format("%6.1f GFLOP/s", c.flops / t);
+            }
+            System.out.printf("  %-40s %9.1f µs %5.1f %%  %s%n", e.getKey(), t / 1e3, 100 * t / step, rate);
+        }
+        System.out.printf("  products: %.1f µs = %.1f %% of the step, %.1f GFLOP/s alone; whole step %.1f GFLOP/s (flops performed: %.0f per sample)%n",
+                products / 1e3, 100 * products / step, productFlops / products, productFlops / step, productFlops / K);
+        System.out.printf("  calls outside the products: %.1f µs; between the calls (loss, targets' gather, timing): median %.1f µs a step%n",
+                (calls - products) / 1e3, median(Arrays.copyOfRange(outside, warm, steps)) / 1e3);
+    }
+
+    private static double median(long[] v) {
+        long[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    /** One kind of call (name and shape): its times, summed per step. */
+    private static final class Call {
+        final double flops;
+        final List<Long> perStep = new ArrayList<>();
+        long current;
+        int stepOfCurrent = -1;
+
+        Call(double flops) {
+            this.flops = flops;
+        }
+
+        void add(int step, long ns) {
+            if (step != stepOfCurrent) {
+                if (stepOfCurrent >= 0) perStep.add(current);
+                current = 0;
+                stepOfCurrent = step;
+            }
+            current += ns;
+        }
+
+        double medianPerStep(int steps) {
+            if (stepOfCurrent >= 0) perStep.add(current);
+            stepOfCurrent = -1;
+            long[] v = perStep.stream().mapToLong(Long::longValue).toArray();
+            return median(v);
+        }
+    }
+
+    /** Passes every call on to the kernels it wraps, timing it; the step number is counted by gatherRows (once per step). */
+    private static final class Timed implements Kernels {
+        final Kernels k;
+        final Map<String, Call> calls = new LinkedHashMap<>();
+        boolean recording;
+        int step;
+        long total;                              // every timed call's time, summed
+
+        Timed(Kernels k) {
+            this.k = k;
+        }
+
+        private void time(String name, double flops, long t0) {
+            long ns = System.nanoTime() - t0;
+            total += ns;
+            if (recording) calls.computeIfAbsent(name, s -> new Call(flops)).add(step, ns);
+        }
+
+        @Override public void gemmNT(int m, int n, int kk, float[] a, float[] b, float[] c) {
+            long t0 = System.nanoTime();
+            k.gemmNT(m, n, kk, a, b, c);
+            time("gemmNT " + m + "x" + n + "x" + kk + " (E1)", 2.0 * m * n * kk, t0);
+        }
+
+        @Override public void gemmNN(int m, int n, int kk, float[] a, float[] b, float[] c) {
+            long t0 = System.nanoTime();
+            k.gemmNN(m, n, kk, a, b, c);
+            time("gemmNN " + m + "x" + n + "x" + kk + " (E7)", 2.0 * m * n * kk, t0);
+        }
+
+        @Override public void gemmTN(int m, int n, int kk, float[] a, float[] b, float[] c) {
+            long t0 = System.nanoTime();
+            k.gemmTN(m, n, kk, a, b, c);
+            time("gemmTN " + m + "x" + n + "x" + kk + " (E10)", 2.0 * m * n * kk, t0);
+        }
+
+        @Override public void columnSums(int m, int n, float[] a, float[] out) {
+            long t0 = System.nanoTime();
+            k.columnSums(m, n, a, out);
+            time("columnSums " + m + "x" + n + " (E10)", 0, t0);
+        }
+
+        @Override public void biasActivate(Pointwise f, int m, int n, float[] z, float[] bias, float[] a) {
+            long t0 = System.nanoTime();
+            k.biasActivate(f, m, n, z, bias, a);
+            time("bias+" + f + " " + m + "x" + n + " (E1, E2)", 0, t0);
+        }
+
+        @Override public void activationBackward(Pointwise f, int m, int n, float[] z, float[] a, float[] g) {
+            long t0 = System.nanoTime();
+            k.activationBackward(f, m, n, z, a, g);
+            time(f + "' " + m + "x" + n + " (E7)", 0, t0);
+        }
+
+        @Override public void descend(int n, float[] w, float[] dw, float alpha, int K, float lambda) {
+            long t0 = System.nanoTime();
+            k.descend(n, w, dw, alpha, K, lambda);
+            time("descend b " + n + " (E12)", 0, t0);
+        }
+
+        @Override public void descend(int rows, int cols, float[] w, float[] dw, float alpha, int K, float lambda) {
+            long t0 = System.nanoTime();
+            k.descend(rows, cols, w, dw, alpha, K, lambda);
+            time("descend W " + rows + "x" + cols + " (E11)", 0, t0);
+        }
+
+        @Override public void gatherRows(float[] src, int cols, int[] order, int from, int K, float[] dst) {
+            step++;
+            long t0 = System.nanoTime();
+            k.gatherRows(src, cols, order, from, K, dst);
+            time("gather " + K + "x" + cols, 0, t0);
+        }
+    }
+}
