@@ -180,6 +180,8 @@ final class BenchCommand implements Callable<Integer> {
                 g.writeNumberField("live_heap_bytes", liveHeap);
                 g.writeStringField("kernels", Kernels.fast(1).getClass().getSimpleName());
                 g.writeStringField("java", System.getProperty("java.version"));
+                g.writeBooleanField("jvm_huge_pages", jvmHugePages());
+                g.writeStringField("thp_mode", thpMode());
                 g.writeEndObject();
             }
             spec.commandLine().getOut().println(s);
@@ -197,8 +199,34 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("inference  %,.0f samples/s in batches of 256; one sample: %.1f us (median)%n", inferenceRate, latencyUs);
             out.printf("kernels    %s, variant %s (%s)%n", Kernels.fast(1).getClass().getSimpleName(), cpu.variant(), cpu.variantChoice());
             out.printf("weights    sha256 %s (the trained network's W and b; equal on every machine and variant)%n", trained.sha256());
+            out.printf("heap       %s transparent huge pages (kernel mode: %s)%n", jvmHugePages() ? "on" : "not on", thpMode());
         }
         return 0;
+    }
+
+    /**
+     * Whether this JVM asked for transparent huge pages for its heap (-XX:+UseTransparentHugePages, which
+     * the nn launchers add where the kernel gives them on request): on a virtual machine they change
+     * the figures by 10-20 % (docs/PERFORMANCE.md), so a result says which it had.
+     */
+    static boolean jvmHugePages() {
+        try {
+            var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return vm != null && Boolean.parseBoolean(vm.getVMOption("UseTransparentHugePages").getValue());
+        } catch (RuntimeException | LinkageError e) {   // not HotSpot, or no such option
+            return false;
+        }
+    }
+
+    /** The kernel's transparent-huge-page mode (always, madvise or never), or "unknown" off Linux. */
+    static String thpMode() {
+        try {
+            String line = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            int a = line.indexOf('['), b = line.indexOf(']');
+            return a >= 0 && b > a ? line.substring(a + 1, b) : "unknown";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** Synthetic data of the workloads: inputs uniform in [0,1), targets one-hot of random classes. */
