@@ -8,7 +8,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "pee
 from peers import WORKLOADS  # noqa: E402  (the workloads' layer sizes and flops per sample, one definition)
 
 ours_path, peers_path, out_dir = sys.argv[1:4]
-default_path = sys.argv[4] if len(sys.argv) > 4 else None     # peers without OPENBLAS_CORETYPE (Debian's choice)
+default_path = sys.argv[4] if len(sys.argv) > 4 else None     # peers as Debian has them: no OPENBLAS_CORETYPE, no huge pages
 GFLOPS_DEFINITION = ("GFLOP/s = the flops a training step performs in its matrix products (forward and weight gradient of "
                      "every layer, the backward product of every layer but the first; 2 per multiply-add) x samples/s / 1e9; "
                      "the same products as OpenBLAS sgemm's aggregate_gflops_training_step. *_nominal_6n: 6 x weights x "
@@ -48,14 +48,19 @@ processor = {"cpu_model": any_round.get("cpu_model", machine.get("cpu_model")), 
              "l1d_bytes": any_round.get("l1d_bytes"), "l2_bytes": any_round.get("l2_bytes"), "l3_bytes": any_round.get("l3_bytes"),
              "peak_gflops_per_core_by_round": sorted({round(r.get("peak_gflops_per_core") or 0, 1) for rs in rounds.values() for r in rs}),
              "variant": any_round.get("variant"), "variant_choice": any_round.get("variant_choice"),
-             "openblas_coretype": machine.get("openblas_coretype"), "openblas_core": machine.get("openblas_core")}
+             "openblas_coretype": machine.get("openblas_coretype"), "openblas_core": machine.get("openblas_core"),
+             "peers_hugepages_for": machine.get("hugepages_for"),
+             "peers_glibc_tunables_with_hugepages": machine.get("glibc_tunables_with_hugepages"),
+             "transparent_hugepage": machine.get("transparent_hugepage")}
 peak_core = sorted(r.get("peak_gflops_per_core") or 0 for rs in rounds.values() for r in rs)
 peak_core = peak_core[len(peak_core) // 2]
 processor["peak_gflops_per_core_median"] = peak_core
 print(f"processor: {processor['cpu_model']} ({processor['cpu_vendor']}), {processor['vector_bits']}-bit vectors, "
       f"{processor['fma_units']} FMA units per core, L2 {(processor['l2_bytes'] or 0) >> 10} KB; FMA peak measured by nn bench: "
       f"{peak_core:.0f} GFLOP/s per core (median over rounds); kernel variant {processor['variant']} ({processor['variant_choice']})")
-print(f"peers' OpenBLAS: OPENBLAS_CORETYPE={processor['openblas_coretype']}, core in use: {processor['openblas_core']}")
+print(f"peers' OpenBLAS: OPENBLAS_CORETYPE={processor['openblas_coretype']}, core in use: {processor['openblas_core']}; "
+      f"peers' huge pages: GLIBC_TUNABLES={processor['peers_glibc_tunables_with_hugepages']} for {processor['peers_hugepages_for']} "
+      f"(kernel THP mode: {processor['transparent_hugepage']})")
 
 
 def peer(workload, name, threads):
@@ -146,7 +151,9 @@ for row in rows:
 if default_path:
     try:
         d = json.load(open(default_path))
-        summary["peers_without_coretype"] = {"openblas_core": d.get("machine", {}).get("openblas_core"), "summary": d["summary"]}
+        summary["peers_without_coretype"] = {"openblas_core": d.get("machine", {}).get("openblas_core"),
+                                             "glibc_tunables": d.get("machine", {}).get("glibc_tunables"),
+                                             "hugepages_for": d.get("machine", {}).get("hugepages_for"), "summary": d["summary"]}
         dtrain = d["summary"]["training"].get("W2", {}).get("torch", {})
         dsgemm = d["summary"].get("sgemm", {})
         for t in (1, 2):
@@ -154,10 +161,11 @@ if default_path:
             tp = dtrain.get(f"threads={t}", {}).get("median_samples_per_s")
             sg = dsgemm.get(f"threads={t}", {}).get("aggregate_gflops_training_step")
             if r and tp and sg:
-                print(f"W2, {t} thread(s), peers with Debian's own OpenBLAS choice ({summary['peers_without_coretype']['openblas_core']}): "
+                print(f"W2, {t} thread(s), peers as Debian has them (OpenBLAS's own choice {summary['peers_without_coretype']['openblas_core']}, "
+                      f"GLIBC_TUNABLES={summary['peers_without_coretype']['glibc_tunables']}): "
                       f"PyTorch {tp:,.0f} samples/s ({r['samples_per_s'] / tp:.2f}x), sgemm {sg:.1f} GFLOP/s ({r['gflops'] / sg:.2f}x)")
     except (OSError, KeyError, ValueError) as e:
-        print(f"(no run without OPENBLAS_CORETYPE: {e})")
+        print(f"(no run with Debian's defaults: {e})")
 summary["processor"] = processor
 summary["peers"] = peers["summary"]
 summary["versions"] = peers.get("versions")

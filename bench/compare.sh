@@ -6,8 +6,12 @@
 #   bench/compare.sh --quick    # smoke test with fewer samples
 # The peers run with OPENBLAS_CORETYPE set to this processor's family (SkylakeX on Intel with
 # AVX-512, Haswell on other Intel, Zen on AMD): Debian's OpenBLAS 0.3.21 does not know every
-# processor and may fall back to slow generic kernels. A second, short run of PyTorch and sgemm on
-# W2 without it gives the figure a user of Debian's packages gets.
+# processor and may fall back to slow generic kernels. On W2 (training and sgemm) they also run with
+# transparent huge pages (peers.py --hugepages W2: GLIBC_TUNABLES=glibc.malloc.hugetlb=1, so that
+# malloc asks for them as our launcher asks the JVM to; with the kernel's THP mode "madvise" numpy gets
+# them only for its arrays of 4 MB and more, Debian's PyTorch not at all): measured 13-58 % faster
+# there, no faster on W1 (docs/PERFORMANCE.md, "Huge pages for the peers"). A second, short run of
+# PyTorch and sgemm on W2 with neither gives the figure a user of Debian's packages gets.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 QUICK="${1:-}"
@@ -23,8 +27,9 @@ esac
 SLUG="$SLUG-family$FAMILY-model$MODEL"
 OUT="$ROOT/docs/performance/$SLUG"
 mkdir -p "$OUT"
-echo "compare: $NAME ($VENDOR, family $FAMILY, model $MODEL) -> $OUT; peers with OPENBLAS_CORETYPE=${CORETYPE:-(none)}" >&2
+echo "compare: $NAME ($VENDOR, family $FAMILY, model $MODEL) -> $OUT; peers with OPENBLAS_CORETYPE=${CORETYPE:-(none)}, huge pages on W2" >&2
 { echo "processor: $NAME ($VENDOR, family $FAMILY, model $MODEL)"; lscpu 2>/dev/null | grep -E 'Model name|^CPU\(s\)|L1d|L2|L3|Hypervisor'
+  echo "transparent huge pages: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null); $(ldd --version 2>/dev/null | head -1)"
   echo "load at start: $(cat /proc/loadavg)"; echo "started: $(date -u +%FT%TZ)"; } >"$OUT/machine.txt"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
@@ -52,10 +57,12 @@ ours_round() {
 : >"$TMP/ours.jsonl"
 ours_round 1
 CORE_ARGS=(); [ -n "$CORETYPE" ] && CORE_ARGS=(--coretype "$CORETYPE")
-/usr/bin/python3 "$ROOT/bench/peers/peers.py" --workload all --threads 1,2 "${PEER_ARGS[@]}" "${CORE_ARGS[@]}" --json-out "$TMP/peers.json" >/dev/null
-# What a Debian user gets without OPENBLAS_CORETYPE: PyTorch and sgemm on W2 only (a short run).
-/usr/bin/python3 "$ROOT/bench/peers/peers.py" --workload W2 --threads 1,2 --peers torch --skip-inference --no-torch-variants \
-    --repeats 1 ${QUICK:+--quick} --json-out "$TMP/peers-default.json" >/dev/null
+/usr/bin/python3 "$ROOT/bench/peers/peers.py" --workload all --threads 1,2 "${PEER_ARGS[@]}" "${CORE_ARGS[@]}" --hugepages W2 \
+    --json-out "$TMP/peers.json" >/dev/null
+# What a Debian user gets, without OPENBLAS_CORETYPE and without huge pages for malloc: PyTorch and
+# sgemm on W2 only (a short run).
+env -u GLIBC_TUNABLES /usr/bin/python3 "$ROOT/bench/peers/peers.py" --workload W2 --threads 1,2 --peers torch --skip-inference \
+    --no-torch-variants --repeats 1 ${QUICK:+--quick} --json-out "$TMP/peers-default.json" >/dev/null
 ours_round 2
 ours_round 3
 echo "load at end: $(cat /proc/loadavg); finished: $(date -u +%FT%TZ)" >>"$OUT/machine.txt"

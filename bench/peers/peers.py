@@ -8,7 +8,8 @@ See README.md beside this file for the exact workload definitions.
 Every measurement runs in its own subprocess of this script ("worker"), started
 with OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS set to the thread
 count *before* numpy or torch is imported, and with OPENBLAS_CORETYPE and
-OPENBLAS_L2_SIZE removed from its environment.
+OPENBLAS_L2_SIZE removed from its environment (OPENBLAS_CORETYPE set again with
+--coretype; GLIBC_TUNABLES=glibc.malloc.hugetlb=1 added with --hugepages).
 """
 
 import argparse
@@ -18,6 +19,7 @@ import io
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -123,6 +125,7 @@ class RunTimer:
     timed run: the noise indicators of a shared machine."""
 
     def __enter__(self):
+        self.faults0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         self.busy0, self.steal0 = read_cpu_ticks()
         self.cpu0 = time.process_time()
         self.t0 = time.perf_counter()
@@ -135,6 +138,7 @@ class RunTimer:
         hz = clk_tck()
         self.other = (busy1 - self.busy0) / hz - self.cpu
         self.steal = (steal1 - self.steal0) / hz
+        self.faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - self.faults0
         return False
 
     def record(self, samples, wl):
@@ -149,6 +153,9 @@ class RunTimer:
             "cpu_utilisation": round(self.cpu / self.wall, 3) if self.wall > 0 else None,
             "other_processes_cpu_seconds": round(max(self.other, 0.0), 2),
             "steal_seconds_all_cpus": round(self.steal, 3),
+            # page faults of this process during the run: memory freed and mapped again, step after step
+            # (fewer with huge pages: one fault maps 2 MB instead of 4 KB)
+            "minor_page_faults": self.faults,
         }
 
 
@@ -159,6 +166,22 @@ def other_cpu_load(interval=0.5):
     time.sleep(interval)
     b1, _ = read_cpu_ticks()
     return max(((b1 - b0) / clk_tck() - (time.process_time() - c0)) / interval, 0.0)
+
+
+def smaps_rollup():
+    """This process's resident memory and how much of it sits in transparent huge pages (kB, read
+    after the timed runs, while the data is still alive): evidence of whether huge pages were used
+    (numpy madvises its own large arrays; GLIBC_TUNABLES=glibc.malloc.hugetlb=1 makes malloc do it)."""
+    out = {}
+    try:
+        with open("/proc/self/smaps_rollup") as f:
+            for line in f:
+                key = line.split(":", 1)[0]
+                if key in ("Rss", "AnonHugePages"):
+                    out[key] = int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return out
 
 
 # Seconds this worker may still spend on noise handling (waiting for quiet and
@@ -221,6 +244,7 @@ def timed_runs(res, spec, wl, one_run, after_first=None):
             spec["workload"], res.get("label", res["peer"]), spec["threads"], attempts - 1,
             rec["samples_per_s"], "  (contaminated: other processes %.2f cpu-s)" % rec["other_processes_cpu_seconds"]
             if rec["contaminated"] else ""))
+    res["memory_kb_after_runs"] = smaps_rollup()
     clean = [r for r in res["runs"] if not r["contaminated"]]
     use = clean if clean else res["runs"]
     res["median_over"] = "clean runs (%d)" % len(clean) if clean else "all runs (none clean)"
@@ -632,6 +656,8 @@ def worker_sgemm(spec):
                        "median_gflops": med})
         log("  sgemm t=%d %-60s %.1f GFLOP/s" % (spec["threads"], name, med))
 
+    memory = smaps_rollup()
+
     def agg(sel):
         tot = sum(s["flops_per_call"] for s in sel)
         tim = sum(s["flops_per_call"] / (s["median_gflops"] * 1e9) for s in sel)
@@ -641,6 +667,7 @@ def worker_sgemm(spec):
             "aggregate_gflops_training_step": agg([s for s in shapes if s["in_training_step"]]),
             "aggregate_gflops_all_shapes": agg(shapes),
             "aggregate_definition": "total flops / sum over shapes of (flops / median rate): the rate of doing each product once",
+            "memory_kb_after_runs": memory,
             "blas": blas_info()}
 
 
@@ -727,7 +754,7 @@ def worker_main(spec_json):
     NOISE_BUDGET["left"] = float(spec.get("noise_budget", 0.0))
     res = WORKERS[spec["task"]](spec)
     res["noise_budget_used_s"] = round(NOISE_BUDGET["used"], 2)
-    res["worker_env"] = {k: os.environ.get(k) for k in THREAD_ENV + STRIPPED_ENV + ("OMP_WAIT_POLICY",)}
+    res["worker_env"] = {k: os.environ.get(k) for k in THREAD_ENV + STRIPPED_ENV + ("OMP_WAIT_POLICY", "GLIBC_TUNABLES")}
     sys.stdout.write(json.dumps(res) + "\n")
     sys.stdout.flush()
 
@@ -749,6 +776,51 @@ def openblas_core():
 # --------------------------------------------------------------------------
 
 CORETYPE = [None]         # --coretype: OPENBLAS_CORETYPE for every worker (the fair kernels), else none
+HUGEPAGES = [None]        # --hugepages: the workloads whose workers get malloc's huge pages ("all": every worker)
+HUGETLB_TUNABLE = "glibc.malloc.hugetlb=1"
+
+
+def wants_hugepages(spec):
+    """--hugepages W2 (what bench/compare.sh's fair run gives): W2's training workers and the sgemm worker
+    (W2's layer shapes); bare --hugepages: every worker. W1 is left out there because it measured no
+    faster with them, and numpy's W1 now and then a third slower (docs/PERFORMANCE.md, "Huge pages for
+    the peers")."""
+    chosen = HUGEPAGES[0]
+    if not chosen:
+        return False
+    if chosen == "all":
+        return True
+    return (spec.get("task") == "train" and spec.get("workload") in chosen) or \
+        (spec.get("task") == "sgemm" and "W2" in chosen)
+
+
+def hugepages_scope():
+    """Which workers --hugepages gave huge pages, in words (None: none)."""
+    chosen = HUGEPAGES[0]
+    if not chosen:
+        return None
+    if chosen == "all":
+        return "every worker"
+    return "training of %s%s" % (",".join(sorted(chosen)), " and sgemm (W2's shapes)" if "W2" in chosen else "")
+
+
+def glibc_tunables(hugepages):
+    """GLIBC_TUNABLES of a worker: the parent's, plus malloc's huge pages where asked. With the kernel's THP
+    mode "madvise" (Debian's default) a process gets huge pages only where it asks for them; numpy >= 1.16
+    asks for its own arrays of 4 MB and more, Debian's PyTorch 1.13 does not, and this tunable (glibc >=
+    2.35) makes malloc ask for the memory it maps."""
+    tunables = [t for t in os.environ.get("GLIBC_TUNABLES", "").split(":") if t]
+    if hugepages and HUGETLB_TUNABLE not in tunables:
+        tunables.append(HUGETLB_TUNABLE)
+    return ":".join(tunables) or None
+
+
+def thp_mode():
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            return f.read().strip()
+    except OSError:
+        return None
 
 
 def child_env(spec, threads):
@@ -757,6 +829,9 @@ def child_env(spec, threads):
         env.pop(k, None)
     if CORETYPE[0]:
         env["OPENBLAS_CORETYPE"] = CORETYPE[0]
+    env.pop("GLIBC_TUNABLES", None)
+    if glibc_tunables(wants_hugepages(spec)):
+        env["GLIBC_TUNABLES"] = glibc_tunables(wants_hugepages(spec))
     for k in THREAD_ENV:
         env[k] = str(threads)
     mode = spec.get("torch_mode")
@@ -829,12 +904,23 @@ def main():
                     help="with >1 thread, run only the headline torch set-up (not torch[spin], torch[blas-only])")
     ap.add_argument("--coretype", help="OPENBLAS_CORETYPE for every worker (e.g. SkylakeX, Zen): the kernels OpenBLAS "
                     "should pick for this processor; default: none, i.e. what Debian's OpenBLAS picks by itself")
+    ap.add_argument("--hugepages", nargs="?", const="all", metavar="W1,W2",
+                    help="run workers with GLIBC_TUNABLES=%s added: malloc asks for transparent huge pages "
+                    "(numpy already does for its large arrays, Debian's PyTorch does not). With a list of "
+                    "workloads, only their training workers (W2: and the sgemm worker, on W2's shapes); bare: "
+                    "every worker; default: none (as the environment has it)" % HUGETLB_TUNABLE)
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         worker_main(args.worker)
         return
     CORETYPE[0] = args.coretype
+    if args.hugepages and args.hugepages != "all":
+        HUGEPAGES[0] = {w.strip().upper() for w in args.hugepages.split(",") if w.strip()}
+        if not HUGEPAGES[0] <= set(WORKLOADS):
+            ap.error("--hugepages: expected workloads among %s, got %r" % (",".join(WORKLOADS), args.hugepages))
+    else:
+        HUGEPAGES[0] = args.hugepages
 
     started = datetime.datetime.now(datetime.timezone.utc)
     t_start = time.perf_counter()
@@ -860,11 +946,16 @@ def main():
                     "sklearn_w2_batches": args.sklearn_w2_batches or None},
         "machine": {"cpu_model": model, "cpu_simd_flags": simd, "nproc": os.cpu_count(),
                     "openblas_coretype": CORETYPE[0], "openblas_core": openblas_core(),
+                    "hugepages_for": hugepages_scope(), "glibc_tunables": glibc_tunables(False),
+                    "glibc_tunables_with_hugepages": glibc_tunables(True) if HUGEPAGES[0] else None,
+                    "transparent_hugepage": thp_mode(),
                     "platform": platform.platform(), "loadavg_start": loadavg()},
         "environment": {
             "parent_values_of_stripped_vars": {k: os.environ.get(k) for k in STRIPPED_ENV},
-            "note": "every worker subprocess runs with %s removed and %s set to its thread count before numpy/torch import"
-                    % (" and ".join(STRIPPED_ENV), ", ".join(THREAD_ENV)),
+            "note": "every worker subprocess runs with %s removed (OPENBLAS_CORETYPE set again by --coretype) and %s set to "
+                    "its thread count before numpy/torch import; GLIBC_TUNABLES the parent's "
+                    "(machine.glibc_tunables), with %s added for the workers machine.hugepages_for names "
+                    "(--hugepages; each worker's own value in its worker_env)" % (" and ".join(STRIPPED_ENV), ", ".join(THREAD_ENV), HUGETLB_TUNABLE),
         },
         "definitions": {
             "workloads": WORKLOADS,
