@@ -78,7 +78,11 @@ final class Panels extends Tiles {
     // the product it holds, or minus the product while a thread packs it. Sized by the caller in set().
     private float[] packedX = new float[0];
     private AtomicLongArray packedXState = new AtomicLongArray(0);
-    /** Tests only: every tile packs its row block of X into its thread's own scratch (the path a collision takes). */
+    // Likewise all panels of Y, when every thread uses every panel (split by units) and they are few.
+    private boolean sharedPanels;
+    private float[] packedY = new float[0];
+    private AtomicLongArray packedYState = new AtomicLongArray(0);
+    /** Tests only: every tile packs its row block of X and its panel into its thread's own scratch (the path a collision takes). */
     boolean ownCopiesOnly;
 
     Panels(int threads, Variant variant) {
@@ -122,6 +126,15 @@ final class Panels extends Tiles {
         // Grown here, by the caller, before the workers see the product: never while they run.
         if (packedX.length < rowBlocks * tileRows * k) packedX = new float[rowBlocks * tileRows * k];
         if (packedXState.length() < rowBlocks) packedXState = new AtomicLongArray(rowBlocks);
+        // Split by units, every thread uses every panel: packed once into a shared array when all
+        // panels together are no larger than the threads' rows (W1's ΔW₁: 784 × 32 floats, packed
+        // by each of the two threads before).
+        long allPanels = (long) panelCount * width * k;
+        sharedPanels = this.unitsAreRows && tiles.length > 1 && allPanels <= ownedMaxFloats * tiles.length;
+        if (sharedPanels) {
+            if (packedY.length < PANEL_AT + allPanels) packedY = newPanel((int) allPanels);
+            if (packedYState.length() < panelCount) packedYState = new AtomicLongArray(panelCount);
+        }
     }
 
     /**
@@ -162,7 +175,8 @@ final class Panels extends Tiles {
             int u = shareOf(i);
             int b0 = start(u) / panelCount, stripe = start(u + 1) / panelCount - b0;
             int local = i - start(u);
-            q = local / stripe;
+            // Each share starts at its own panel, so that the threads do not pack the same ones at once.
+            q = (local / stripe + unitBlock(panelCount, u, shares())) % panelCount;
             rb = b0 + local % stripe;
         } else {                                // panel by panel; a share is whole panels
             q = i / rowBlocks;
@@ -178,13 +192,19 @@ final class Panels extends Tiles {
         // half the speed on a quarter of the lanes the padded full tile would compute.
         int w = lanesValid <= VL ? VL : width;
 
-        // The panel and the row block of X, packed once per product by each thread that uses them.
-        float[] pk = packed[t];
-        if (packedPanel[t] != q || packedProduct[t] != product) {
-            if (pk.length < PANEL_AT + panel * k) packed[t] = pk = newPanel(panel * k);
-            pack(q, lanesValid, w, pk, gather[t]);
-            packedPanel[t] = q;
-            packedProduct[t] = product;
+        // The panel (shared, or packed once per product by each thread that uses it) and the row block of X.
+        int pAt = PANEL_AT;
+        float[] pk = sharedPanels ? sharedPanel(q, lanesValid, w, gather[t]) : null;
+        if (pk != null) {
+            pAt += q * width * k;
+        } else {
+            pk = packed[t];
+            if (packedPanel[t] != q || packedProduct[t] != product) {
+                if (pk.length < PANEL_AT + panel * k) packed[t] = pk = newPanel(panel * k);
+                pack(q, lanesValid, w, pk, PANEL_AT, gather[t]);
+                packedPanel[t] = q;
+                packedProduct[t] = product;
+            }
         }
         float[] xk = rowBlock(t, rb, r0, rowsValid);
         int xb = xk == packedX ? rb * tileRows * k : 0;
@@ -196,14 +216,14 @@ final class Panels extends Tiles {
         int ldo = direct ? ldc : w;
         if (w == VL) {                          // the one-vector kernel, 4 rows of the block at a time
             for (int r = 0; r < rowsValid; r += 4) {
-                MicroKernels.kernel4x1(k, xk, xb + r, tileRows, pk, PANEL_AT, out, o + r * ldo, ldo);
+                MicroKernels.kernel4x1(k, xk, xb + r, tileRows, pk, pAt, out, o + r * ldo, ldo);
             }
         } else if (tileRows == 12) {
-            MicroKernels.kernel12x2(k, xk, xb, pk, PANEL_AT, out, o, ldo);
+            MicroKernels.kernel12x2(k, xk, xb, pk, pAt, out, o, ldo);
         } else if (tileRows == 8) {
-            MicroKernels.kernel8x3(k, xk, xb, pk, PANEL_AT, out, o, ldo);
+            MicroKernels.kernel8x3(k, xk, xb, pk, pAt, out, o, ldo);
         } else {
-            MicroKernels.kernel4x4(k, xk, xb, pk, PANEL_AT, out, o, ldo);
+            MicroKernels.kernel4x4(k, xk, xb, pk, pAt, out, o, ldo);
         }
         if (direct) return;
         if (cByLane) {
@@ -238,6 +258,23 @@ final class Panels extends Tiles {
         if (own.length < tileRows * k) ownX[t] = own = new float[tileRows * k];
         packRows(r0, rowsValid, own, 0, gather[t]);
         return own;
+    }
+
+    /**
+     * Panel q in the shared array of all panels (at q·width·k from {@link #PANEL_AT}), packed there by
+     * the first thread that needs it; null if another thread is packing it right now (the caller then
+     * uses its own copy, as for X's row blocks).
+     */
+    private float[] sharedPanel(int q, int valid, int w, int[] offsets) {
+        if (ownCopiesOnly) return null;
+        long state = packedYState.getAcquire(q);
+        if (state == product) return packedY;
+        if (state != -product && packedYState.compareAndSet(q, state, -product)) {
+            pack(q, valid, w, packedY, PANEL_AT + q * width * k, offsets);
+            packedYState.setRelease(q, product);
+            return packedY;
+        }
+        return null;
     }
 
     /**
@@ -291,14 +328,14 @@ final class Panels extends Tiles {
 
     /**
      * Copies the valid lanes of panel q (from l0 = q·width) to dst, Y(p, l0 + l) at
-     * {@code dst[p·w + l]}, w lanes per p. Lanes past the last are zero, so the edge vectors
+     * {@code dst[at + p·w + l]}, w lanes per p. Lanes past the last are zero, so the edge vectors
      * never compute on stale scratch (denormals would be slow).
      */
-    private void pack(int q, int valid, int w, float[] dst, int[] offsets) {
+    private void pack(int q, int valid, int w, float[] dst, int at, int[] offsets) {
         int l0 = q * width;
         if (!yByLane) {
             for (int p = 0; p < k; p++) {
-                int d = PANEL_AT + p * w;
+                int d = at + p * w;
                 System.arraycopy(y, p * ldy + l0, dst, d, valid);
                 for (int l = valid; l < w; l++) dst[d + l] = 0f;
             }
@@ -310,10 +347,10 @@ final class Panels extends Tiles {
             int l = 0;
             for (; l + VL <= valid; l += VL) {
                 int s = (l0 + l) * ldy;
-                for (int p = 0; p < k; p++) FloatVector.fromArray(Lanes.S, y, s + p, offsets, 0).intoArray(dst, PANEL_AT + p * w + l);
+                for (int p = 0; p < k; p++) FloatVector.fromArray(Lanes.S, y, s + p, offsets, 0).intoArray(dst, at + p * w + l);
             }
             for (int p = 0; l < w && p < k; p++) {
-                int d = PANEL_AT + p * w;
+                int d = at + p * w;
                 for (int m = l; m < valid; m++) dst[d + m] = y[(l0 + m) * ldy + p];
                 for (int m = Math.max(l, valid); m < w; m++) dst[d + m] = 0f;
             }
