@@ -257,43 +257,24 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Δb (E10): the rows added one after another, as in the naive loop, a vector of columns at a
-     * time. The sums of {@link #SUM_BLOCK} vectors of columns go down the rows together, so each row
-     * is read as consecutive vectors: one column vector at a time down all rows read a new cache
-     * line per row (with rows 4 KB apart, all in the same L1 set) and W2's 256 × 1024 took ~190 µs.
+     * Δb (E10): the rows added one after another into {@code out}, as in the naive loop (each column's
+     * sum in row order from 0, so the same bits), a vector of columns at a time, row by row: each row is
+     * read once, in order, and {@code out} stays in L1. One column vector at a time down all rows read a
+     * new cache line per row (rows 4 KB apart, all in one L1 set: W2's 256 × 1024 took ~220 µs); sums
+     * kept in registers across the row loop were sometimes boxed by the JIT (18 KB a step, 2026-11-30).
      */
     @Override
     public void columnSums(int m, int n, float[] a, float[] out) {
         Objects.checkFromIndexSize(0, m * n, a.length);
         Objects.checkFromIndexSize(0, n, out.length);
-        int j = 0;
-        for (; j + SUM_BLOCK * VL <= n; j += SUM_BLOCK * VL) {
-            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-            for (int i = 0, o = j; i < m; i++, o += n) {
-                s0 = s0.add(FloatVector.fromArray(S, a, o));
-                s1 = s1.add(FloatVector.fromArray(S, a, o + VL));
-                s2 = s2.add(FloatVector.fromArray(S, a, o + 2 * VL));
-                s3 = s3.add(FloatVector.fromArray(S, a, o + 3 * VL));
-            }
-            s0.intoArray(out, j);
-            s1.intoArray(out, j + VL);
-            s2.intoArray(out, j + 2 * VL);
-            s3.intoArray(out, j + 3 * VL);
-        }
-        for (int bound = S.loopBound(n); j < bound; j += VL) {
-            FloatVector sum = FloatVector.zero(S);
-            for (int i = 0; i < m; i++) sum = sum.add(FloatVector.fromArray(S, a, i * n + j));
-            sum.intoArray(out, j);
-        }
-        for (; j < n; j++) {
-            float sum = 0f;
-            for (int i = 0; i < m; i++) sum += a[i * n + j];
-            out[j] = sum;
+        java.util.Arrays.fill(out, 0, n, 0f);
+        int bound = S.loopBound(n);
+        for (int i = 0, row = 0; i < m; i++, row += n) {
+            int j = 0;
+            for (; j < bound; j += VL) FloatVector.fromArray(S, out, j).add(FloatVector.fromArray(S, a, row + j)).intoArray(out, j);
+            for (; j < n; j++) out[j] += a[row + j];
         }
     }
-
-    /** Vectors of columns summed together by {@link #columnSums}: four whole cache lines of each row (AVX-512). */
-    private static final int SUM_BLOCK = 4;
 
     /** E11 by rows: each thread updates the rows of W it computed in the products (see {@link Tiles}). */
     @Override
