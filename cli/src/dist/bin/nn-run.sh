@@ -32,7 +32,7 @@ run() {
 # Prints the JVM flag that asks for transparent huge pages for the heap, when the kernel gives them
 # on request only ("madvise", Debian's default; with "always" the heap gets them anyway, with "never"
 # the flag would only print a warning). On a virtual machine every TLB miss walks two page tables:
-# with huge pages W2 trained 12-17 % faster and the batch gather took 2.5x less time on the KVM
+# with huge pages W2 trained 6-17 % faster and the batch gather took 2.5x less time on the KVM
 # Intel Xeon of docs/PERFORMANCE.md (2026-11-30). numpy asks for them by default too.
 huge_pages() {
   case "$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)" in

@@ -207,7 +207,7 @@ final class BenchCommand implements Callable<Integer> {
     /**
      * Whether this JVM asked for transparent huge pages for its heap (-XX:+UseTransparentHugePages, which
      * the nn launchers add where the kernel gives them on request): on a virtual machine they change
-     * the figures by 10-20 % (docs/PERFORMANCE.md), so a result says which it had.
+     * the figures by 6-17 % (docs/PERFORMANCE.md), so a result says which it had.
      */
     static boolean jvmHugePages() {
         try {
