@@ -16,14 +16,12 @@ final class Gather extends Tiles {
     private final float[] sink;                 // per thread, a cache line apart
     private float[] src, dst;
     private int[] order;
-    private int cols, from;
+    private int cols, from, end;
 
     Gather(int threads) {
         super(threads);
         sink = new float[threads * 16];
     }
-
-    private int end;
 
     void set(float[] src, int cols, int[] order, int from, int K, float[] dst) {
         this.src = src;

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * load in a micro-kernel is at the loop counter times a constant, which lets the JIT drop the
  * bounds checks from the loop; reading X in place at variable strides cost an address sum and a
  * bounds check per broadcast, which kept two FMA units per core half idle. A panel is packed once
- * per thread and product; a row block of X once per product, by the first thread that needs it, into
+ * per thread and product (once per product into a shared array when every thread uses every panel
+ * and they are few: see {@link #sharedPanel}); a row block of X once per product, by the first thread that needs it, into
  * one array that all threads read (see {@link #rowBlock}). The output C(r,l) goes to
  * C row by row (r = i, l = j) or transposed (r = j, l = i).
  *
@@ -243,8 +244,8 @@ final class Panels extends Tiles {
      * packing, else (another thread is packing it right now) packed again into this thread's own
      * scratch for this one tile, rather than waited for: on a busy machine that thread may have lost
      * its core. The bits are the same either way. Before, every thread packed every row block it
-     * used: with the tiles split by panels, all of X on each thread, which on two threads took about
-     * a third of the packing time of W2's products (Intel Xeon, 2026-11-30).
+     * used: with the tiles split by panels, all of X on each thread (W2's ΔW products ran 2-4 % faster
+     * on two threads with the shared copy, Intel Xeon, 2026-11-30).
      */
     private float[] rowBlock(int t, int rb, int r0, int rowsValid) {
         long state = packedXState.getAcquire(rb);

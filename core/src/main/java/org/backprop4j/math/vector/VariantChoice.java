@@ -42,8 +42,8 @@ public record VariantChoice(Variant variant, String how) {
      * The cache's format, and the kernels' revision: bumped when a change to the kernels may change
      * which variant is fastest, so that a choice measured on older kernels is measured again (2: the
      * packing by gathers and the panels at 64-byte boundaries, 2026-11-30, made 8x3 and 12x2 equal on
-     * the Intel Xeon where 12x2 had been chosen before; 3: X's row blocks packed once per product and
-     * shared by the threads, 2026-11-30).
+     * the Intel Xeon where 12x2 had been chosen before; 3: X's row blocks, and small panels split by units,
+     * packed once per product and shared by the threads, 2026-11-30).
      */
     static final String FORMAT = "3";
     static final String FILE = "kernel-variant.properties";
