@@ -293,6 +293,21 @@ final class Panels extends Tiles {
         return state != -product && states.compareAndSet(i, state, -product) ? PACK : OWN;
     }
 
+    /** Tests only: whether every row block of X of the last product was packed into the shared array. */
+    boolean rowBlocksShared() {
+        return allHold(packedXState, rowBlocks);
+    }
+
+    /** Tests only: whether the last product took the shared panels and every one of them was packed there. */
+    boolean panelsShared() {
+        return sharedPanels && allHold(packedYState, panelCount);
+    }
+
+    private boolean allHold(AtomicLongArray states, int count) {
+        for (int i = 0; i < count; i++) if (states.get(i) != product) return false;
+        return true;
+    }
+
     /**
      * Scratch for a packed panel of {@code floats} floats from {@link #PANEL_AT} on. A panel larger than
      * L1 streams from L2 in every tile, and there a 512-bit load that straddles two cache lines costs:
