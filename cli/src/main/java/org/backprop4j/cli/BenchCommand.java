@@ -24,6 +24,7 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -42,7 +43,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures training throughput (samples/s over whole epochs after a warm-up epoch; the median of the "
                 + "measured epochs), GFLOP/s, heap allocated per training step, memory, "
-                + "and inference throughput and single-sample latency.",
+                + "and inference throughput and single-sample latency (steady state: the median of 101 batches of 200 "
+                + "back-to-back predictions, after a warm-up that lasts until the JIT has finished compiling them).",
                 "GFLOP/s counts the flops a training step performs in its matrix products, 2 per multiply-add: per sample "
                 + "2 x (3 x weights - the first layer's weights): the forward product (E1) and the weight gradient (E8) of every "
                 + "layer, the backward product (E7) of every layer but the first (the inputs' delta is not needed, so it is not "
@@ -260,18 +262,42 @@ final class BenchCommand implements Callable<Integer> {
         return median(rates);
     }
 
-    private static double singleSampleLatencyMicros(Network net, Matrix x, int threads) {
+    /**
+     * The steady-state time of one {@link Predictor#predict(float[], float[])}: the median of 101 batches of
+     * 200 back-to-back calls, after a warm-up that lasts until the JIT has finished with the prediction's
+     * code. The code a prediction runs is partly new to this JVM (the one-sample product, its split over
+     * the threads) and partly compiled for training, whose profiles the JIT revises on the first
+     * predictions (a new job type where the workers call their part, branches training never took), so it
+     * recompiles for a few hundred milliseconds; a fixed 50 batches measured that recompilation, not the
+     * predictions (3.3 against 2.5 µs on two threads, docs/PERFORMANCE.md). Each warm-up batch is
+     * followed by a millisecond's sleep, in which the JIT's threads get the cores that the caller and a
+     * spinning worker otherwise hold.
+     */
+    private static double singleSampleLatencyMicros(Network net, Matrix x, int threads) throws InterruptedException {
         Predictor p = new Predictor(net, 1, Kernels.fast(threads));
         float[] in = Arrays.copyOf(x.data, x.cols), out = new float[net.outputs()];
         int calls = 200;
-        double[] perCall = new double[101];
-        for (int rep = -50; rep < perCall.length; rep++) {
-            long t0 = System.nanoTime();
-            for (int c = 0; c < calls; c++) p.predict(in, out);
-            double us = (System.nanoTime() - t0) / 1e3 / calls;
-            if (rep >= 0) perCall[rep] = us;
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long until = System.nanoTime() + 5_000_000_000L;
+        long compiled = -1;
+        for (int batch = 0, quiet = 0; batch < 200 || (jitTimed && quiet < 100 && System.nanoTime() < until); batch++) {
+            batchMicros(p, in, out, calls);
+            Thread.sleep(1);
+            long now = jitTimed ? jit.getTotalCompilationTime() : 0;
+            quiet = now == compiled ? quiet + 1 : 0;
+            compiled = now;
         }
+        double[] perCall = new double[101];
+        for (int rep = 0; rep < perCall.length; rep++) perCall[rep] = batchMicros(p, in, out, calls);
         return median(perCall);
+    }
+
+    /** Microseconds per call of {@code calls} back-to-back one-sample predictions. */
+    private static double batchMicros(Predictor p, float[] in, float[] out, int calls) {
+        long t0 = System.nanoTime();
+        for (int c = 0; c < calls; c++) p.predict(in, out);
+        return (System.nanoTime() - t0) / 1e3 / calls;
     }
 
     static double median(double[] v) {
