@@ -19,15 +19,20 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.util.Locale;
+import com.sun.management.HotSpotDiagnosticMXBean;
+
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
@@ -213,7 +218,7 @@ final class BenchCommand implements Callable<Integer> {
      */
     static boolean jvmHugePages() {
         try {
-            var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            var vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             return vm != null && Boolean.parseBoolean(vm.getVMOption("UseTransparentHugePages").getValue());
         } catch (RuntimeException | LinkageError e) {   // not HotSpot, or no such option
             return false;
@@ -223,10 +228,10 @@ final class BenchCommand implements Callable<Integer> {
     /** The kernel's transparent-huge-page mode (always, madvise or never), or "unknown" off Linux. */
     static String thpMode() {
         try {
-            String line = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            String line = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
             int a = line.indexOf('['), b = line.indexOf(']');
             return a >= 0 && b > a ? line.substring(a + 1, b) : "unknown";
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return "unknown";
         }
     }

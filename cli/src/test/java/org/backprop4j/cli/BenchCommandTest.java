@@ -2,7 +2,9 @@ package org.backprop4j.cli;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,8 +29,8 @@ class BenchCommandTest {
         assertEquals(6.0 * weights * samplesPerS / 1e9, nominal, 1e-9 * nominal);
         assertEquals(100, JsonTree.number(j, "peak_gflops"), 1e-9, "the given peak per core, on 1 thread");
         assertEquals(gflops / 100, JsonTree.number(j, "peak_fraction"), 1e-12, "the peak fraction of the performed figure");
-        boolean asked = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+UseTransparentHugePages");
+        boolean asked = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+UseTransparentHugePages");
         assertEquals(asked, j.get("jvm_huge_pages"), "this JVM's own flag");
-        assertTrue(java.util.Set.of("always", "madvise", "never", "unknown").contains(j.get("thp_mode")), () -> "thp_mode " + j.get("thp_mode"));
+        assertTrue(Set.of("always", "madvise", "never", "unknown").contains(j.get("thp_mode")), () -> "thp_mode " + j.get("thp_mode"));
     }
 }

@@ -5,6 +5,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,27 +17,75 @@ import java.time.format.DateTimeFormatter;
  * How {@code nn train --spark} and {@code spark-submit} start Spark for this application, so that it
  * works on a cluster as it does in local mode: the application jar is shipped to the executors
  * (they load our classes from it), the executors (and a driver started by the cluster) get the
- * Vector API module, or they would run the plain-Java kernels; and Spark's log goes to a file.
+ * Vector API module, or they would run the plain-Java kernels, and the executors get their heap on
+ * transparent huge pages as the launchers give the driver's; and Spark's log goes to a file.
  */
 final class SparkLaunch {
     /** The JVM option that gives a JVM the fast kernels. */
     static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
+    /** The JVM option that asks for transparent huge pages for the heap (see {@link #hugePagesOnRequest}). */
+    static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
+    /** The kernel's transparent-huge-page mode: "always [madvise] never", the one in brackets in force. */
+    static final Path THP_MODE = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    private static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions", DRIVER_OPTIONS = "spark.driver.extraJavaOptions";
 
     private SparkLaunch() { }
 
     /**
      * Settings for a session on {@code master} (null: what spark-submit set), on top of those already
      * given (spark-submit's, or -Dspark.* system properties), which win: the application jar as
-     * spark.jars, and the Vector API module added to spark.executor/driver.extraJavaOptions.
+     * spark.jars, the Vector API module added to spark.executor/driver.extraJavaOptions, and the
+     * huge-page flag to spark.executor.extraJavaOptions (see {@link #executorJavaOptions}).
      */
     static void configure(SparkSession.Builder builder, String master) {
         SparkConf given = new SparkConf();   // spark.* system properties: what spark-submit or -D set
         String target = master != null ? master : given.get("spark.master", "local[*]");
         String jar = applicationJar();
         if (!target.startsWith("local") && !given.contains("spark.jars") && jar != null) builder.config("spark.jars", jar);
-        for (String key : new String[] {"spark.executor.extraJavaOptions", "spark.driver.extraJavaOptions"}) {
-            String options = given.get(key, "");
-            if (!options.contains("jdk.incubator.vector")) builder.config(key, (VECTOR_MODULE + " " + options).strip());
+        String executor = given.get(EXECUTOR_OPTIONS, ""), driver = given.get(DRIVER_OPTIONS, "");
+        String executorOptions = executorJavaOptions(executor, hugePagesOnRequest(THP_MODE)), driverOptions = withVectorModule(driver);
+        if (!executorOptions.equals(executor)) builder.config(EXECUTOR_OPTIONS, executorOptions);
+        if (!driverOptions.equals(driver)) builder.config(DRIVER_OPTIONS, driverOptions);
+    }
+
+    /**
+     * The executors' JVM options: those given, after the Vector API module and, where the kernel gives
+     * huge pages on request only ({@code hugePagesOnRequest}), {@value #HUGE_PAGES} — each added
+     * unless the given options name it already (so a user's {@code -XX:-UseTransparentHugePages}
+     * stays, alone). The same rule as the launchers' {@code huge_pages} for the driver
+     * (cli/src/dist/bin/nn-run.sh): a W2 step ran 6-17 % faster with huge pages on a KVM guest
+     * (docs/PERFORMANCE.md).
+     *
+     * <p>Decided by the driver's machine, for nothing can look at an executor's machine before its
+     * JVM starts: the option string is fixed when the application starts and handed to every
+     * executor's java command as it is (the standalone worker splits it into arguments, YARN quotes
+     * it for its shell; no shell expands anything). Executors on the driver's machine, or on machines
+     * of the same image, see the same mode. Where an executor's kernel says {@code never} its JVM runs
+     * on without huge pages (a JVM that checks the mode prints a warning in the executor's log);
+     * where it says {@code always} the heap gets them anyway. So the driver's view costs at worst
+     * that line.
+     */
+    static String executorJavaOptions(String given, boolean hugePagesOnRequest) {
+        boolean add = hugePagesOnRequest && !given.contains("UseTransparentHugePages");
+        return withVectorModule(add ? (HUGE_PAGES + " " + given).strip() : given);
+    }
+
+    /** JVM options with the Vector API module ahead of those given, unless they name it already. */
+    static String withVectorModule(String given) {
+        return given.contains("jdk.incubator.vector") ? given : (VECTOR_MODULE + " " + given).strip();
+    }
+
+    /**
+     * Whether the kernel gives transparent huge pages only to memory that asks for them ({@code
+     * [madvise]}, Debian's default), as the file {@code mode} says: then a JVM needs {@value
+     * #HUGE_PAGES} to get them. Not with {@code always} (the heap gets them anyway), nor {@code never}
+     * or a missing file (the flag would only make the JVM print a warning).
+     */
+    static boolean hugePagesOnRequest(Path mode) {
+        try {
+            return Files.readString(mode).contains("[madvise]");
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -56,9 +56,10 @@ class ClusterIT {
     @BeforeAll
     static void start() throws Exception {
         cluster = LocalCluster.start(Files.createDirectories(dir.resolve("cluster")));
-        spark = SparkSession.builder().master(cluster.url()).appName("backprop4j-cluster-test")
-                .config("spark.jars", LocalCluster.APPLICATION_JAR.toString())
-                .config("spark.executor.extraJavaOptions", SparkLaunch.VECTOR_MODULE)
+        SparkSession.Builder builder = SparkSession.builder().master(cluster.url()).appName("backprop4j-cluster-test");
+        SparkLaunch.configure(builder, cluster.url());      // the executors' JVM options, as nn train --spark sets them
+        // the shaded application jar in place of the one SparkLaunch found (this module's thin jar, on failsafe's classpath)
+        spark = builder.config("spark.jars", LocalCluster.APPLICATION_JAR.toString())
                 .config("spark.cores.max", "1").config("spark.executor.memory", "512m")
                 .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.driver.host", "127.0.0.1").config("spark.sql.shuffle.partitions", "2").getOrCreate();
@@ -79,6 +80,13 @@ class ClusterIT {
         Network single = new Trainer(fullBatch(30)).train(start, data);
         SparkDataset distributed = SparkData.fromLocal(jsc, data, "none", 4);
         assertEquals(Map.of("VectorKernels", 4L), SparkTrainer.kernelsOfTasks(distributed));   // the jar shipped, the module passed
+        // and the huge-page flag, where this machine's kernel gives huge pages on request only
+        List<ProcessHandle> executors = cluster.executors();
+        assertFalse(executors.isEmpty());
+        for (ProcessHandle e : executors) {
+            List<String> arguments = List.of(e.info().arguments().orElseThrow());
+            assertEquals(SparkLaunch.hugePagesOnRequest(SparkLaunch.THP_MODE), arguments.contains(SparkLaunch.HUGE_PAGES), arguments.toString());
+        }
         assertSameWeights(single, new SparkTrainer(fullBatch(30), Strategy.synchronous()).train(start, distributed), 1e-4f);
         distributed.unpersist();
     }

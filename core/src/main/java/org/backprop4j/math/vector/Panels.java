@@ -240,21 +240,19 @@ final class Panels extends Tiles {
     }
 
     /**
-     * Row block rb of X, packed: in the shared array if it is there or this thread can claim its
+     * Row block rb of X, packed: in the shared array if it is there or this thread claims its
      * packing, else (another thread is packing it right now) packed again into this thread's own
-     * scratch for this one tile, rather than waited for: on a busy machine that thread may have lost
-     * its core. The bits are the same either way. Before, every thread packed every row block it
-     * used: with the tiles split by panels, all of X on each thread (W2's ΔW products ran 2-4 % faster
-     * on two threads with the shared copy, Intel Xeon, 2026-11-30).
+     * scratch for this one tile. Before, every thread packed every row block it used: with the tiles
+     * split by panels, all of X on each thread (W2's ΔW products ran 2-4 % faster on two threads
+     * with the shared copy, Intel Xeon, 2026-11-30).
      */
     private float[] rowBlock(int t, int rb, int r0, int rowsValid) {
-        long state = packedXState.getAcquire(rb);
-        if (state == product && !ownCopiesOnly) return packedX;
-        if (state != -product && !ownCopiesOnly && packedXState.compareAndSet(rb, state, -product)) {
+        int claim = claim(packedXState, rb);
+        if (claim == PACK) {
             packRows(r0, rowsValid, packedX, rb * tileRows * k, gather[t]);
             packedXState.setRelease(rb, product);
-            return packedX;
         }
+        if (claim != OWN) return packedX;
         float[] own = ownX[t];
         if (own.length < tileRows * k) ownX[t] = own = new float[tileRows * k];
         packRows(r0, rowsValid, own, 0, gather[t]);
@@ -264,18 +262,50 @@ final class Panels extends Tiles {
     /**
      * Panel q in the shared array of all panels (at q·width·k from {@link #PANEL_AT}), packed there by
      * the first thread that needs it; null if another thread is packing it right now (the caller then
-     * uses its own copy, as for X's row blocks).
+     * packs its own copy, as for X's row blocks).
      */
     private float[] sharedPanel(int q, int valid, int w, int[] offsets) {
-        if (ownCopiesOnly) return null;
-        long state = packedYState.getAcquire(q);
-        if (state == product) return packedY;
-        if (state != -product && packedYState.compareAndSet(q, state, -product)) {
+        int claim = claim(packedYState, q);
+        if (claim == PACK) {
             pack(q, valid, w, packedY, PANEL_AT + q * width * k, offsets);
             packedYState.setRelease(q, product);
-            return packedY;
         }
-        return null;
+        return claim != OWN ? packedY : null;
+    }
+
+    /** What {@link #claim} tells a thread to do with a shared block: read it, pack it, or pack its own copy. */
+    private static final int READ = 0, PACK = 1, OWN = 2;
+
+    /**
+     * The one protocol of the shared packed blocks (X's row blocks, the shared panels). Block i's state
+     * is the product it holds, or minus the product while a thread packs it. READ: the block holds
+     * this product's data — read by getAcquire, so that the floats the packer wrote before its
+     * setRelease(i, product) are seen too. PACK: this thread has claimed the block (compare-and-set
+     * to −product); it packs it and must then publish it with setRelease(i, product). OWN: another
+     * thread is packing it right now (or a test asks for {@link #ownCopiesOnly}): this thread packs
+     * an own copy for this one tile rather than wait, for on a busy machine the packer may have lost
+     * its core. The bits are the same either way.
+     */
+    private int claim(AtomicLongArray states, int i) {
+        if (ownCopiesOnly) return OWN;
+        long state = states.getAcquire(i);
+        if (state == product) return READ;
+        return state != -product && states.compareAndSet(i, state, -product) ? PACK : OWN;
+    }
+
+    /** Tests only: whether every row block of X of the last product was packed into the shared array. */
+    boolean rowBlocksShared() {
+        return allHold(packedXState, rowBlocks);
+    }
+
+    /** Tests only: whether the last product took the shared panels and every one of them was packed there. */
+    boolean panelsShared() {
+        return sharedPanels && allHold(packedYState, panelCount);
+    }
+
+    private boolean allHold(AtomicLongArray states, int count) {
+        for (int i = 0; i < count; i++) if (states.get(i) != product) return false;
+        return true;
     }
 
     /**

@@ -1,39 +1,65 @@
 package org.backprop4j.math.vector;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.backprop4j.math.Kernels;
 import org.junit.jupiter.api.Test;
 
 /**
- * The row blocks of X are packed once per product into one array the threads share; a thread that
+ * The row blocks of X are packed once per product into one array the threads share, and so are all
+ * panels of Y when the tiles are split by units and the panels are few (W1's ΔW₁); a thread that
  * finds a block being packed by another packs its own copy for that tile. Both paths, and products
  * of changing shapes one after another (stale packed blocks must never be reused), give the bits
  * of the plain-Java kernels (same sums in the same order; against the naive twin: KernelsTest),
- * for every variant on two threads.
+ * for every variant on two threads. The test also checks which path each product took (the
+ * states of the shared blocks after it), so that the shared panels are really among them.
  */
 class SharedPackingTest {
 
     private static final int[][] SHAPES = {      // m, n, k: ragged edges, one-vector panels, short and long sums
         {37, 53, 29}, {64, 100, 300}, {13, 200, 7}, {100, 37, 256}, {9, 1024, 33}, {64, 48, 1}, {37, 53, 29},
+        {100, 784, 32},                         // W1's ΔW₁ = δ₁ᵀ·a₀ (gemmTN): shared panels, split by units on two threads
     };
 
     @Test
-    void sharedAndOwnRowBlocksGiveThePlainJavaBits() {
+    void sharedAndOwnRowBlocksAndPanelsGiveThePlainJavaBits() {
         Kernels plain = Kernels.java();          // the same sums in the same order (SumOrder): the same bits
         Random r = new Random(7);
         for (Variant v : Variant.all()) {
             for (boolean own : new boolean[] {false, true}) {
                 VectorKernels fast = new VectorKernels(2, v);
-                fast.panels().ownCopiesOnly = own;
+                Panels panels = fast.panels();
+                panels.ownCopiesOnly = own;
+                List<String> sharedPanels = new ArrayList<>();      // products that packed all panels once, cut for two threads
                 for (int[] s : SHAPES) {
                     int m = s[0], n = s[1], k = s[2];
                     float[] a = random(r, m * k), b = random(r, n * k), bt = random(r, k * n), at = random(r, k * m);
-                    String where = v + (own ? ", own copies" : ", shared") + ", " + m + "x" + n + "x" + k;
-                    assertArrayEquals(product(plain, 'T', m, n, k, a, b), product(fast, 'T', m, n, k, a, b), "NT " + where);
-                    assertArrayEquals(product(plain, 'N', m, n, k, a, bt), product(fast, 'N', m, n, k, a, bt), "NN " + where);
-                    assertArrayEquals(product(plain, 'M', m, n, k, at, bt), product(fast, 'M', m, n, k, at, bt), "TN " + where);
+                    String shape = m + "x" + n + "x" + k, where = v + (own ? ", own copies" : ", shared") + ", " + shape;
+                    for (char form : new char[] {'T', 'N', 'M'}) {
+                        float[] left = form == 'M' ? at : a, right = form == 'T' ? b : bt;
+                        String name = (form == 'T' ? "NT " : form == 'N' ? "NN " : "TN ") + shape;
+                        assertArrayEquals(product(plain, form, m, n, k, left, right), product(fast, form, m, n, k, left, right),
+                                name + ", " + where);
+                        // Every row block is claimed by the first tile that needs it, which publishes it even if
+                        // another thread packed its own copy meanwhile; with own copies only, none is.
+                        assertEquals(!own, panels.rowBlocksShared(), "row blocks shared, " + name + ", " + where);
+                        if (own) assertFalse(panels.panelsShared(), "panels shared, " + name + ", " + where);
+                        if (panels.panelsShared() && panels.shares() == 2) sharedPanels.add(name);
+                    }
+                }
+                if (own || v.split() == Variant.Split.PANELS) {
+                    assertEquals(List.of(), sharedPanels, v + (own ? ", own copies" : ""));
+                } else {
+                    assertTrue(sharedPanels.contains("TN 64x100x300"), v + ": " + sharedPanels);
+                    // 100 rows of 784 floats a share of two fit a quarter of the L2 of two cores from 640 KB of L2 a
+                    // core on (2 MB on the Xeons we measure on, and Machine's fallback)
+                    if (Machine.current().l2Bytes() >= 640 << 10) assertTrue(sharedPanels.contains("TN 100x784x32"), v + ": " + sharedPanels);
                 }
             }
         }

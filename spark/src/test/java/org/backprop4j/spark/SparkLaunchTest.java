@@ -1,0 +1,50 @@
+package org.backprop4j.spark;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The executors' JVM options: the Vector API module always, the huge-page flag where the kernel gives huge
+ * pages on request only ({@code [madvise]}), the user's options kept after them and never contradicted.
+ */
+class SparkLaunchTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void hugePagesAreAskedForOnlyWhereTheKernelGivesThemOnRequest() throws IOException {
+        assertTrue(SparkLaunch.hugePagesOnRequest(mode("always [madvise] never\n")));
+        assertFalse(SparkLaunch.hugePagesOnRequest(mode("[always] madvise never\n")), "always: the heap gets them anyway");
+        assertFalse(SparkLaunch.hugePagesOnRequest(mode("always madvise [never]\n")), "never: the flag would only warn");
+        assertFalse(SparkLaunch.hugePagesOnRequest(dir.resolve("missing")), "no such file (not Linux, a container)");
+    }
+
+    @Test
+    void executorsGetTheModuleAndTheHugePageFlagBeforeTheUsersOptions() {
+        String both = "--add-modules=jdk.incubator.vector -XX:+UseTransparentHugePages";
+        assertEquals(both, SparkLaunch.executorJavaOptions("", true));
+        assertEquals(both + " -Xss4m -Dx=1", SparkLaunch.executorJavaOptions("-Xss4m -Dx=1", true));
+        assertEquals("--add-modules=jdk.incubator.vector -Xss4m", SparkLaunch.executorJavaOptions("-Xss4m", false));
+        // what the user names stays as given, and alone
+        assertEquals("--add-modules=jdk.incubator.vector -XX:-UseTransparentHugePages",
+                SparkLaunch.executorJavaOptions("-XX:-UseTransparentHugePages", true));
+        assertEquals("-XX:+UseTransparentHugePages --add-modules jdk.incubator.vector -Xss4m",
+                SparkLaunch.executorJavaOptions("--add-modules jdk.incubator.vector -Xss4m", true));
+        assertEquals("--add-modules=jdk.incubator.vector -XX:+UseTransparentHugePages",
+                SparkLaunch.executorJavaOptions("--add-modules=jdk.incubator.vector -XX:+UseTransparentHugePages", true));
+        // the driver's options: the module only (its JVM runs already, or the cluster starts it with what is given)
+        assertEquals("--add-modules=jdk.incubator.vector -Xss4m", SparkLaunch.withVectorModule("-Xss4m"));
+    }
+
+    private Path mode(String text) throws IOException {
+        return Files.writeString(dir.resolve("enabled"), text);
+    }
+}
