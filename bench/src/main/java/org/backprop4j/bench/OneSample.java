@@ -16,7 +16,9 @@ import org.backprop4j.nn.Predictor;
  * of 200 calls, all parts interleaved in one JVM (so that they share its luck: where the allocator
  * put the arrays, which the JIT compiled first): the first layer's product from W in place and from
  * the predictor's copy ({@link Kernels#oneSampleWeights}), on 1 and 2 threads, the rest of the
- * prediction, and whole predictions. Medians; not a JMH benchmark.
+ * prediction (and its three parts), and whole predictions. Medians; not a JMH benchmark. (The parts
+ * write z1, a1 and z2 in place, so their inputs are those of a real prediction: z1 is rewritten by
+ * the product cases before every round of bias + sigmoid.)
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.backprop4j.bench.OneSample</pre>
  */
@@ -30,9 +32,19 @@ public final class OneSample {
         Kernels one = Kernels.fast(1), two = Kernels.fast(2);
         OneSampleWeights[] laid = two.oneSampleWeights(new int[] {100, 10}, new int[] {784, 100}, new float[][] {w1, net.layer(1).weights().data});
         Predictor p1 = new Predictor(net, 1, Kernels.fast(1)), p2 = new Predictor(net, 1, Kernels.fast(2));
+        // biasActivate writes z + b back into z (E1's z, which backpropagation needs), so repeated calls
+        // on one z would drift it by b each time: into saturated sigmoids after a few dozen calls and,
+        // past z = -87, denormal results, which this processor computes many times slower. So the
+        // bias + sigmoid cases start every call from a prediction's own z (a copy: about 10 ns).
+        float[] z1Fresh = new float[100], z2Fresh = new float[10];
+        one.matrixVector(laid[0], x, z1Fresh);
+        System.arraycopy(z1Fresh, 0, z1, 0, 100);
+        one.biasActivate(Activation.SIGMOID, 1, 100, z1, net.layer(0).bias(), a1);
+        one.matrixVector(laid[1], a1, z2Fresh);
         String[] names = {"layer 1 product, W in place, 1 thread", "layer 1 product, W in place, 2 threads",
             "layer 1 product, predictor's copy, 1 thread", "layer 1 product, predictor's copy, 2 threads",
-            "the rest: bias + sigmoid, 10x100, bias + sigmoid", "prediction, 1 thread", "prediction, 2 threads"};
+            "the rest: bias + sigmoid, 10x100, bias + sigmoid", "  of which bias + sigmoid of 100", "  of which the 10x100 product",
+            "  of which bias + sigmoid of 10", "prediction, 1 thread", "prediction, 2 threads"};
         int reps = 301, calls = 200;
         double[][] t = new double[names.length][reps];
         for (int round = 0; round < 2; round++) {
@@ -46,11 +58,21 @@ public final class OneSample {
                             case 2 -> one.matrixVector(laid[0], x, z1);
                             case 3 -> two.matrixVector(laid[0], x, z1);
                             case 4 -> {
+                                System.arraycopy(z1Fresh, 0, z1, 0, 100);
                                 one.biasActivate(Activation.SIGMOID, 1, 100, z1, net.layer(0).bias(), a1);
                                 one.matrixVector(laid[1], a1, z2);
                                 one.biasActivate(Activation.SIGMOID, 1, 10, z2, net.layer(1).bias(), a2);
                             }
-                            case 5 -> p1.predict(x, out);
+                            case 5 -> {
+                                System.arraycopy(z1Fresh, 0, z1, 0, 100);
+                                one.biasActivate(Activation.SIGMOID, 1, 100, z1, net.layer(0).bias(), a1);
+                            }
+                            case 6 -> one.matrixVector(laid[1], a1, z2);
+                            case 7 -> {
+                                System.arraycopy(z2Fresh, 0, z2, 0, 10);
+                                one.biasActivate(Activation.SIGMOID, 1, 10, z2, net.layer(1).bias(), a2);
+                            }
+                            case 8 -> p1.predict(x, out);
                             default -> p2.predict(x, out);
                         }
                     }
