@@ -39,3 +39,14 @@ huge_pages() {
     *"[madvise]"*) echo "-XX:+UseTransparentHugePages" ;;
   esac
 }
+
+# The JIT flag the Vector API kernels need besides the module (printed when the module is given): C2
+# stops speculating on a call's receiver class in a compilation once the class-check traps recorded
+# in the methods it inlines add up to PerMethodTrapLimit (100 by default). A kernel inlines a few
+# hundred Vector API calls, each adding that method's trap history, so the limit can be reached
+# partway through it; past it, on JDK 17, a vector's species is no longer a constant and a store loses
+# its intrinsic and boxes the vector: 18 KB a W2 step in about half the JVMs (docs/PERFORMANCE.md,
+# "The 18 KB a W2 step"). With a limit of 1000, none in 22 JVMs.
+vector_jit() {
+  if [ -n "$1" ]; then echo "-XX:PerMethodTrapLimit=1000"; fi
+}

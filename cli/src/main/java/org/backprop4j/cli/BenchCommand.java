@@ -189,6 +189,7 @@ final class BenchCommand implements Callable<Integer> {
                 g.writeStringField("java", System.getProperty("java.version"));
                 g.writeBooleanField("jvm_huge_pages", jvmHugePages());
                 g.writeStringField("thp_mode", thpMode());
+                g.writeNumberField("jit_trap_limit", jitTrapLimit());
                 g.writeEndObject();
             }
             spec.commandLine().getOut().println(s);
@@ -207,6 +208,8 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("kernels    %s, variant %s (%s)%n", Kernels.fast(1).getClass().getSimpleName(), cpu.variant(), cpu.variantChoice());
             out.printf("weights    sha256 %s (the trained network's W and b; equal on every machine and variant)%n", trained.sha256());
             out.printf("heap       %s transparent huge pages (kernel mode: %s)%n", jvmHugePages() ? "on" : "not on", thpMode());
+            out.printf("jit        PerMethodTrapLimit %d%s%n", jitTrapLimit(), jitTrapLimit() < 1000
+                    ? " (below 1000: on JDK 17 a kernel may box vectors; the nn launchers give 1000)" : "");
         }
         return 0;
     }
@@ -222,6 +225,20 @@ final class BenchCommand implements Callable<Integer> {
             return vm != null && Boolean.parseBoolean(vm.getVMOption("UseTransparentHugePages").getValue());
         } catch (RuntimeException | LinkageError e) {   // not HotSpot, or no such option
             return false;
+        }
+    }
+
+    /**
+     * This JVM's PerMethodTrapLimit (-1 if not HotSpot): the launchers raise it from 100 to 1000, without
+     * which C2 on JDK 17 sometimes gives up its speculation partway through a vector kernel and boxes a
+     * vector (18 KB a W2 step in about half the JVMs; docs/PERFORMANCE.md), so a result says which it had.
+     */
+    static long jitTrapLimit() {
+        try {
+            var vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            return vm == null ? -1 : Long.parseLong(vm.getVMOption("PerMethodTrapLimit").getValue());
+        } catch (RuntimeException | LinkageError e) {   // not HotSpot, or no such option
+            return -1;
         }
     }
 

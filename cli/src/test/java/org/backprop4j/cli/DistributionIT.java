@@ -95,6 +95,8 @@ class DistributionIT {
         String mode = Files.isReadable(sys) ? Files.readString(sys).replaceAll("(?s).*\\[(\\w+)\\].*", "$1") : "unknown";
         assertEquals(mode, j.get("thp_mode"));
         assertEquals(mode.equals("madvise"), j.get("jvm_huge_pages"), "mode " + mode);
+        // and, with the Vector API module, room for the JIT's speculation in the kernels (nn-run.sh's vector_jit)
+        assertEquals(1000, ((Number) j.get("jit_trap_limit")).intValue(), "PerMethodTrapLimit given by bin/nn");
     }
 
     /**

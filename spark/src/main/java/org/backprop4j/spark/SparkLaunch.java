@@ -25,6 +25,12 @@ final class SparkLaunch {
     static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
     /** The JVM option that asks for transparent huge pages for the heap (see {@link #hugePagesOnRequest}). */
     static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
+    /**
+     * The JIT flag the Vector API kernels need besides the module, as the launchers give it
+     * ({@code vector_jit} in cli/src/dist/bin/nn-run.sh): without it, C2 on JDK 17 sometimes reaches
+     * its limit of class-check traps partway through a kernel and boxes a vector (docs/PERFORMANCE.md).
+     */
+    static final String TRAP_LIMIT = "-XX:PerMethodTrapLimit=1000";
     /** The kernel's transparent-huge-page mode: "always [madvise] never", the one in brackets in force. */
     static final Path THP_MODE = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
     private static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions", DRIVER_OPTIONS = "spark.driver.extraJavaOptions";
@@ -70,9 +76,13 @@ final class SparkLaunch {
         return withVectorModule(add ? (HUGE_PAGES + " " + given).strip() : given);
     }
 
-    /** JVM options with the Vector API module ahead of those given, unless they name it already. */
+    /**
+     * JVM options with the Vector API module and {@value #TRAP_LIMIT} ahead of those given, each unless
+     * they name it already.
+     */
     static String withVectorModule(String given) {
-        return given.contains("jdk.incubator.vector") ? given : (VECTOR_MODULE + " " + given).strip();
+        String options = given.contains("PerMethodTrapLimit") ? given : (TRAP_LIMIT + " " + given).strip();
+        return given.contains("jdk.incubator.vector") ? options : (VECTOR_MODULE + " " + options).strip();
     }
 
     /**
@@ -96,7 +106,7 @@ final class SparkLaunch {
      * ({@code JavaModuleOptions}), and the Vector API module.
      */
     static String driverJavaOptions() {
-        return org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptions() + " " + VECTOR_MODULE;
+        return org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptions() + " " + VECTOR_MODULE + " " + TRAP_LIMIT;
     }
 
     /**

@@ -29,19 +29,22 @@ class SparkLaunchTest {
 
     @Test
     void executorsGetTheModuleAndTheHugePageFlagBeforeTheUsersOptions() {
-        String both = "--add-modules=jdk.incubator.vector -XX:+UseTransparentHugePages";
+        String vector = "--add-modules=jdk.incubator.vector -XX:PerMethodTrapLimit=1000";
+        String both = vector + " -XX:+UseTransparentHugePages";
         assertEquals(both, SparkLaunch.executorJavaOptions("", true));
         assertEquals(both + " -Xss4m -Dx=1", SparkLaunch.executorJavaOptions("-Xss4m -Dx=1", true));
-        assertEquals("--add-modules=jdk.incubator.vector -Xss4m", SparkLaunch.executorJavaOptions("-Xss4m", false));
+        assertEquals(vector + " -Xss4m", SparkLaunch.executorJavaOptions("-Xss4m", false));
         // what the user names stays as given, and alone
-        assertEquals("--add-modules=jdk.incubator.vector -XX:-UseTransparentHugePages",
+        assertEquals(vector + " -XX:-UseTransparentHugePages",
                 SparkLaunch.executorJavaOptions("-XX:-UseTransparentHugePages", true));
-        assertEquals("-XX:+UseTransparentHugePages --add-modules jdk.incubator.vector -Xss4m",
+        assertEquals("-XX:PerMethodTrapLimit=1000 -XX:+UseTransparentHugePages --add-modules jdk.incubator.vector -Xss4m",
                 SparkLaunch.executorJavaOptions("--add-modules jdk.incubator.vector -Xss4m", true));
-        assertEquals("--add-modules=jdk.incubator.vector -XX:+UseTransparentHugePages",
+        assertEquals("-XX:PerMethodTrapLimit=1000 --add-modules=jdk.incubator.vector -XX:+UseTransparentHugePages",
                 SparkLaunch.executorJavaOptions("--add-modules=jdk.incubator.vector -XX:+UseTransparentHugePages", true));
-        // the driver's options: the module only (its JVM runs already, or the cluster starts it with what is given)
-        assertEquals("--add-modules=jdk.incubator.vector -Xss4m", SparkLaunch.withVectorModule("-Xss4m"));
+        assertEquals("--add-modules=jdk.incubator.vector -XX:PerMethodTrapLimit=200 -Xss4m",
+                SparkLaunch.executorJavaOptions("-XX:PerMethodTrapLimit=200 -Xss4m", false));
+        // the driver's options: the module and the trap limit only (its JVM runs already, or the cluster starts it with what is given)
+        assertEquals(vector + " -Xss4m", SparkLaunch.withVectorModule("-Xss4m"));
     }
 
     private Path mode(String text) throws IOException {
