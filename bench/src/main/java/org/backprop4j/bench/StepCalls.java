@@ -10,12 +10,14 @@ import org.backprop4j.nn.Loss;
 import org.backprop4j.nn.Network;
 import org.backprop4j.train.Backprop;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.LongSupplier;
 
 /**
  * Where a real training step of W1 or W2 spends its time, call by call: {@link Backprop#gradients} and
@@ -24,12 +26,27 @@ import java.util.Random;
  * {@link Products}, each product runs in the cache state a step leaves it, after the calls before
  * it. Prints each call's median per step and its share of the step, and the products' flop rate
  * against the whole step's: the step's time outside the products is what a step loses to sgemm.
+ * With {@code alloc} it reads the calling thread's allocated bytes instead of the clock ({@code
+ * ThreadMXBean}, which allocates nothing itself) and prints each call's bytes per step: a step of the
+ * fast kernels should allocate nothing, and which call does, if one does, depends on how C2 compiled the
+ * kernels in that JVM (docs/PERFORMANCE.md, "The 18 KB a W2 step"), so run it several times.
  *
- * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.backprop4j.bench.StepCalls W2 2 [STEPS]</pre>
+ * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.backprop4j.bench.StepCalls W2 2 [STEPS [alloc]]</pre>
  */
 public final class StepCalls {
 
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    /** What a call is measured by: nanoseconds, or with "alloc" the calling thread's allocated bytes. */
+    private static LongSupplier clock = System::nanoTime;
+
+    private static long allocated() {
+        return THREADS.getCurrentThreadAllocatedBytes();
+    }
+
     public static void main(String[] args) {
+        boolean alloc = args.length > 3 && args[3].equals("alloc");
+        if (alloc) clock = StepCalls::allocated;
         boolean w2 = args.length == 0 || args[0].equalsIgnoreCase("W2");
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
         int[] sizes = w2 ? new int[] {784, 1024, 1024, 10} : new int[] {784, 100, 10};
@@ -51,15 +68,24 @@ public final class StepCalls {
         int warm = steps / 4;
         for (int s = 0; s < steps; s++) {
             k.recording = s >= warm;
-            long t0 = System.nanoTime(), inCalls = k.total;
+            long t0 = clock.getAsLong(), inCalls = k.total;
             engine.gradients(x, y, order, (s * K) % (n - K), K);
             for (int l = 0; l < net.layers().size(); l++) {
                 Dense d = net.layer(l);
                 k.descend(d.outputs(), d.inputs(), d.weights().data, engine.weightGradient(l), 1e-6f, K, 1e-4f);
                 k.descend(d.bias().length, d.bias(), engine.biasGradient(l), 1e-6f, K, 0f);
             }
-            whole[s] = System.nanoTime() - t0;
+            whole[s] = clock.getAsLong() - t0;
             outside[s] = whole[s] - (k.total - inCalls);
+        }
+        if (alloc) {
+            System.out.printf("%s step, batch %d, %d thread(s): bytes each kernel call allocated on the calling thread, %d steps after %d warm-up%n",
+                    w2 ? "W2" : "W1", K, threads, steps - warm, warm);
+            for (Map.Entry<String, Call> e : k.calls.entrySet()) {
+                System.out.printf("  %-40s %9.0f bytes a step (median)%n", e.getKey(), e.getValue().medianPerStep(steps - warm));
+            }
+            // Not the whole step: this harness's own bookkeeping (names, the lists of per-step figures) allocates between the calls.
+            return;
         }
         double step = median(Arrays.copyOfRange(whole, warm, steps));
         System.out.printf("%s step, batch %d, %d thread(s): median %.1f µs (%d steps after %d warm-up)%n",
@@ -129,65 +155,65 @@ public final class StepCalls {
             this.k = k;
         }
 
-        private void time(String name, double flops, long t0) {
-            long ns = System.nanoTime() - t0;
+        /** Records one call's cost, read by the caller before this call's name (a new string) is built. */
+        private void time(long ns, String name, double flops) {
             total += ns;
             if (recording) calls.computeIfAbsent(name, s -> new Call(flops)).add(step, ns);
         }
 
         @Override public void gemmNT(int m, int n, int kk, float[] a, float[] b, float[] c) {
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             k.gemmNT(m, n, kk, a, b, c);
-            time("gemmNT " + m + "x" + n + "x" + kk + " (E1)", 2.0 * m * n * kk, t0);
+            time(clock.getAsLong() - t0, "gemmNT " + m + "x" + n + "x" + kk + " (E1)", 2.0 * m * n * kk);
         }
 
         @Override public void gemmNN(int m, int n, int kk, float[] a, float[] b, float[] c) {
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             k.gemmNN(m, n, kk, a, b, c);
-            time("gemmNN " + m + "x" + n + "x" + kk + " (E7)", 2.0 * m * n * kk, t0);
+            time(clock.getAsLong() - t0, "gemmNN " + m + "x" + n + "x" + kk + " (E7)", 2.0 * m * n * kk);
         }
 
         @Override public void gemmTN(int m, int n, int kk, float[] a, float[] b, float[] c) {
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             k.gemmTN(m, n, kk, a, b, c);
-            time("gemmTN " + m + "x" + n + "x" + kk + " (E10)", 2.0 * m * n * kk, t0);
+            time(clock.getAsLong() - t0, "gemmTN " + m + "x" + n + "x" + kk + " (E10)", 2.0 * m * n * kk);
         }
 
         @Override public void columnSums(int m, int n, float[] a, float[] out) {
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             k.columnSums(m, n, a, out);
-            time("columnSums " + m + "x" + n + " (E10)", 0, t0);
+            time(clock.getAsLong() - t0, "columnSums " + m + "x" + n + " (E10)", 0);
         }
 
         @Override public void biasActivate(Pointwise f, int m, int n, float[] z, float[] bias, float[] a) {
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             k.biasActivate(f, m, n, z, bias, a);
-            time("bias+" + f + " " + m + "x" + n + " (E1, E2)", 0, t0);
+            time(clock.getAsLong() - t0, "bias+" + f + " " + m + "x" + n + " (E1, E2)", 0);
         }
 
         @Override public void activationBackward(Pointwise f, int m, int n, float[] z, float[] a, float[] g) {
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             k.activationBackward(f, m, n, z, a, g);
-            time(f + "' " + m + "x" + n + " (E7)", 0, t0);
+            time(clock.getAsLong() - t0, f + "' " + m + "x" + n + " (E7)", 0);
         }
 
         @Override public void descend(int n, float[] w, float[] dw, float alpha, int K, float lambda) {
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             k.descend(n, w, dw, alpha, K, lambda);
-            time("descend b " + n + " (E12)", 0, t0);
+            time(clock.getAsLong() - t0, "descend b " + n + " (E12)", 0);
         }
 
         @Override public void descend(int rows, int cols, float[] w, float[] dw, float alpha, int K, float lambda) {
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             k.descend(rows, cols, w, dw, alpha, K, lambda);
-            time("descend W " + rows + "x" + cols + " (E11)", 0, t0);
+            time(clock.getAsLong() - t0, "descend W " + rows + "x" + cols + " (E11)", 0);
         }
 
         @Override public void gatherRows(float[] src, int cols, int[] order, int from, int K, float[] dst) {
             step++;
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             k.gatherRows(src, cols, order, from, K, dst);
-            time("gather " + K + "x" + cols, 0, t0);
+            time(clock.getAsLong() - t0, "gather " + K + "x" + cols, 0);
         }
     }
 }

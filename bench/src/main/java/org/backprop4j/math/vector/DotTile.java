@@ -1,16 +1,15 @@
-package org.backprop4j.bench;
+package org.backprop4j.math.vector;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
+import static org.backprop4j.math.vector.Lanes.VL;
 
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Random;
 
 /**
- * What the dot engine's inner loop costs, and how much of it is the start address of the rows: the
- * loop of {@code math.vector.Dots}'s 4 × 4 tile (4 rows of A times 4 rows of B, 16 accumulators, 8
- * vector loads and 16 FMAs per 16 floats of p), copied here, run on rows of length k = 784 (W1's input)
+ * What the dot engine's tile costs, and how much of it is the start address of the rows: {@link
+ * Dots#dot4x4} (4 rows of A times 4 rows of B, 16 accumulators, 8 vector loads and 16 FMAs per 16 floats
+ * of p, then the sums across lanes), in the engine's package to call it, run on rows of length k = 784 (W1's input)
  * that stay in L1, for every start offset of A's and B's rows (0–15 floats). Java places a float[]'s
  * data at an 8-byte boundary only, so a 512-bit load usually straddles two cache lines; rows of 784
  * floats (49 lines) all share their array's alignment. Prints the thread CPU time per call by offsets
@@ -19,13 +18,14 @@ import java.util.Random;
  * fastest: 4 rows of W stay in L1 while the batch streams from L2), in µs on one thread. The collector
  * may move the arrays between rounds, so the aligned offset can change from one table to the next.
  *
- * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.backprop4j.bench.DotTile [K | product]</pre>
+ * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.backprop4j.math.vector.DotTile [K | product]</pre>
  */
 public final class DotTile {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int VL = S.length();
-
     public static void main(String[] args) {
+        if (VL != 16) {
+            System.out.println("DotTile: the 4x4 dot tile runs with 16 lanes only; this JVM has " + VL);
+            return;
+        }
         if (args.length > 0 && args[0].equals("product")) {
             product();
             return;
@@ -38,7 +38,7 @@ public final class DotTile {
             a[i] = r.nextFloat();
             b[i] = r.nextFloat();
         }
-        for (int warm = 0; warm < 20_000; warm++) loop4x4(k, a, 0, k, b, 0, k, out);
+        for (int warm = 0; warm < 20_000; warm++) tile(k, a, 0, k, b, 0, k, out);
         double best = Double.MAX_VALUE, worst = 0;
         int bestA = -1, bestB = -1;
         StringBuilder table = new StringBuilder();
@@ -48,7 +48,7 @@ public final class DotTile {
                 double[] t = new double[9];
                 for (int rep = -3; rep < t.length; rep++) {
                     long t0 = cpuNanos();
-                    for (int call = 0; call < 1000; call++) loop4x4(k, a, oa, k, b, ob, k, out);
+                    for (int call = 0; call < 1000; call++) tile(k, a, oa, k, b, ob, k, out);
                     if (rep >= 0) t[rep] = (cpuNanos() - t0) / 1000.0;
                 }
                 Arrays.sort(t);
@@ -98,7 +98,7 @@ public final class DotTile {
 
     private static void product(float[] a, int oa, float[] b, int ob, int m, int n, int k, float[] out) {
         for (int jb = 0; jb < n / 4; jb++) {
-            for (int ib = 0; ib < m / 4; ib++) loop4x4(k, a, oa + ib * 4 * k, k, b, ob + jb * 4 * k, k, out);
+            for (int ib = 0; ib < m / 4; ib++) tile(k, a, oa + ib * 4 * k, k, b, ob + jb * 4 * k, k, out);
         }
     }
 
@@ -106,36 +106,7 @@ public final class DotTile {
         return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
-    /** The dot engine's inner loop (as in Dots.dot4x4), rows of A at a0 + i·k and of B at b0 + j·k; sums left in out. */
-    static void loop4x4(int kv, float[] a, int a0, int k, float[] b, int b0, int kb, float[] out) {
-        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k, b1 = b0 + kb, b2 = b1 + kb, b3 = b2 + kb;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        for (int p = 0; p < kv; p += VL) {
-            FloatVector y0 = FloatVector.fromArray(S, b, b0 + p), y1 = FloatVector.fromArray(S, b, b1 + p);
-            FloatVector y2 = FloatVector.fromArray(S, b, b2 + p), y3 = FloatVector.fromArray(S, b, b3 + p);
-            FloatVector x = FloatVector.fromArray(S, a, a0 + p);
-            c00 = x.fma(y0, c00);
-            c01 = x.fma(y1, c01);
-            c02 = x.fma(y2, c02);
-            c03 = x.fma(y3, c03);
-            x = FloatVector.fromArray(S, a, a1 + p);
-            c10 = x.fma(y0, c10);
-            c11 = x.fma(y1, c11);
-            c12 = x.fma(y2, c12);
-            c13 = x.fma(y3, c13);
-            x = FloatVector.fromArray(S, a, a2 + p);
-            c20 = x.fma(y0, c20);
-            c21 = x.fma(y1, c21);
-            c22 = x.fma(y2, c22);
-            c23 = x.fma(y3, c23);
-            x = FloatVector.fromArray(S, a, a3 + p);
-            c30 = x.fma(y0, c30);
-            c31 = x.fma(y1, c31);
-            c32 = x.fma(y2, c32);
-            c33 = x.fma(y3, c33);
-        }
-        c00.add(c01).add(c02).add(c03).add(c10).add(c11).add(c12).add(c13).intoArray(out, 0);
-        c20.add(c21).add(c22).add(c23).add(c30).add(c31).add(c32).add(c33).intoArray(out, VL);
+    private static void tile(int kv, float[] a, int a0, int k, float[] b, int b0, int kb, float[] out) {
+        Dots.dot4x4(kv, a, a0, a0 + k, a0 + 2 * k, a0 + 3 * k, b, b0, b0 + kb, b0 + 2 * kb, b0 + 3 * kb, out);
     }
 }
