@@ -220,12 +220,7 @@ final class BenchCommand implements Callable<Integer> {
      * the figures by 6-17 % (docs/PERFORMANCE.md), so a result says which it had.
      */
     static boolean jvmHugePages() {
-        try {
-            var vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            return vm != null && Boolean.parseBoolean(vm.getVMOption("UseTransparentHugePages").getValue());
-        } catch (RuntimeException | LinkageError e) {   // not HotSpot, or no such option
-            return false;
-        }
+        return Boolean.parseBoolean(vmOption("UseTransparentHugePages"));
     }
 
     /**
@@ -234,11 +229,17 @@ final class BenchCommand implements Callable<Integer> {
      * vector (18 KB a W2 step in about half the JVMs; docs/PERFORMANCE.md), so a result says which it had.
      */
     static long jitTrapLimit() {
+        String limit = vmOption("PerMethodTrapLimit");
+        return limit == null ? -1 : Long.parseLong(limit);
+    }
+
+    /** A HotSpot option's value in this JVM, or null where the JVM is not HotSpot or has no such option. */
+    private static String vmOption(String name) {
         try {
             var vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            return vm == null ? -1 : Long.parseLong(vm.getVMOption("PerMethodTrapLimit").getValue());
-        } catch (RuntimeException | LinkageError e) {   // not HotSpot, or no such option
-            return -1;
+            return vm == null ? null : vm.getVMOption(name).getValue();
+        } catch (RuntimeException | LinkageError e) {
+            return null;
         }
     }
 
