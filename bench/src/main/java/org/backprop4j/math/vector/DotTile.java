@@ -104,16 +104,16 @@ public final class DotTile {
 
     /**
      * The engine itself ({@code VectorKernels.gemmNT}) on W1's forward product and W2's output layer, on
-     * {@code threads} threads, with the operands read in place, A from the threads' 64-byte-aligned copies,
-     * B from them, and both, in turn in the same JVM: wall time per call, the median of 7 rounds of 200
-     * calls, for 8 pairs of operands of different lengths allocated one after another (so at different
-     * start offsets, which the collector may change between rounds). Run under {@code chrt -f 10}.
+     * {@code threads} threads, with A read in place and from the threads' 64-byte-aligned copies, in turn
+     * in the same JVM: wall time per call, the median of 7 rounds of 200 calls, for 8 pairs of operands
+     * of different lengths allocated one after another (so at different start offsets, which the
+     * collector may change between rounds). Run under {@code chrt -f 10}.
      */
     private static void engine(int threads) {
         VectorKernels kernels = new VectorKernels(threads);
         Dots dots = kernels.dots();
         Random r = new Random(1);
-        String[] modes = {"in place", "A copied", "B copied", "both"};
+        String[] modes = {"in place", "A copied"};
         for (int[] s : new int[][] {{32, 100, 784}, {256, 10, 1024}}) {
             int m = s[0], n = s[1], k = s[2], calls = 200;
             float[][] as = new float[8][], bs = new float[8][];
@@ -150,7 +150,7 @@ public final class DotTile {
                 System.out.printf("  %-9s %6.1f  %s%n", modes[mode], (row[3] + row[4]) / 2, Arrays.toString(med[mode]).replaceAll("(\\.\\d)\\d*", "$1"));
             }
         }
-        dots.copyAOverride = dots.copyBOverride = null;
+        dots.copyAOverride = null;
     }
 
     private static float[] random(Random r, int n) {
@@ -159,10 +159,9 @@ public final class DotTile {
         return x;
     }
 
-    /** Mode 0: both operands in place; 1: A copied; 2: B copied; 3: both. */
+    /** Mode 0: A read in place; 1: from the threads' copies. */
     private static void copies(Dots dots, int mode) {
-        dots.copyAOverride = (mode & 1) != 0;
-        dots.copyBOverride = (mode & 2) != 0;
+        dots.copyAOverride = mode == 1;
     }
 
     private static void product(float[] a, int oa, float[] b, int ob, int m, int n, int k, float[] out) {
