@@ -185,12 +185,15 @@ public final class Trainer {
                 steps++;
                 listener.onStep(epoch, from + K, n, costSum / (from + K));
                 if (from + K < n) {   // after an epoch's last step, its bookkeeping comes first
+                    // read before the checkpoint decision: a stop that comes after it is seen at the next step,
+                    // never between a "not due" and the break (which would end the run without its last checkpoint)
+                    boolean stop = listener.stopRequested();
                     if (checkpoints.due(epoch, false)) {
                         checkpoints.save(new Checkpoint(net.copy(), optimizer.snapshot(), config.seed(), first, last, epoch - 1, from + K,
                                 config.shuffle() ? epoch : 0, (from + K) * dropoutPerSample, n, dataHash, costSum, correct, steps,
                                 firstEpochCost, rates.state(), best.checkpoint()));
                     }
-                    if (listener.stopRequested()) break epochs;
+                    if (stop) break epochs;
                 }
             }
             double dataCost = costSum / n;
@@ -223,12 +226,13 @@ public final class Trainer {
             double monitored = validation != null ? validationCost : cost;
             rates.observe(monitored);
             boolean patienceOut = best.endOfEpoch(epoch, monitored, net, optimizer::snapshot);
+            boolean stop = listener.stopRequested();   // before the checkpoint decision, as after a step
             if (checkpoints.due(epoch, true)) {
                 checkpoints.save(new Checkpoint(net.copy(), optimizer.snapshot(), config.seed(), first, last, epoch, 0,
                         config.shuffle() ? epoch : 0, 0, n, dataHash, 0, 0, 0, firstEpochCost, rates.state(),
                         best.checkpoint()));
             }
-            if (patienceOut || listener.stopRequested()) break;
+            if (patienceOut || stop) break;
         }
         return best.result(net, history, stoppedEpoch, optimizer::snapshot);
     }

@@ -11,6 +11,7 @@ import org.backprop4j.nn.Network;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +95,60 @@ class ExactResumeTest {
         TrainingConfig longer = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).batchSize(10).epochs(7).learningRate(0.05).seed(3).build();
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(longer).fit(start, TrainingRecord.NONE, data, null, c,
                 Checkpoints.NONE)).getMessage().contains("ends after epoch 6"));
+    }
+
+    /**
+     * Checkpoints at the ends of even epochs and whenever a stop was asked for, as nn train's saver does;
+     * the stop (SIGTERM) lands while call number {@code arrival} to {@link #due} decides — after the
+     * decision read the flag, before the trainer reads it again.
+     */
+    private static final class StopDuringDecision implements Checkpoints {
+        final int arrival;
+        int calls;
+        volatile boolean stop;
+        String last;
+        int savedAfterStop;
+
+        StopDuringDecision(int arrival) {
+            this.arrival = arrival;
+        }
+
+        @Override public boolean due(int epoch, boolean endOfEpoch) {
+            boolean due = stop || endOfEpoch && epoch % 2 == 0;
+            if (++calls == arrival) stop = true;
+            return due;
+        }
+
+        @Override public void save(Checkpoint c) {
+            last = ModelJson.toJson(new ModelFile(new Model(c.network(), Loss.CROSS_ENTROPY), c.record(), c));
+            if (stop) savedAfterStop++;
+        }
+    }
+
+    /**
+     * A stop that arrives between the checkpoint decision and the trainer's own look at the flag ends
+     * the run at the next step, with a checkpoint of the step it stopped at: never a run that stopped
+     * without one (nn train would then have written its model as if the run had ended). 47 samples in
+     * batches of 10: five steps an epoch, four mid-epoch decisions and one at the end; arrival 3 is
+     * mid-epoch 1, 5 the end of epoch 1 (not a checkpoint epoch), 14 mid-epoch 3.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {3, 5, 14})
+    void aStopThatArrivesWhileACheckpointIsDecidedEndsWithACheckpointOfItsLastStep(int arrival) {
+        TrainingConfig config = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).batchSize(10).epochs(6).learningRate(0.05).seed(3).build();
+        StopDuringDecision saver = new StopDuringDecision(arrival);
+        TrainingListener signal = new TrainingListener() {
+            @Override public boolean stopRequested() {
+                return saver.stop;
+            }
+        };
+        TrainingResult stopped = new Trainer(config, signal).fit(start, TrainingRecord.NONE, data, null, null, saver);
+        assertEquals(1, saver.savedAfterStop, "one checkpoint on the stop");
+        ModelFile file = ModelJson.parseFile(saver.last, "the last checkpoint");
+        assertSameNetwork(stopped.network(), file.model().network(), "the last checkpoint holds the step the run stopped at");
+        TrainingResult resumed = new Trainer(config).fit(file.model().network(), file.training(), data, null, file.checkpoint(),
+                Checkpoints.NONE);
+        assertSameNetwork(new Trainer(config).fit(start, data).network(), resumed.network(), "resumed: the uninterrupted run");
     }
 
     private static void assertSameNetwork(Network expected, Network actual, String what) {

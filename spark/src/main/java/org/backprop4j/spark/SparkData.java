@@ -379,7 +379,7 @@ public final class SparkData {
         if (!method.equals("minmax") && !method.equals("standard")) {
             throw new IllegalArgumentException("--scale: unknown scaling '" + method + "' (known: none, minmax, standard)");
         }
-        double[] stats = blocks.map(b -> {                     // [n, min_0..d-1, max_0..d-1, sum_0..d-1]
+        double[] stats = OrderedReduce.treeReduce(blocks.map(b -> {                     // [n, min_0..d-1, max_0..d-1, sum_0..d-1]
             double[] s = new double[1 + 3 * d];
             java.util.Arrays.fill(s, 1, 1 + d, Double.POSITIVE_INFINITY);
             java.util.Arrays.fill(s, 1 + d, 1 + 2 * d, Double.NEGATIVE_INFINITY);
@@ -393,7 +393,7 @@ public final class SparkData {
                 }
             }
             return s;
-        }).treeReduce((a, b) -> {
+        }), (a, b) -> {
             a[0] += b[0];
             for (int j = 0; j < d; j++) {
                 a[1 + j] = Math.min(a[1 + j], b[1 + j]);
@@ -401,11 +401,11 @@ public final class SparkData {
                 a[1 + 2 * d + j] += b[1 + 2 * d + j];
             }
             return a;
-        });
+        }, 2);
         double n = stats[0];
         double[] mean = new double[d];
         for (int j = 0; j < d; j++) mean[j] = stats[1 + 2 * d + j] / n;
-        double[] squares = blocks.map(b -> {
+        double[] squares = OrderedReduce.treeReduce(blocks.map(b -> {
             double[] s = new double[d];
             for (int i = 0; i < b.rows(); i++) {
                 for (int j = 0; j < d; j++) {
@@ -414,10 +414,10 @@ public final class SparkData {
                 }
             }
             return s;
-        }).treeReduce((a, b) -> {
+        }), (a, b) -> {
             for (int j = 0; j < d; j++) a[j] += b[j];
             return a;
-        });
+        }, 2);
         float[] shift = new float[d], divide = new float[d];
         for (int j = 0; j < d; j++) {
             double lo = stats[1 + j], hi = stats[1 + d + j], sd = Math.sqrt(squares[j] / n);

@@ -223,10 +223,12 @@ public final class SparkTrainer {
                     correct += g.correct;
                     taken++;
                     listener.onStep(epoch, (int) samples, n, costSum / samples);
+                    // a stop inside the epoch (SIGTERM), before its last step, as Trainer: read before the checkpoint
+                    // decision, so that the checkpoint saved on it holds this step (a later stop waits for the next step)
+                    boolean stop = taken < steps && listener.stopRequested();
                     saveInside(checkpoints, epoch, net, optimizer, first, last, samples, n, dataHash, costSum, correct, taken, steps, rates,
                             best.checkpoint());
-                    // a stop inside the epoch (SIGTERM): the checkpoint just saved holds it; before its last step, as Trainer
-                    if (taken < steps && listener.stopRequested()) return best.result(net, history, stoppedEpoch, optimizer::snapshot);
+                    if (stop) return best.result(net, history, stoppedEpoch, optimizer::snapshot);
                 }
             } else {
                 int every = ((Strategy.Averaging) strategy).steps();
@@ -245,12 +247,11 @@ public final class SparkTrainer {
                     correct += mean.correct;
                     taken++;
                     listener.onStep(epoch, (int) Math.min(n, (long) (doneSteps + local) * n / steps), n, costSum / samples);
+                    boolean stop = taken < (steps + every - 1) / every && listener.stopRequested();   // as above
                     saveInside(checkpoints, epoch, net, optimizer, first, last, samples, n, dataHash, costSum, correct, taken,
                             (steps + every - 1) / every, rates,
                             best.checkpoint());
-                    if (taken < (steps + every - 1) / every && listener.stopRequested()) {
-                        return best.result(net, history, stoppedEpoch, optimizer::snapshot);
-                    }
+                    if (stop) return best.result(net, history, stoppedEpoch, optimizer::snapshot);
                 }
             }
             double dataCost = costSum / samples;
@@ -265,12 +266,13 @@ public final class SparkTrainer {
             double monitored = validation != null ? validationCost : dataCost + l2Cost;
             rates.observe(monitored);
             boolean patienceOut = best.endOfEpoch(epoch, monitored, net, optimizer::snapshot);   // as the single-machine Trainer
+            boolean stop = listener.stopRequested();   // before the checkpoint decision, as after a step
             if (checkpoints.due(epoch, true)) {
                 checkpoints.save(new Checkpoint(net.copy(), optimizer.snapshot(), config.seed(), first, last, epoch, 0, 0, 0, n,
                         dataHash, 0, 0, 0, Double.NaN, rates.state(),
                         best.checkpoint()));
             }
-            if (patienceOut || listener.stopRequested()) break;
+            if (patienceOut || stop) break;
         }
         return best.result(net, history, stoppedEpoch, optimizer::snapshot);
     }
@@ -297,7 +299,7 @@ public final class SparkTrainer {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.blocks().context());
         Broadcast<Snapshot> w = jsc.broadcast(Snapshot.of(net));
         int c = net.outputs(), last = net.layers().size() - 1;
-        double[] sums = data.blocks().map(b -> {
+        double[] sums = OrderedReduce.treeReduce(data.blocks().map(b -> {
             double[] s = new double[3 + c * c];   // [cost, correct, rows, confusion[true][predicted] row by row]
             if (b.rows() == 0) return s;
             Backprop engine = new Backprop(w.value().network(), loss, b.rows(), Kernels.fast(1));
@@ -314,10 +316,10 @@ public final class SparkTrainer {
             }
             s[2] = b.rows();
             return s;
-        }).reduce((a, b) -> {
+        }), (a, b) -> {
             for (int i = 0; i < a.length; i++) a[i] += b[i];
             return a;
-        });
+        }, 1);
         w.destroy();
         int[][] confusion = new int[data.isClassification() ? c : 0][];
         for (int t = 0; t < confusion.length; t++) {
@@ -380,7 +382,7 @@ public final class SparkTrainer {
 
     /**
      * One synchronous step: broadcast W, b; each partition computes ΔW, Δb (E10) over run {@code step}
-     * of its rows; treeReduce sums them.
+     * of its rows; a tree reduction sums them in partition order (the same bits on every run: {@link OrderedReduce}).
      */
     private GradientSum synchronousStep(JavaSparkContext jsc, Network net, SparkDataset data, int epoch, int step, int steps, int depth) {
         Snapshot weights = Snapshot.of(net);
@@ -389,7 +391,7 @@ public final class SparkTrainer {
         boolean shuffle = config.shuffle();
         double[] dropout = config.dropoutRates(net.layers().size() - 1);
         long seed = config.seed(), fail = failFirstAttemptOfStep, global = stepsTaken + 1;
-        GradientSum sum = data.blocks().mapPartitionsWithIndex((p, it) -> {
+        GradientSum sum = OrderedReduce.treeReduce(data.blocks().mapPartitionsWithIndex((p, it) -> {
             List<GradientSum> out = new ArrayList<>(1);
             while (it.hasNext()) {
                 Block b = it.next();
@@ -407,7 +409,7 @@ public final class SparkTrainer {
                 out.add(GradientSum.of(engine, local.layers().size(), cost, to - from, engine.correct(to - from)));
             }
             return out.iterator();
-        }, true).treeReduce(GradientSum::add, depth);
+        }, true), GradientSum::add, depth);
         w.destroy();
         if (broadcastBytes == 0) {
             broadcastBytes = serializedSize(weights);
@@ -430,7 +432,7 @@ public final class SparkTrainer {
         boolean shuffle = config.shuffle();
         double[] dropout = config.dropoutRates(start.network().layers().size() - 1);
         long seed = config.seed(), fail = failFirstAttemptOfStep, global = stepsTaken + 1;
-        Snapshot sum = data.blocks().mapPartitionsWithIndex((p, it) -> {
+        Snapshot sum = OrderedReduce.treeReduce(data.blocks().mapPartitionsWithIndex((p, it) -> {
             List<Snapshot> out = new ArrayList<>(1);
             while (it.hasNext()) {
                 Block b = it.next();
@@ -469,7 +471,7 @@ public final class SparkTrainer {
                 out.add(s);
             }
             return out.iterator();
-        }, true).treeReduce(Snapshot::add, 2);
+        }, true), Snapshot::add, 2);
         w.destroy();
         if (broadcastBytes == 0) {
             broadcastBytes = serializedSize(start);

@@ -1,5 +1,6 @@
 package org.backprop4j.spark;
 
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.backprop4j.data.Columns;
@@ -9,17 +10,25 @@ import org.backprop4j.data.Scaler;
 import org.backprop4j.nn.Activation;
 import org.backprop4j.nn.Loss;
 import org.backprop4j.nn.Network;
+import org.backprop4j.train.Checkpoint;
+import org.backprop4j.train.Checkpoints;
 import org.backprop4j.train.Trainer;
 import org.backprop4j.train.TrainingConfig;
+import org.backprop4j.train.TrainingListener;
+import org.backprop4j.train.TrainingRecord;
+import org.backprop4j.train.TrainingResult;
 import org.backprop4j.train.UpdateRule;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Spark in local[2] mode (each task tried up to 3 times: local[2,3]), started here; Iris as the data. */
@@ -40,6 +49,74 @@ class SparkTrainerTest {
     @AfterAll
     static void stop() {
         spark.stop();
+    }
+
+    /**
+     * OrderedReduce adds the partitions' results in partition order even when they finish in reverse:
+     * string concatenation (not commutative) shows the order. Later partitions finish first (each
+     * waits longer the lower its index); Spark's treeReduce gives here "…19 18…"-like orders.
+     */
+    @Test
+    void orderedReduceAddsInPartitionOrderWhateverOrderTasksFinishIn() {
+        int partitions = 20;
+        List<Integer> numbers = new ArrayList<>();
+        for (int i = 0; i < 2 * partitions; i++) numbers.add(i);
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 2 * partitions; i++) expected.append(i).append(' ');
+        JavaRDD<String> parts = jsc.parallelize(numbers, partitions).mapPartitionsWithIndex((p, it) -> {
+            Thread.sleep(3L * (partitions - p));              // partition 19 finishes first, partition 0 last
+            List<String> out = new ArrayList<>();
+            it.forEachRemaining(i -> out.add(i + " "));
+            return out.iterator();
+        }, true);
+        for (int depth = 1; depth <= 3; depth++) {
+            assertEquals(expected.toString(), OrderedReduce.treeReduce(parts, String::concat, depth), "depth " + depth);
+        }
+        // partitions without elements are skipped; none at all is Spark's "empty collection"
+        JavaRDD<String> sparse = jsc.parallelize(List.of("a", "b"), 5);
+        assertEquals("ab", OrderedReduce.treeReduce(sparse, String::concat, 2));
+        assertThrows(UnsupportedOperationException.class,
+                () -> OrderedReduce.treeReduce(jsc.parallelize(List.<String>of(), 3), String::concat, 2));
+    }
+
+    /**
+     * A stop (SIGTERM) that lands while a step's checkpoint decision is made — after it read the flag,
+     * before the trainer's own look — ends the run at the next step with a checkpoint of it, as in
+     * Trainer (ExactResumeTest): never a stop without a last checkpoint. Iris in batches of 50 on 3
+     * partitions: three steps an epoch; the stop lands at the second decision (mid-epoch 1) or the
+     * third (the end of epoch 1, not a checkpoint epoch).
+     */
+    @Test
+    void aStopThatArrivesWhileACheckpointIsDecidedEndsWithACheckpointOfItsLastStep() {
+        SparkDataset distributed = SparkData.fromLocal(jsc, iris(), "none", 3);
+        Network start = Network.create(new int[] {4, 6, 3}, Activation.TANH, Activation.SOFTMAX, 1);
+        TrainingConfig config = TrainingConfig.builder().loss(Loss.CROSS_ENTROPY).batchSize(50).epochs(4).learningRate(0.5)
+                .threads(1).seed(1).build();
+        for (int arrival : new int[] {2, 3}) {
+            boolean[] stop = {false};
+            int[] calls = {0};
+            List<Checkpoint> saved = new ArrayList<>();
+            Checkpoints saver = new Checkpoints() {
+                @Override public boolean due(int epoch, boolean endOfEpoch) {
+                    boolean due = stop[0] || endOfEpoch && epoch % 2 == 0;
+                    if (++calls[0] == arrival) stop[0] = true;
+                    return due;
+                }
+
+                @Override public void save(Checkpoint c) {
+                    if (stop[0]) saved.add(c);
+                }
+            };
+            TrainingListener signal = new TrainingListener() {
+                @Override public boolean stopRequested() {
+                    return stop[0];
+                }
+            };
+            TrainingResult stopped = new SparkTrainer(config, Strategy.synchronous(), signal)
+                    .fit(start, TrainingRecord.NONE, distributed, null, null, saver);
+            assertEquals(1, saved.size(), "one checkpoint on the stop (arrival " + arrival + ")");
+            assertSameWeights(stopped.network(), saved.get(0).network(), 0f);
+        }
     }
 
     static Dataset iris() {

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   <li>the <em>lane side</em> Y(p,l), read as whole vectors: for each p, a <em>panel</em> of V
  *       vectors of consecutive lanes l.
  * </ul>
- * Both are copied ("packed") into per-thread scratch before the micro-kernels read them: a panel
+ * Both are copied ("packed") before the micro-kernels read them — except the panels of a lane
+ * side stored by rows of p (NN, TN) when k is small, which are read where they lie (see
+ * {@link #readsInPlace}): a panel
  * as k rows of V·VL lanes (transposed on the way when Y is stored by lanes, the NT form; the
  * last panel padded with zero lanes), a block of R rows of X as k groups of R floats. The
  * transpositions go by vector gathers (one float at a time, they took a quarter of an NT
@@ -49,6 +51,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * panel after panel, so a packed panel serves all the share's row blocks.
  */
 final class Panels extends Tiles {
+    /** Sets of an L1d (4 KB / 64-byte lines on x86, so that it is indexed by the page offset alone) and its line size. */
+    private static final int L1_SETS = 64, LINE = 64;
     /** Where a packed panel begins in its scratch array: the array's first 64-byte boundary (see {@link #newPanel}). */
     private static final int PANEL_AT = AlignedRows.alignedStart();
     /** Rows per row block, vectors per full panel, lanes per full panel: the variant's register tile. */
@@ -66,6 +70,7 @@ final class Panels extends Tiles {
     private boolean yByLane, cByLane, unitsAreRows;
     private int panelCount, rowBlocks;
     private int width;                          // lanes per panel: PANEL, or VL when all lanes fit one vector
+    private boolean inPlace;                    // full panels read from y itself (see readsInPlace)
     private long product;                       // counts products, so stale packed data is never reused
 
     // Per-thread scratch, grown on demand and then reused; only thread t touches slot t.
@@ -83,6 +88,10 @@ final class Panels extends Tiles {
     private boolean sharedPanels;
     private float[] packedY = new float[0];
     private AtomicLongArray packedYState = new AtomicLongArray(0);
+    // readsInPlace's last answer and its question (k, ldy, width): products repeat their shapes step after step.
+    private boolean inPlaceAnswer;
+    private int inPlaceK = -1, inPlaceLdy, inPlaceWidth;
+    private final int[] rowsPerSet = new int[L1_SETS];
     /** Tests only: every tile packs its row block of X and its panel into its thread's own scratch (the path a collision takes). */
     boolean ownCopiesOnly;
 
@@ -122,6 +131,7 @@ final class Panels extends Tiles {
         product++;
         width = lanes <= VL ? VL : panel;
         panelCount = (lanes + width - 1) / width;
+        inPlace = !yByLane && readsInPlace(k, ldy, width);
         rowBlocks = (rows + tileRows - 1) / tileRows;
         tiles(panelCount * rowBlocks, (long) tileRows * width * k);
         // Grown here, by the caller, before the workers see the product: never while they run.
@@ -131,11 +141,43 @@ final class Panels extends Tiles {
         // panels together are no larger than the threads' rows (W1's ΔW₁: 784 × 32 floats, packed
         // by each of the two threads before).
         long allPanels = (long) panelCount * width * k;
-        sharedPanels = this.unitsAreRows && tiles.length > 1 && allPanels <= ownedMaxFloats * tiles.length;
+        sharedPanels = !inPlace && this.unitsAreRows && tiles.length > 1 && allPanels <= ownedMaxFloats * tiles.length;
         if (sharedPanels) {
             if (packedY.length < PANEL_AT + allPanels) packedY = newPanel((int) allPanels);
             if (packedYState.length() < panelCount) packedYState = new AtomicLongArray(panelCount);
         }
+    }
+
+    /**
+     * Whether the panels of Y (stored by rows of p: the NN and TN forms) are read where Y's rows lie
+     * instead of packed. Packing pays when a panel's k rows are long (W2's k = 256, 1024: a packed panel
+     * streams from L2 without gaps). With a small k the copy costs as much as a tile or two: W1's ΔW₁
+     * (gemmTN 100×784×32, k = 32, a panel read by 6–13 row blocks) spent a tenth of its time packing on one
+     * thread, and on two threads the panels packed into the shared array crossed between the cores every
+     * product (a tile that packed one took 0.7–1.1 µs against 0.35 on one thread; Intel Xeon, 2026-11-30,
+     * docs/PERFORMANCE.md). Read in place when the panel's rows — k of width + VL floats (a row that does
+     * not begin on a line touches one line more) — take at most a quarter of L1d, and no L1 set receives
+     * more than half its ways of them: rows a multiple of 2 or 4 KB apart (a 1024-wide layer) fall into
+     * the same few sets and would evict each other before the next row block reads them.
+     * Only the full panels are read in place; a ragged last one is packed as before, padded with zeros.
+     */
+    private boolean readsInPlace(int k, int ldy, int width) {
+        if (k == inPlaceK && ldy == inPlaceLdy && width == inPlaceWidth) return inPlaceAnswer;
+        inPlaceK = k;
+        inPlaceLdy = ldy;
+        inPlaceWidth = width;
+        long l1 = Machine.current().l1dBytes();
+        int ways = (int) Math.max(1, l1 / ((long) L1_SETS * LINE));
+        int lines = width * Float.BYTES / LINE + 1;
+        boolean fits = (long) k * (width + VL) * Float.BYTES <= l1 / 4;
+        java.util.Arrays.fill(rowsPerSet, 0);
+        for (int p = 0; fits && p < k; p++) {
+            long first = (long) p * ldy * Float.BYTES / LINE;
+            for (int j = 0; j < lines; j++) {
+                if (++rowsPerSet[(int) ((first + j) % L1_SETS)] > ways / 2) fits = false;
+            }
+        }
+        return inPlaceAnswer = fits;
     }
 
     /**
@@ -193,11 +235,13 @@ final class Panels extends Tiles {
         // half the speed on a quarter of the lanes the padded full tile would compute.
         int w = lanesValid <= VL ? VL : width;
 
-        // The panel (shared, or packed once per product by each thread that uses it) and the row block of X.
-        int pAt = PANEL_AT;
-        float[] pk = sharedPanels ? sharedPanel(q, lanesValid, w, gather[t]) : null;
+        // The panel: read in place (row p at y[l0 + p·ldy]), or packed — into the shared array, or once
+        // per product by each thread that uses it; then the row block of X.
+        boolean strided = inPlace && lanesValid == w;
+        int pAt = strided ? l0 : PANEL_AT;
+        float[] pk = strided ? y : sharedPanels ? sharedPanel(q, lanesValid, w, gather[t]) : null;
         if (pk != null) {
-            pAt += q * width * k;
+            if (!strided) pAt += q * width * k;
         } else {
             pk = packed[t];
             if (packedPanel[t] != q || packedProduct[t] != product) {
@@ -217,8 +261,13 @@ final class Panels extends Tiles {
         int ldo = direct ? ldc : w;
         if (w == VL) {                          // the one-vector kernel, 4 rows of the block at a time
             for (int r = 0; r < rowsValid; r += 4) {
-                MicroKernels.kernel4x1(k, xk, xb + r, tileRows, pk, pAt, out, o + r * ldo, ldo);
+                if (strided) MicroKernels.kernel4x1Strided(k, xk, xb + r, tileRows, pk, pAt, ldy, out, o + r * ldo, ldo);
+                else MicroKernels.kernel4x1(k, xk, xb + r, tileRows, pk, pAt, out, o + r * ldo, ldo);
             }
+        } else if (strided) {
+            if (tileRows == 12) MicroKernels.kernel12x2Strided(k, xk, xb, pk, pAt, ldy, out, o, ldo);
+            else if (tileRows == 8) MicroKernels.kernel8x3Strided(k, xk, xb, pk, pAt, ldy, out, o, ldo);
+            else MicroKernels.kernel4x4Strided(k, xk, xb, pk, pAt, ldy, out, o, ldo);
         } else if (tileRows == 12) {
             MicroKernels.kernel12x2(k, xk, xb, pk, pAt, out, o, ldo);
         } else if (tileRows == 8) {
@@ -296,6 +345,11 @@ final class Panels extends Tiles {
     /** Tests only: whether every row block of X of the last product was packed into the shared array. */
     boolean rowBlocksShared() {
         return allHold(packedXState, rowBlocks);
+    }
+
+    /** Tests only: whether the last product read its full panels in place (none packed). */
+    boolean panelsInPlace() {
+        return inPlace;
     }
 
     /** Tests only: whether the last product took the shared panels and every one of them was packed there. */

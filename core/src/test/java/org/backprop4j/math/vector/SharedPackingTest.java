@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The row blocks of X are packed once per product into one array the threads share, and so are all
- * panels of Y when the tiles are split by units and the panels are few (W1's ΔW₁); a thread that
- * finds a block being packed by another packs its own copy for that tile. Both paths, and products
+ * panels of Y when the tiles are split by units and the panels are few; a thread that
+ * finds a block being packed by another packs its own copy for that tile. With a short k, panels of
+ * Y stored by rows of p are not packed at all but read in place (W1's ΔW₁), unless its rows would
+ * crowd L1's sets. Both paths, and products
  * of changing shapes one after another (stale packed blocks must never be reused), give the bits
  * of the plain-Java kernels (same sums in the same order; against the naive twin: KernelsTest),
  * for every variant on two threads. The test also checks which path each product took (the
@@ -24,7 +26,8 @@ class SharedPackingTest {
 
     private static final int[][] SHAPES = {      // m, n, k: ragged edges, one-vector panels, short and long sums
         {37, 53, 29}, {64, 100, 300}, {13, 200, 7}, {100, 37, 256}, {9, 1024, 33}, {64, 48, 1}, {37, 53, 29},
-        {100, 784, 32},                         // W1's ΔW₁ = δ₁ᵀ·a₀ (gemmTN): shared panels, split by units on two threads
+        {100, 784, 32},                         // W1's ΔW₁ = δ₁ᵀ·a₀ (gemmTN): panels read in place, split by units on two threads
+        {100, 1024, 32},                        // rows of 4 KB: all in the same L1 sets, so packed
     };
 
     @Test
@@ -37,6 +40,7 @@ class SharedPackingTest {
                 Panels panels = fast.panels();
                 panels.ownCopiesOnly = own;
                 List<String> sharedPanels = new ArrayList<>();      // products that packed all panels once, cut for two threads
+                List<String> inPlace = new ArrayList<>();           // products that read their full panels where Y lies
                 for (int[] s : SHAPES) {
                     int m = s[0], n = s[1], k = s[2];
                     float[] a = random(r, m * k), b = random(r, n * k), bt = random(r, k * n), at = random(r, k * m);
@@ -51,16 +55,19 @@ class SharedPackingTest {
                         assertEquals(!own, panels.rowBlocksShared(), "row blocks shared, " + name + ", " + where);
                         if (own) assertFalse(panels.panelsShared(), "panels shared, " + name + ", " + where);
                         if (panels.panelsShared() && panels.shares() == 2) sharedPanels.add(name);
+                        if (panels.panelsInPlace()) inPlace.add(name);
                     }
                 }
                 if (own || v.split() == Variant.Split.PANELS) {
                     assertEquals(List.of(), sharedPanels, v + (own ? ", own copies" : ""));
                 } else {
                     assertTrue(sharedPanels.contains("TN 64x100x300"), v + ": " + sharedPanels);
-                    // 100 rows of 784 floats a share of two fit a quarter of the L2 of two cores from 640 KB of L2 a
-                    // core on (2 MB on the Xeons we measure on, and Machine's fallback)
-                    if (Machine.current().l2Bytes() >= 640 << 10) assertTrue(sharedPanels.contains("TN 100x784x32"), v + ": " + sharedPanels);
                 }
+                // k = 32 and rows of 784 floats: W1's ΔW₁ reads its panels in place (an L1d of 32 KB or more);
+                // rows 4 KB apart, or a long k (300), are packed
+                if (Machine.current().l1dBytes() >= 32 << 10) assertTrue(inPlace.contains("TN 100x784x32"), v + ": " + inPlace);
+                assertFalse(inPlace.contains("TN 100x1024x32"), v + ": " + inPlace);
+                assertFalse(inPlace.contains("TN 64x100x300"), v + ": " + inPlace);
             }
         }
     }
