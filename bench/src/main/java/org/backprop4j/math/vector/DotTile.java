@@ -17,8 +17,10 @@ import java.util.Random;
  * {@code product}, the same for W1's whole forward product 32×100×784 in the engine's order (i-blocks
  * fastest: 4 rows of W stay in L1 while the batch streams from L2), in µs on one thread. The collector
  * may move the arrays between rounds, so the aligned offset can change from one table to the next.
+ * With {@code engine [THREADS]}, the engine itself on W1's forward product and W2's output layer, A read in
+ * place against A read from the threads' 64-byte-aligned copies (see {@link #engine}).
  *
- * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.backprop4j.math.vector.DotTile [K | product]</pre>
+ * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.backprop4j.math.vector.DotTile [K | product | engine [THREADS]]</pre>
  */
 public final class DotTile {
     public static void main(String[] args) {
@@ -28,6 +30,10 @@ public final class DotTile {
         }
         if (args.length > 0 && args[0].equals("product")) {
             product();
+            return;
+        }
+        if (args.length > 0 && args[0].equals("engine")) {
+            engine(args.length > 1 ? Integer.parseInt(args[1]) : 1);
             return;
         }
         int k = args.length > 0 ? Integer.parseInt(args[0]) : 784;
@@ -94,6 +100,68 @@ public final class DotTile {
             System.out.printf("W1's forward product 32x100x784 in the dot engine's order, one thread: us of thread CPU time,"
                     + " by the start offset (floats) of the batch's rows and, across, of W's:%s%n", table);
         }
+    }
+
+    /**
+     * The engine itself ({@code VectorKernels.gemmNT}) on W1's forward product and W2's output layer, on
+     * {@code threads} threads, with A read in place and from the threads' 64-byte-aligned copies, in turn
+     * in the same JVM: wall time per call, the median of 7 rounds of 200 calls, for 8 pairs of operands
+     * of different lengths allocated one after another (so at different start offsets, which the
+     * collector may change between rounds). Run under {@code chrt -f 10}.
+     */
+    private static void engine(int threads) {
+        VectorKernels kernels = new VectorKernels(threads);
+        Dots dots = kernels.dots();
+        Random r = new Random(1);
+        String[] modes = {"in place", "A copied"};
+        for (int[] s : new int[][] {{32, 100, 784}, {256, 10, 1024}}) {
+            int m = s[0], n = s[1], k = s[2], calls = 200;
+            float[][] as = new float[8][], bs = new float[8][];
+            for (int i = 0; i < as.length; i++) {        // pairs at different start offsets (8-byte steps, allocated in turn)
+                as[i] = random(r, m * k + 2 * i);
+                bs[i] = random(r, n * k + 2 * (5 * i % 8));
+            }
+            float[] c = new float[m * n];
+            for (int mode = 0; mode < modes.length; mode++) {            // warm up every path
+                copies(dots, mode);
+                for (int warm = 0; warm < 10_000; warm++) kernels.gemmNT(m, n, k, as[warm % as.length], bs[warm % as.length], c);
+            }
+            double[][] med = new double[modes.length][as.length];
+            for (int i = 0; i < as.length; i++) {
+                double[][] t = new double[modes.length][7];
+                for (int rep = 0; rep < 7; rep++) {
+                    for (int mode = 0; mode < modes.length; mode++) {
+                        copies(dots, mode);
+                        long t0 = System.nanoTime();
+                        for (int call = 0; call < calls; call++) kernels.gemmNT(m, n, k, as[i], bs[i], c);
+                        t[mode][rep] = (System.nanoTime() - t0) / (double) calls / 1e3;
+                    }
+                }
+                for (int mode = 0; mode < modes.length; mode++) {
+                    Arrays.sort(t[mode]);
+                    med[mode][i] = t[mode][3];
+                }
+            }
+            System.out.printf("gemmNT %dx%dx%d on the dot engine, %d thread(s), us a call (median of the 8 operand pairs' medians; each pair's):%n",
+                    m, n, k, threads);
+            for (int mode = 0; mode < modes.length; mode++) {
+                double[] row = med[mode].clone();
+                Arrays.sort(row);
+                System.out.printf("  %-9s %6.1f  %s%n", modes[mode], (row[3] + row[4]) / 2, Arrays.toString(med[mode]).replaceAll("(\\.\\d)\\d*", "$1"));
+            }
+        }
+        dots.copyAOverride = null;
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = r.nextFloat();
+        return x;
+    }
+
+    /** Mode 0: A read in place; 1: from the threads' copies. */
+    private static void copies(Dots dots, int mode) {
+        dots.copyAOverride = mode == 1;
     }
 
     private static void product(float[] a, int oa, float[] b, int ob, int m, int n, int k, float[] out) {

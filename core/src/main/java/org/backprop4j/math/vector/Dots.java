@@ -21,12 +21,43 @@ import org.backprop4j.math.SumOrder;
  * leftover terms are then added one by one, in order.
  */
 final class Dots extends Tiles {
+    /**
+     * Passes of the tiles over A (one per j-block of 4 rows of B) from which each thread reads A from
+     * its own copy at 64-byte boundaries (see {@link #set}). Measured on the Intel Xeon of
+     * docs/PERFORMANCE.md ({@code DotTile engine}: 8 pairs of operands at different start offsets,
+     * medians): W1's forward product 32×100×784 reads A 25 times, 67–69 → 59–61 µs on one thread and
+     * 34.5–36 → 33 µs on two with A copied; W2's output layer 256×10×1024 reads its 1 MB of A 3 times,
+     * 25–35 µs slower copied (the copy alone takes 37 µs, A and its copy fill the 2 MB of L2).
+     */
+    private static final int COPY_MIN_PASSES = 8;
+    /** Where the copy begins in a thread's array: the array's first 64-byte boundary (see {@link AlignedRows}). */
+    private static final int COPY_AT = AlignedRows.alignedStart();
+
+    private final long copyMaxBytes = Machine.current().l2Bytes();
     private int m, n, k;
     private float[] a, b, c;
     private int iBlocks;
+    /** Whether the current product's tiles read A from their thread's copy, rows {@link #stride} floats apart. */
+    private boolean copyA;
+    private int stride;
+    private long product;                       // counts products, so that a stale copy is never read
+
+    // Per thread, only thread t touching slot t: A's rows from COPY_AT, row i at COPY_AT + i·stride,
+    // at 64-byte boundaries when the JVM gives them (AlignedRows), grown to the largest A copied and
+    // then reused; and copiedA[t][ib], the product whose row block ib the copy holds.
+    private final float[][] alignedA;
+    private final long[][] copiedA;
+
+    /**
+     * Tests and benchmarks only: TRUE copies A whatever the shape and the JVM (a plain copy where it
+     * cannot be aligned), FALSE never; null (the default) decides by the shape.
+     */
+    Boolean copyAOverride;
 
     Dots(int threads) {
         super(threads);
+        alignedA = new float[threads][0];
+        copiedA = new long[threads][0];
     }
 
     void set(int m, int n, int k, float[] a, float[] b, float[] c) {
@@ -37,8 +68,25 @@ final class Dots extends Tiles {
         this.b = b;
         this.c = c;
         iBlocks = (m + 3) / 4;
-        // i-block fastest: four rows of B stay in L1 while all of A (small here) passes them.
-        tiles(iBlocks * ((n + 3) / 4), 16L * k);
+        int jBlocks = (n + 3) / 4;
+        // i-block fastest: four rows of B stay in L1 while all of A (small here) passes them, from L2.
+        tiles(iBlocks * jBlocks, 16L * k);
+        // The tiles are bound by their loads (8 per 16 FMAs), and from L2 a 512-bit load that
+        // straddles two cache lines costs up to twice one that does not; a Java array's rows mostly
+        // straddle (docs/PERFORMANCE.md, "The dot engine reads A from 64-byte boundaries"). So when A
+        // fits L2 and the tiles pass over it often enough to repay a copy, each thread copies the row
+        // blocks it uses into its own aligned array, at its first tile of each. Its own: a copy shared
+        // by the threads ran slower on two (its lines passed between the cores every product). Only
+        // the addresses the tiles read change, never a load's value or the order of the FMAs: never the bits.
+        copyA = copyAOverride != null ? copyAOverride
+                : AlignedRows.available() && jBlocks >= COPY_MIN_PASSES && (long) Float.BYTES * m * k <= copyMaxBytes;
+        stride = copyA ? AlignedRows.stride(k) : k;
+        product++;
+    }
+
+    /** Tests only: whether the last product read A from the threads' copies. */
+    boolean copiedA() {
+        return copyA;
     }
 
     @Override
@@ -57,8 +105,10 @@ final class Dots extends Tiles {
         int iv = Math.min(4, m - i0), jv = Math.min(4, n - j0);
         int kv = SumOrder.chained(k);
         float[] sums = tiles[t];
+        float[] a = copyA ? copiedRowsOfA(t, i0, iv) : this.a;
+        int as = copyA ? stride : k, at = (copyA ? COPY_AT : 0) + i0 * as;
         // A short block repeats its last row, as in the main engine.
-        int a0 = i0 * k, a1 = (i0 + Math.min(1, iv - 1)) * k, a2 = (i0 + Math.min(2, iv - 1)) * k, a3 = (i0 + Math.min(3, iv - 1)) * k;
+        int a0 = at, a1 = at + Math.min(1, iv - 1) * as, a2 = at + Math.min(2, iv - 1) * as, a3 = at + Math.min(3, iv - 1) * as;
         int b0 = j0 * k, b1 = (j0 + Math.min(1, jv - 1)) * k, b2 = (j0 + Math.min(2, jv - 1)) * k, b3 = (j0 + Math.min(3, jv - 1)) * k;
         if (VL == SumOrder.LANES) {
             dot4x4(kv, a, a0, a1, a2, a3, b, b0, b1, b2, b3, sums);
@@ -71,11 +121,24 @@ final class Dots extends Tiles {
         for (int ii = 0; ii < iv; ii++) {
             for (int jj = 0; jj < jv; jj++) {
                 float s = sums[VL == SumOrder.LANES ? POS[ii * 4 + jj] : ii * 4 + jj];
-                int ap = (i0 + ii) * k, bp = (j0 + jj) * k;
+                int ap = at + ii * as, bp = (j0 + jj) * k;
                 for (int p = kv; p < k; p++) s = Math.fma(a[ap + p], b[bp + p], s);  // the k mod 16 leftover
                 c[(i0 + ii) * n + j0 + jj] = s;
             }
         }
+    }
+
+    /** Thread t's copy of A, holding rows i0 … i0 + iv − 1 (row i at COPY_AT + i·stride) once this returns. */
+    private float[] copiedRowsOfA(int t, int i0, int iv) {
+        float[] copy = alignedA[t];
+        if (copy.length < COPY_AT + m * stride) alignedA[t] = copy = AlignedRows.scratch(m * stride);
+        long[] copied = copiedA[t];
+        if (copied.length < iBlocks) copiedA[t] = copied = new long[iBlocks];
+        if (copied[i0 / 4] != product) {
+            for (int i = i0; i < i0 + iv; i++) System.arraycopy(a, i * k, copy, COPY_AT + i * stride, k);
+            copied[i0 / 4] = product;
+        }
+        return copy;
     }
 
     /**

@@ -107,6 +107,11 @@ public final class VectorKernels implements Kernels {
         return panels;
     }
 
+    /** The dot engine, for the tests of this package. */
+    Dots dots() {
+        return dots;
+    }
+
     /** The most threads a product is split over. */
     public int threads() {
         return threads;
