@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures training throughput (samples/s over whole epochs after a warm-up epoch; the median of the "
-                + "measured epochs), GFLOP/s, heap allocated per training step, memory, "
+                + "measured epochs, with the JIT's compilation time in each), GFLOP/s, heap allocated per training step, memory, "
                 + "and inference throughput and single-sample latency (steady state: the median of 101 batches of 200 "
                 + "back-to-back predictions, after a warm-up that lasts until the JIT has finished compiling them).",
                 "GFLOP/s counts the flops a training step performs in its matrix products, 2 per multiply-add: per sample "
@@ -62,8 +62,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Kernel threads. Default: the number of cores.")
     Integer threads;
 
-    @Option(names = "--epochs", defaultValue = "3", paramLabel = "R", description = "Measured epochs (after one warm-up epoch). Default: ${DEFAULT-VALUE}.")
-    int epochs;
+    @Option(names = "--epochs", paramLabel = "R",
+            description = "Measured epochs (after one warm-up epoch). Default: 10 for W1, whose epochs last a quarter of a "
+                    + "second while the JIT goes on compiling for seconds (the median of three such epochs measured it), 3 for W2.")
+    Integer epochsOption;
 
     @Option(names = "--samples", defaultValue = "60000", paramLabel = "N", description = "Synthetic samples per epoch. Default: ${DEFAULT-VALUE}.")
     int samples;
@@ -91,6 +93,18 @@ final class BenchCommand implements Callable<Integer> {
          * peers of bench/peers); counting it, as the nominal 6 × weights does, overstates the rate by 17 %
          * on W2 and 49 % on W1. Biases and elementwise passes are not counted.
          */
+        /**
+         * Measured epochs when --epochs is not given. A W1 epoch (60,000 samples) lasts about a quarter of a
+         * second on two threads, and in the first seconds of a run C2 is still compiling (the trainer's loop,
+         * the kernels again for the new run's objects), taking a core from the two training threads as it
+         * does: epochs with a compilation ran at 180,000-235,000 samples/s, those without at 255,000-295,000
+         * (Intel Xeon family 6 model 167, 2026-11-30, docs/PERFORMANCE.md, "W1: epochs the JIT took a core
+         * from"), so the median of three often measured the JIT. W2's epochs last seconds.
+         */
+        int defaultEpochs() {
+            return name.equals("W1") ? 10 : 3;
+        }
+
         long stepFlopsPerSample() {
             return 2 * (3 * weights() - (long) sizes[0] * sizes[1]);
         }
@@ -109,6 +123,7 @@ final class BenchCommand implements Callable<Integer> {
         Workload w = workload(workload);
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) throw new UserException("--threads must be at least 1, got " + n);
+        int epochs = epochsOption != null ? epochsOption : w.defaultEpochs();
         if (epochs < 1) throw new UserException("--epochs must be at least 1, got " + epochs);
         if (samples < w.batch) throw new UserException("--samples must be at least the batch size " + w.batch + ", got " + samples);
         PrintWriter err = spec.commandLine().getErr();
@@ -178,6 +193,9 @@ final class BenchCommand implements Callable<Integer> {
                 g.writeArrayFieldStart("epoch_seconds");
                 for (double v : measured) g.writeNumber(v);
                 g.writeEndArray();
+                g.writeArrayFieldStart("epoch_jit_ms");
+                for (long v : Arrays.copyOfRange(recorder.jitMillis, 1, epochs + 1)) g.writeNumber(v);
+                g.writeEndArray();
                 g.writeNumberField("alloc_bytes_per_step", allocPerStep);
                 g.writeNumberField("inference_samples_per_s", inferenceRate);
                 g.writeNumberField("latency_us", latencyUs);
@@ -208,8 +226,9 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("kernels    %s, variant %s (%s)%n", Kernels.fast(1).getClass().getSimpleName(), cpu.variant(), cpu.variantChoice());
             out.printf("weights    sha256 %s (the trained network's W and b; equal on every machine and variant)%n", trained.sha256());
             out.printf("heap       %s transparent huge pages (kernel mode: %s)%n", jvmHugePages() ? "on" : "not on", thpMode());
-            out.printf("jit        PerMethodTrapLimit %d%s%n", jitTrapLimit(), jitTrapLimit() < 1000
-                    ? " (below 1000: on JDK 17 a kernel may box vectors; the nn launchers give 1000)" : "");
+            out.printf("jit        PerMethodTrapLimit %d%s; compilation that ended in each measured epoch %s ms%n", jitTrapLimit(),
+                    jitTrapLimit() < 1000 ? " (below 1000: on JDK 17 a kernel may box vectors; the nn launchers give 1000)" : "",
+                    Arrays.toString(Arrays.copyOfRange(recorder.jitMillis, 1, epochs + 1)));
         }
         return 0;
     }
@@ -330,21 +349,38 @@ final class BenchCommand implements Callable<Integer> {
         return r;
     }
 
-    /** Epoch times and the heap allocated by all threads, read without allocating in the training loop. */
+    /**
+     * Epoch times, the JIT's compilation time that ended in each epoch, and the heap allocated by all
+     * threads, read without allocating in the training loop.
+     */
     static final class EpochRecorder implements TrainingListener {
         final double[] seconds;
+        /** Milliseconds of JIT compilation that ended in each epoch (by the compiler threads, which share the cores); -1 if unknown. */
+        final long[] jitMillis;
         int steps;
         long allocatedAfterWarmup, allocatedAtEnd;
         private final com.sun.management.ThreadMXBean threadBean =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        private final boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        private long compiled;
 
         EpochRecorder(int epochs) {
             seconds = new double[epochs];
+            jitMillis = new long[epochs];
+        }
+
+        @Override
+        public void onStart(Network training) {
+            compiled = jitTimed ? jit.getTotalCompilationTime() : 0;
         }
 
         @Override
         public void onEpoch(EpochStats s) {
             seconds[s.epoch() - 1] = s.seconds();
+            long now = jitTimed ? jit.getTotalCompilationTime() : 0;
+            jitMillis[s.epoch() - 1] = jitTimed ? now - compiled : -1;
+            compiled = now;
             steps = s.steps();
             if (s.epoch() == 1) allocatedAfterWarmup = allocatedByAllThreads();
             if (s.epoch() == seconds.length) allocatedAtEnd = allocatedByAllThreads();

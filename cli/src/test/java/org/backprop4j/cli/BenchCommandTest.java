@@ -3,6 +3,7 @@ package org.backprop4j.cli;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,8 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchCommandTest {
     @Test
     void gflopsCountThePerformedFlopsAndTheNominalFigureStaysBeside() {
-        Map<String, Object> j = Cli.jsonFields(Cli.run("bench", "--workload", "W1", "--threads", "1", "--epochs", "1",
-                "--samples", "64", "--peak-gflops-per-core", "100", "--json").ok().out());
+        String out = Cli.run("bench", "--workload", "W1", "--threads", "1", "--epochs", "1",
+                "--samples", "64", "--peak-gflops-per-core", "100", "--json").ok().out();
+        Map<String, Object> j = Cli.jsonFields(out), tree = JsonTree.object(out.strip());
         // W1 = 784-100-10. Per sample: forward 2 × 79,400, ΔW 2 × 79,400, E7's product only for the second layer
         // (2 × 1,000; the first layer's, 2 × 78,400, would be the inputs' delta, which training does not compute).
         long weights = 784 * 100 + 100 * 10, performed = 2L * 79_400 + 2L * 79_400 + 2L * 1_000;
@@ -32,5 +34,21 @@ class BenchCommandTest {
         boolean asked = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+UseTransparentHugePages");
         assertEquals(asked, j.get("jvm_huge_pages"), "this JVM's own flag");
         assertTrue(Set.of("always", "madvise", "never", "unknown").contains(j.get("thp_mode")), () -> "thp_mode " + j.get("thp_mode"));
+        assertEquals(1, ((List<?>) tree.get("epoch_seconds")).size(), "--epochs 1");
+        assertEquals(1, ((List<?>) tree.get("epoch_jit_ms")).size(), "the JIT's time in each measured epoch");
+        assertTrue(((Number) ((List<?>) tree.get("epoch_jit_ms")).get(0)).longValue() >= 0, "HotSpot times its compilations");
+    }
+
+    /**
+     * Without --epochs, W1 measures 10 epochs (a quarter of a second each, while the JIT compiles for
+     * seconds: three measured the JIT) and W2 three (seconds each).
+     */
+    @Test
+    void w1MeasuresTenEpochsByDefaultAndW2Three() {
+        Map<String, Object> j = JsonTree.object(Cli.run("bench", "--workload", "W1", "--threads", "1",
+                "--samples", "64", "--peak-gflops-per-core", "100", "--json").ok().out().strip());
+        assertEquals(10, ((List<?>) j.get("epoch_seconds")).size());
+        assertEquals(10, ((List<?>) j.get("epoch_jit_ms")).size());
+        assertEquals(3, BenchCommand.workload("W2").defaultEpochs());
     }
 }
