@@ -10,17 +10,18 @@ import jdk.incubator.vector.FloatVector;
  * across the whole k loop, for (R, V) = (4, 4), (8, 3), (12, 2) — the register tiles a
  * {@link Variant} chooses among — and (4, 1) for panels of one vector. Each is the same loop
  * written out: Java cannot unroll over a count, and the accumulators must be locals to live in
- * registers. Both operands come packed by {@link Panels}, so every index is the loop counter
- * times a constant and the JIT drops the bounds checks from the loop: X(r,p) of the row block at
- * {@code xk[xb + p·R + r]}, the panel's V vectors for p at {@code pk[pb + p·V·VL]}. Row r of the
- * tile goes to {@code out[o + r·ldo …]}. Every output is the chain acc = fma(X(r,p), Y(p,l), acc)
- * for p = 0 … k−1 from acc = 0, in every kernel: which one runs never changes a bit.
+ * registers. X comes packed by {@link Panels}: X(r,p) of the row block at {@code xk[xb + p·R + r]}.
+ * The panel's V vectors for p are at {@code y[pb + p·ldp]}: ldp = V·VL for a packed panel, or the
+ * row length of Y for a panel read where Y's rows lie (small k; see {@code Panels#readsInPlace}).
+ * Row r of the tile goes to {@code out[o + r·ldo …]}. Every output is the chain
+ * acc = fma(X(r,p), Y(p,l), acc) for p = 0 … k−1 from acc = 0, in every kernel: which one runs
+ * never changes a bit.
  *
- * <p>Each kernel has a twin ({@code …Strided}) that reads the panel where Y's rows lie, row p at
- * {@code y[pb + p·ldp]}, for the products whose panels {@link Panels} does not pack (small k; see
- * {@code Panels#readsInPlace}). The packed kernels keep their constant stride rather than take ldp,
- * because with a constant the JIT removes the panel loads' bounds checks from the loop of the large
- * products (W2's), which are the ones the packing is for.
+ * <p>Until 2026-11-30 the packed panels had kernels of their own with the stride V·VL written in,
+ * in case the JIT removed the panel loads' bounds checks only for a constant stride; with the stride
+ * a parameter, W2's steps ran as fast (on one thread 20.26, 19.96, 20.49 ms before against 20.18,
+ * 19.94, 20.34 after, on two 11.18, 11.74, 11.88 against 11.23, 11.46, 11.50; `StepCalls W2 1|2`,
+ * alternating, Intel Xeon of docs/PERFORMANCE.md), so the copies (250 lines) went.
  */
 final class MicroKernels {
 
@@ -31,263 +32,7 @@ final class MicroKernels {
      * 4 rows × 4 vectors: for each p, 4 vector loads of the panel and 4 broadcasts of X feed 16
      * FMAs into 16 accumulators.
      */
-    static void kernel4x4(int k, float[] xk, int xb, float[] pk, int pb, float[] out, int o, int ldo) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        for (int p = 0; p < k; p++) {
-            int q = pb + p * (4 * VL), xp = xb + p * 4;
-            FloatVector y0 = FloatVector.fromArray(S, pk, q);
-            FloatVector y1 = FloatVector.fromArray(S, pk, q + VL);
-            FloatVector y2 = FloatVector.fromArray(S, pk, q + 2 * VL);
-            FloatVector y3 = FloatVector.fromArray(S, pk, q + 3 * VL);
-            FloatVector a = FloatVector.broadcast(S, xk[xp]);
-            c00 = a.fma(y0, c00);
-            c01 = a.fma(y1, c01);
-            c02 = a.fma(y2, c02);
-            c03 = a.fma(y3, c03);
-            a = FloatVector.broadcast(S, xk[xp + 1]);
-            c10 = a.fma(y0, c10);
-            c11 = a.fma(y1, c11);
-            c12 = a.fma(y2, c12);
-            c13 = a.fma(y3, c13);
-            a = FloatVector.broadcast(S, xk[xp + 2]);
-            c20 = a.fma(y0, c20);
-            c21 = a.fma(y1, c21);
-            c22 = a.fma(y2, c22);
-            c23 = a.fma(y3, c23);
-            a = FloatVector.broadcast(S, xk[xp + 3]);
-            c30 = a.fma(y0, c30);
-            c31 = a.fma(y1, c31);
-            c32 = a.fma(y2, c32);
-            c33 = a.fma(y3, c33);
-        }
-        c00.intoArray(out, o);
-        c01.intoArray(out, o + VL);
-        c02.intoArray(out, o + 2 * VL);
-        c03.intoArray(out, o + 3 * VL);
-        o += ldo;
-        c10.intoArray(out, o);
-        c11.intoArray(out, o + VL);
-        c12.intoArray(out, o + 2 * VL);
-        c13.intoArray(out, o + 3 * VL);
-        o += ldo;
-        c20.intoArray(out, o);
-        c21.intoArray(out, o + VL);
-        c22.intoArray(out, o + 2 * VL);
-        c23.intoArray(out, o + 3 * VL);
-        o += ldo;
-        c30.intoArray(out, o);
-        c31.intoArray(out, o + VL);
-        c32.intoArray(out, o + 2 * VL);
-        c33.intoArray(out, o + 3 * VL);
-    }
-
-    /**
-     * 8 rows × 3 vectors: for each p, 3 vector loads of the panel and 8 broadcasts of X feed 24
-     * FMAs into 24 accumulators; a third fewer panel loads per FMA than 4 × 4.
-     */
-    static void kernel8x3(int k, float[] xk, int xb, float[] pk, int pb, float[] out, int o, int ldo) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00;
-        FloatVector c40 = c00, c41 = c00, c42 = c00;
-        FloatVector c50 = c00, c51 = c00, c52 = c00;
-        FloatVector c60 = c00, c61 = c00, c62 = c00;
-        FloatVector c70 = c00, c71 = c00, c72 = c00;
-        for (int p = 0; p < k; p++) {
-            int q = pb + p * (3 * VL), xp = xb + p * 8;
-            FloatVector y0 = FloatVector.fromArray(S, pk, q);
-            FloatVector y1 = FloatVector.fromArray(S, pk, q + VL);
-            FloatVector y2 = FloatVector.fromArray(S, pk, q + 2 * VL);
-            FloatVector a = FloatVector.broadcast(S, xk[xp]);
-            c00 = a.fma(y0, c00);
-            c01 = a.fma(y1, c01);
-            c02 = a.fma(y2, c02);
-            a = FloatVector.broadcast(S, xk[xp + 1]);
-            c10 = a.fma(y0, c10);
-            c11 = a.fma(y1, c11);
-            c12 = a.fma(y2, c12);
-            a = FloatVector.broadcast(S, xk[xp + 2]);
-            c20 = a.fma(y0, c20);
-            c21 = a.fma(y1, c21);
-            c22 = a.fma(y2, c22);
-            a = FloatVector.broadcast(S, xk[xp + 3]);
-            c30 = a.fma(y0, c30);
-            c31 = a.fma(y1, c31);
-            c32 = a.fma(y2, c32);
-            a = FloatVector.broadcast(S, xk[xp + 4]);
-            c40 = a.fma(y0, c40);
-            c41 = a.fma(y1, c41);
-            c42 = a.fma(y2, c42);
-            a = FloatVector.broadcast(S, xk[xp + 5]);
-            c50 = a.fma(y0, c50);
-            c51 = a.fma(y1, c51);
-            c52 = a.fma(y2, c52);
-            a = FloatVector.broadcast(S, xk[xp + 6]);
-            c60 = a.fma(y0, c60);
-            c61 = a.fma(y1, c61);
-            c62 = a.fma(y2, c62);
-            a = FloatVector.broadcast(S, xk[xp + 7]);
-            c70 = a.fma(y0, c70);
-            c71 = a.fma(y1, c71);
-            c72 = a.fma(y2, c72);
-        }
-        c00.intoArray(out, o);
-        c01.intoArray(out, o + VL);
-        c02.intoArray(out, o + 2 * VL);
-        o += ldo;
-        c10.intoArray(out, o);
-        c11.intoArray(out, o + VL);
-        c12.intoArray(out, o + 2 * VL);
-        o += ldo;
-        c20.intoArray(out, o);
-        c21.intoArray(out, o + VL);
-        c22.intoArray(out, o + 2 * VL);
-        o += ldo;
-        c30.intoArray(out, o);
-        c31.intoArray(out, o + VL);
-        c32.intoArray(out, o + 2 * VL);
-        o += ldo;
-        c40.intoArray(out, o);
-        c41.intoArray(out, o + VL);
-        c42.intoArray(out, o + 2 * VL);
-        o += ldo;
-        c50.intoArray(out, o);
-        c51.intoArray(out, o + VL);
-        c52.intoArray(out, o + 2 * VL);
-        o += ldo;
-        c60.intoArray(out, o);
-        c61.intoArray(out, o + VL);
-        c62.intoArray(out, o + 2 * VL);
-        o += ldo;
-        c70.intoArray(out, o);
-        c71.intoArray(out, o + VL);
-        c72.intoArray(out, o + 2 * VL);
-    }
-
-    /**
-     * 12 rows × 2 vectors: for each p, 2 vector loads of the panel and 12 broadcasts of X feed
-     * 24 FMAs into 24 accumulators: half the panel loads per FMA of 4 × 4, for cores whose two FMA
-     * units would otherwise wait on the panel streaming from L2.
-     */
-    static void kernel12x2(int k, float[] xk, int xb, float[] pk, int pb, float[] out, int o, int ldo) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00;
-        FloatVector c10 = c00, c11 = c00;
-        FloatVector c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00;
-        FloatVector c40 = c00, c41 = c00;
-        FloatVector c50 = c00, c51 = c00;
-        FloatVector c60 = c00, c61 = c00;
-        FloatVector c70 = c00, c71 = c00;
-        FloatVector c80 = c00, c81 = c00;
-        FloatVector c90 = c00, c91 = c00;
-        FloatVector ca0 = c00, ca1 = c00;
-        FloatVector cb0 = c00, cb1 = c00;
-        for (int p = 0; p < k; p++) {
-            int q = pb + p * (2 * VL), xp = xb + p * 12;
-            FloatVector y0 = FloatVector.fromArray(S, pk, q);
-            FloatVector y1 = FloatVector.fromArray(S, pk, q + VL);
-            FloatVector a = FloatVector.broadcast(S, xk[xp]);
-            c00 = a.fma(y0, c00);
-            c01 = a.fma(y1, c01);
-            a = FloatVector.broadcast(S, xk[xp + 1]);
-            c10 = a.fma(y0, c10);
-            c11 = a.fma(y1, c11);
-            a = FloatVector.broadcast(S, xk[xp + 2]);
-            c20 = a.fma(y0, c20);
-            c21 = a.fma(y1, c21);
-            a = FloatVector.broadcast(S, xk[xp + 3]);
-            c30 = a.fma(y0, c30);
-            c31 = a.fma(y1, c31);
-            a = FloatVector.broadcast(S, xk[xp + 4]);
-            c40 = a.fma(y0, c40);
-            c41 = a.fma(y1, c41);
-            a = FloatVector.broadcast(S, xk[xp + 5]);
-            c50 = a.fma(y0, c50);
-            c51 = a.fma(y1, c51);
-            a = FloatVector.broadcast(S, xk[xp + 6]);
-            c60 = a.fma(y0, c60);
-            c61 = a.fma(y1, c61);
-            a = FloatVector.broadcast(S, xk[xp + 7]);
-            c70 = a.fma(y0, c70);
-            c71 = a.fma(y1, c71);
-            a = FloatVector.broadcast(S, xk[xp + 8]);
-            c80 = a.fma(y0, c80);
-            c81 = a.fma(y1, c81);
-            a = FloatVector.broadcast(S, xk[xp + 9]);
-            c90 = a.fma(y0, c90);
-            c91 = a.fma(y1, c91);
-            a = FloatVector.broadcast(S, xk[xp + 10]);
-            ca0 = a.fma(y0, ca0);
-            ca1 = a.fma(y1, ca1);
-            a = FloatVector.broadcast(S, xk[xp + 11]);
-            cb0 = a.fma(y0, cb0);
-            cb1 = a.fma(y1, cb1);
-        }
-        c00.intoArray(out, o);
-        c01.intoArray(out, o + VL);
-        o += ldo;
-        c10.intoArray(out, o);
-        c11.intoArray(out, o + VL);
-        o += ldo;
-        c20.intoArray(out, o);
-        c21.intoArray(out, o + VL);
-        o += ldo;
-        c30.intoArray(out, o);
-        c31.intoArray(out, o + VL);
-        o += ldo;
-        c40.intoArray(out, o);
-        c41.intoArray(out, o + VL);
-        o += ldo;
-        c50.intoArray(out, o);
-        c51.intoArray(out, o + VL);
-        o += ldo;
-        c60.intoArray(out, o);
-        c61.intoArray(out, o + VL);
-        o += ldo;
-        c70.intoArray(out, o);
-        c71.intoArray(out, o + VL);
-        o += ldo;
-        c80.intoArray(out, o);
-        c81.intoArray(out, o + VL);
-        o += ldo;
-        c90.intoArray(out, o);
-        c91.intoArray(out, o + VL);
-        o += ldo;
-        ca0.intoArray(out, o);
-        ca1.intoArray(out, o + VL);
-        o += ldo;
-        cb0.intoArray(out, o);
-        cb1.intoArray(out, o + VL);
-    }
-
-    /**
-     * 4 rows × 1 vector, for a panel of one vector (an output layer of at most VL units, or the
-     * last VL lanes of a product): 4 accumulators, so the FMA latency sets the pace, yet on a
-     * quarter of the lanes a padded full tile would compute. X comes packed in blocks of
-     * {@code xs} rows (the variant's R): rows xb … xb + 3 of such a block.
-     */
-    static void kernel4x1(int k, float[] xk, int xb, int xs, float[] pk, int pb, float[] out, int o, int ldo) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-        for (int p = 0; p < k; p++) {
-            int xp = xb + p * xs;
-            FloatVector y0 = FloatVector.fromArray(S, pk, pb + p * VL);
-            c0 = FloatVector.broadcast(S, xk[xp]).fma(y0, c0);
-            c1 = FloatVector.broadcast(S, xk[xp + 1]).fma(y0, c1);
-            c2 = FloatVector.broadcast(S, xk[xp + 2]).fma(y0, c2);
-            c3 = FloatVector.broadcast(S, xk[xp + 3]).fma(y0, c3);
-        }
-        c0.intoArray(out, o);
-        c1.intoArray(out, o + ldo);
-        c2.intoArray(out, o + 2 * ldo);
-        c3.intoArray(out, o + 3 * ldo);
-    }
-
-    /** {@link #kernel4x4} on a panel read in place: its row p at {@code y[pb + p·ldp]}. */
-    static void kernel4x4Strided(int k, float[] xk, int xb, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
+    static void kernel4x4(int k, float[] xk, int xb, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -340,8 +85,11 @@ final class MicroKernels {
         c33.intoArray(out, o + 3 * VL);
     }
 
-    /** {@link #kernel8x3} on a panel read in place: its row p at {@code y[pb + p·ldp]}. */
-    static void kernel8x3Strided(int k, float[] xk, int xb, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
+    /**
+     * 8 rows × 3 vectors: for each p, 3 vector loads of the panel and 8 broadcasts of X feed 24
+     * FMAs into 24 accumulators; a third fewer panel loads per FMA than 4 × 4.
+     */
+    static void kernel8x3(int k, float[] xk, int xb, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00;
@@ -421,8 +169,12 @@ final class MicroKernels {
         c72.intoArray(out, o + 2 * VL);
     }
 
-    /** {@link #kernel12x2} on a panel read in place: its row p at {@code y[pb + p·ldp]}. */
-    static void kernel12x2Strided(int k, float[] xk, int xb, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
+    /**
+     * 12 rows × 2 vectors: for each p, 2 vector loads of the panel and 12 broadcasts of X feed
+     * 24 FMAs into 24 accumulators: half the panel loads per FMA of 4 × 4, for cores whose two FMA
+     * units would otherwise wait on the panel streaming from L2.
+     */
+    static void kernel12x2(int k, float[] xk, int xb, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00;
         FloatVector c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00;
@@ -513,8 +265,13 @@ final class MicroKernels {
         cb1.intoArray(out, o + VL);
     }
 
-    /** {@link #kernel4x1} on a panel read in place: its row p at {@code y[pb + p·ldp]}. */
-    static void kernel4x1Strided(int k, float[] xk, int xb, int xs, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
+    /**
+     * 4 rows × 1 vector, for a panel of one vector (an output layer of at most VL units, or the
+     * last VL lanes of a product): 4 accumulators, so the FMA latency sets the pace, yet on a
+     * quarter of the lanes a padded full tile would compute. X comes packed in blocks of
+     * {@code xs} rows (the variant's R): rows xb … xb + 3 of such a block.
+     */
+    static void kernel4x1(int k, float[] xk, int xb, int xs, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         for (int p = 0; p < k; p++) {
             int xp = xb + p * xs;

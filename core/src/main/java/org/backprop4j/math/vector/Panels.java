@@ -259,21 +259,15 @@ final class Panels extends Tiles {
         float[] out = direct ? c : tile;
         int o = direct ? r0 * ldc + l0 : 0;
         int ldo = direct ? ldc : w;
+        int ldp = strided ? ldy : w;            // the panel's row stride: where Y's rows lie, or packed
         if (w == VL) {                          // the one-vector kernel, 4 rows of the block at a time
-            for (int r = 0; r < rowsValid; r += 4) {
-                if (strided) MicroKernels.kernel4x1Strided(k, xk, xb + r, tileRows, pk, pAt, ldy, out, o + r * ldo, ldo);
-                else MicroKernels.kernel4x1(k, xk, xb + r, tileRows, pk, pAt, out, o + r * ldo, ldo);
-            }
-        } else if (strided) {
-            if (tileRows == 12) MicroKernels.kernel12x2Strided(k, xk, xb, pk, pAt, ldy, out, o, ldo);
-            else if (tileRows == 8) MicroKernels.kernel8x3Strided(k, xk, xb, pk, pAt, ldy, out, o, ldo);
-            else MicroKernels.kernel4x4Strided(k, xk, xb, pk, pAt, ldy, out, o, ldo);
+            for (int r = 0; r < rowsValid; r += 4) MicroKernels.kernel4x1(k, xk, xb + r, tileRows, pk, pAt, ldp, out, o + r * ldo, ldo);
         } else if (tileRows == 12) {
-            MicroKernels.kernel12x2(k, xk, xb, pk, pAt, out, o, ldo);
+            MicroKernels.kernel12x2(k, xk, xb, pk, pAt, ldp, out, o, ldo);
         } else if (tileRows == 8) {
-            MicroKernels.kernel8x3(k, xk, xb, pk, pAt, out, o, ldo);
+            MicroKernels.kernel8x3(k, xk, xb, pk, pAt, ldp, out, o, ldo);
         } else {
-            MicroKernels.kernel4x4(k, xk, xb, pk, pAt, out, o, ldo);
+            MicroKernels.kernel4x4(k, xk, xb, pk, pAt, ldp, out, o, ldo);
         }
         if (direct) return;
         if (cByLane) {
