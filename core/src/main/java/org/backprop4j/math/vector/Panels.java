@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       vectors of consecutive lanes l.
  * </ul>
  * Both are copied ("packed") before the micro-kernels read them — except the panels of a lane
- * side stored by rows of p (NN, TN) when k is small, which are read where they lie (see
- * {@link #readsInPlace}): a panel
+ * side stored by rows of p (NN, TN) when k is small (see {@link #readsInPlace}) or when at most two
+ * row blocks read them, which are read where they lie: a panel
  * as k rows of V·VL lanes (transposed on the way when Y is stored by lanes, the NT form; the
  * last panel padded with zero lanes), a block of R rows of X as k groups of R floats. The
  * transpositions go by vector gathers (one float at a time, they took a quarter of an NT
@@ -131,8 +131,11 @@ final class Panels extends Tiles {
         product++;
         width = lanes <= VL ? VL : panel;
         panelCount = (lanes + width - 1) / width;
-        inPlace = !yByLane && readsInPlace(k, ldy, width);
         rowBlocks = (rows + tileRows - 1) / tileRows;
+        // A panel that one or two row blocks read is not worth a copy, however long its k: W2's ΔW₃ (gemmTN
+        // 10×1024×256, two row blocks of 8) copied all 1 MB of a₂ on each of two threads for one tile per
+        // panel; read in place 118, 158, 126 → 110, 101, 112 µs (StepCalls W2 2, alternating, Intel Xeon, 2026-11-30).
+        inPlace = !yByLane && (rowBlocks <= 2 || readsInPlace(k, ldy, width));
         tiles(panelCount * rowBlocks, (long) tileRows * width * k);
         // Grown here, by the caller, before the workers see the product: never while they run.
         if (packedX.length < rowBlocks * tileRows * k) packedX = new float[rowBlocks * tileRows * k];

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * panels of Y when the tiles are split by units and the panels are few; a thread that
  * finds a block being packed by another packs its own copy for that tile. With a short k, panels of
  * Y stored by rows of p are not packed at all but read in place (W1's ΔW₁), unless its rows would
- * crowd L1's sets. Both paths, and products
+ * crowd L1's sets; and so are the panels of a product with one or two row blocks (W2's ΔW₃). Both paths, and products
  * of changing shapes one after another (stale packed blocks must never be reused), give the bits
  * of the plain-Java kernels (same sums in the same order; against the naive twin: KernelsTest),
  * for every variant on two threads. The test also checks which path each product took (the
@@ -28,6 +28,7 @@ class SharedPackingTest {
         {37, 53, 29}, {64, 100, 300}, {13, 200, 7}, {100, 37, 256}, {9, 1024, 33}, {64, 48, 1}, {37, 53, 29},
         {100, 784, 32},                         // W1's ΔW₁ = δ₁ᵀ·a₀ (gemmTN): panels read in place, split by units on two threads
         {100, 1024, 32},                        // rows of 4 KB: all in the same L1 sets, so packed
+        {10, 1024, 256},                        // W2's ΔW₃ (gemmTN): one or two row blocks, so panels read in place whatever k
     };
 
     @Test
@@ -68,6 +69,8 @@ class SharedPackingTest {
                 if (Machine.current().l1dBytes() >= 32 << 10) assertTrue(inPlace.contains("TN 100x784x32"), v + ": " + inPlace);
                 assertFalse(inPlace.contains("TN 100x1024x32"), v + ": " + inPlace);
                 assertFalse(inPlace.contains("TN 64x100x300"), v + ": " + inPlace);
+                // a panel that at most two row blocks read is not worth a copy, however long its k
+                assertEquals((10 + v.tile().rows - 1) / v.tile().rows <= 2, inPlace.contains("TN 10x1024x256"), v + ": " + inPlace);
             }
         }
     }
