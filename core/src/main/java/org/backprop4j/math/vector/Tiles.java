@@ -22,8 +22,19 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 abstract class Tiles implements Job {
     /** Spacing of the share cursors, in ints: a 64-byte cache line each, so claims do not collide. */
     private static final int PAD = 16;
-    /** Multiply-adds per claimed chunk: a few microseconds, so claiming costs well under 1 %. */
-    private static final long CHUNK_FMAS = 1 << 17;
+    /**
+     * Multiply-adds per claimed chunk: about 5 µs of one core's work. A claim is an atomic
+     * read-modify-write, which on x86 waits until the stores before it have reached the cache: right
+     * after a tile, the tile's rows of C, whose lines usually have to be fetched first. So claims cost
+     * more than their own few cycles: with one claim per tile of W2's ΔW products (a chunk of 1 << 17)
+     * they took 8–12 % of those products on one thread (docs/PERFORMANCE.md, "Claiming tiles").
+     */
+    private static final long CHUNK_FMAS = 1 << 19;
+    /**
+     * Chunks per share at least, so that a late thread holds up the others by a tenth of its share at
+     * most (W1's products, of 200 tiles or so, keep their chunks of about 10 tiles).
+     */
+    private static final int CHUNKS_PER_SHARE = 10;
 
     private final AtomicIntegerArray cursors;   // next unclaimed tile of share u, at index u·PAD
     /** False for a job whose thread t computes exactly share t (see {@link #fixedShares}). */
@@ -31,7 +42,7 @@ abstract class Tiles implements Job {
     /** Per thread: one tile of C, for edge tiles and sums across lanes. */
     final float[][] tiles;
     int tileCount;
-    private int shares, chunk;
+    private int shares, chunk, chunkByWork;
     private final int[] starts;                 // first tile of share u; starts[shares] = tileCount
 
     Tiles(int threads) {
@@ -44,12 +55,7 @@ abstract class Tiles implements Job {
     final void tiles(int count, long fmasPerTile) {
         if (tileCount != count) tileCount = count;
         int c = (int) Math.max(1, CHUNK_FMAS / Math.max(1, fmasPerTile));
-        if (chunk != c) chunk = c;
-    }
-
-    /** Sets the tiles claimed at a time, in place of the count {@link #tiles} derived. */
-    final void chunk(int tiles) {
-        chunk = tiles;
+        if (chunkByWork != c) chunkByWork = c;
     }
 
     /**
@@ -70,6 +76,10 @@ abstract class Tiles implements Job {
             int start = u == threads ? tileCount : shareStart(u, threads);
             if (starts[u] != start) starts[u] = start;        // unchanged, the workers' copy of the line stays valid
         }
+        // At most a tenth of an average share per claim: W1's forward product (200 tiles) keeps its
+        // chunks of 10 tiles, W2's ΔW products (2,000–3,000 tiles) claim 5 at a time instead of 1.
+        int c = Math.max(1, Math.min(chunkByWork, tileCount / (threads * CHUNKS_PER_SHARE)));
+        if (chunk != c) chunk = c;
         if (claims) for (int u = 0; u < threads; u++) cursors.set(u * PAD, starts[u]);
     }
 
@@ -100,7 +110,7 @@ abstract class Tiles implements Job {
 
     @Override
     public final void work(int t) {
-        if (!claims) {
+        if (!claims || shares == 1) {                    // alone: nothing to share out, so no claims to pay for
             for (int tile = starts[t], end = starts[t + 1]; tile < end; tile++) tile(t, tile);
             return;
         }
