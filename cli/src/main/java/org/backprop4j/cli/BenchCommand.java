@@ -86,18 +86,10 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         /**
-         * The flops one training step performs per sample in its matrix products, 2 per multiply-add:
-         * for every layer the forward product z = W a (E1) and the weight gradient δ aᵀ (E8), and for
-         * every layer but the first the backward product Wᵀ δ (E7). The first layer's Wᵀ δ would be the
-         * delta of the inputs, which no weight needs, so {@code Backprop.backward} skips it (and so do the
-         * peers of bench/peers); counting it, as the nominal 6 × weights does, overstates the rate by 17 %
-         * on W2 and 49 % on W1. Biases and elementwise passes are not counted.
-         */
-        /**
          * Measured epochs when --epochs is not given. A W1 epoch (60,000 samples) lasts about a quarter of a
          * second on two threads, and in the first seconds of a run C2 is still compiling (the trainer's loop,
          * the kernels again for the new run's objects), taking a core from the two training threads as it
-         * does: epochs with a compilation ran at 180,000-235,000 samples/s, those without at 255,000-295,000
+         * does: epochs in which a compilation ended ran at 236,000-274,000 samples/s, those without at 287,000-316,000
          * (Intel Xeon family 6 model 167, 2026-11-30, docs/PERFORMANCE.md, "W1: epochs the JIT took a core
          * from"), so the median of three often measured the JIT. W2's epochs last seconds.
          */
@@ -105,6 +97,14 @@ final class BenchCommand implements Callable<Integer> {
             return name.equals("W1") ? 10 : 3;
         }
 
+        /**
+         * The flops one training step performs per sample in its matrix products, 2 per multiply-add:
+         * for every layer the forward product z = W a (E1) and the weight gradient δ aᵀ (E8), and for
+         * every layer but the first the backward product Wᵀ δ (E7). The first layer's Wᵀ δ would be the
+         * delta of the inputs, which no weight needs, so {@code Backprop.backward} skips it (and so do the
+         * peers of bench/peers); counting it, as the nominal 6 × weights does, overstates the rate by 17 %
+         * on W2 and 49 % on W1. Biases and elementwise passes are not counted.
+         */
         long stepFlopsPerSample() {
             return 2 * (3 * weights() - (long) sizes[0] * sizes[1]);
         }
