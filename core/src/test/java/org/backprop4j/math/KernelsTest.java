@@ -265,6 +265,40 @@ class KernelsTest {
     }
 
     /**
+     * dw/K by multiplying with 1/K for a power-of-two K (math.vector.Descent) gives the naive division's bits
+     * where rounding is delicate too: quotients that are subnormal or underflow to zero, huge and infinite
+     * gradients, NaN, signed zeros; for K up to 2^30.
+     */
+    @Test
+    void descendByPowerOfTwoIsTheDivisionBitForBit() {
+        float[] special = {Float.MIN_VALUE, -Float.MIN_VALUE, 3 * Float.MIN_VALUE, Float.MIN_NORMAL, 1.5f * Float.MIN_NORMAL,
+                -1.0000001f * Float.MIN_NORMAL, 7e-39f, 1e-30f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, Float.NaN, 0f, -0f, 1f, -3.3333333f, 0.1f};
+        Random random = new Random(19);
+        int n = 16 * 3 + 5;
+        for (int e = 0; e <= 30; e++) {
+            int K = 1 << e;
+            float[] dw = new float[n], w = new float[n];
+            for (int i = 0; i < n; i++) {
+                dw[i] = i < special.length ? special[i] : Float.intBitsToFloat(random.nextInt());
+                w[i] = random.nextBoolean() ? special[random.nextInt(special.length)] : (float) random.nextGaussian();
+            }
+            for (float lambda : new float[] {0f, 1e-4f}) {
+                float[] expected = w.clone();
+                Kernels.naive().descend(n, expected, dw, 0.37f, K, lambda);
+                for (Kernels kernels : new Kernels[] {new VectorKernels(1), new VectorKernels(2), Kernels.java()}) {
+                    float[] got = w.clone();
+                    kernels.descend(1, n, got, dw, 0.37f, K, lambda);
+                    for (int i = 0; i < n; i++) {
+                        assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(got[i]),   // any NaN is a NaN
+                                kernels + " K = " + K + ", lambda = " + lambda + ", dw = " + dw[i] + ", w = " + w[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * The row-wise update and the batch gather, split over threads when large: the same bits as the
      * naive loops (element by element the same operations), for any thread count and ragged row counts.
      */
@@ -278,12 +312,14 @@ class KernelsTest {
             for (int[] s : shapes) {
                 int rows = s[0], cols = s[1];
                 float[] w = randoms(random, rows * cols + 5), dw = randoms(random, rows * cols + 5);
-                float[] expected = w.clone();
-                naive.descend(rows * cols, expected, dw, 0.37f, 32, 1e-4f);
-                for (Kernels kernels : fast) {
-                    float[] got = w.clone();
-                    kernels.descend(rows, cols, got, dw, 0.37f, 32, 1e-4f);
-                    assertArrayEquals(expected, got, kernels + " descend " + rows + "×" + cols);
+                for (int batch : new int[] {32, 7, 1}) {     // a power of two multiplies by 1/K: the same bits
+                    float[] expected = w.clone();
+                    naive.descend(rows * cols, expected, dw, 0.37f, batch, 1e-4f);
+                    for (Kernels kernels : fast) {
+                        float[] got = w.clone();
+                        kernels.descend(rows, cols, got, dw, 0.37f, batch, 1e-4f);
+                        assertArrayEquals(expected, got, kernels + " descend " + rows + "×" + cols + ", K = " + batch);
+                    }
                 }
                 int K = Math.max(1, rows % 300), n = K + 50;
                 float[] src = randoms(random, n * cols);
