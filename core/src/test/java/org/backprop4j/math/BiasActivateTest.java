@@ -59,4 +59,30 @@ class BiasActivateTest {
             }
         }
     }
+
+    /**
+     * The vector kernels run f over a tile's rows as one run that crosses rows (math.vector.Elementwise):
+     * the same bits as the plain-Java kernels, row by row, for row lengths below, at and past a vector.
+     */
+    @Test
+    void vectorRunsAcrossRowsGiveThePlainJavaBits() {
+        Random r = new Random(11);
+        Kernels java = Kernels.java();
+        for (Kernels fast : new Kernels[] {new org.backprop4j.math.vector.VectorKernels(1), new org.backprop4j.math.vector.VectorKernels(2)}) {
+            for (Activation f : Activation.values()) {
+                for (int n : new int[] {1, 3, 10, 16, 17, 100}) {
+                    for (int m : new int[] {1, 5, 32, 700}) {
+                        float[] z = new float[m * n], bias = new float[n];
+                        for (int i = 0; i < z.length; i++) z[i] = (float) (r.nextGaussian() * 6);
+                        for (int j = 0; j < n; j++) bias[j] = (float) r.nextGaussian();
+                        float[] zJava = z.clone(), aJava = new float[m * n], aFast = new float[m * n];
+                        java.biasActivate(f, m, n, zJava, bias, aJava);
+                        fast.biasActivate(f, m, n, z, bias, aFast);
+                        assertArrayEquals(zJava, z, f + " " + m + "×" + n + ": z + b");
+                        assertArrayEquals(aJava, aFast, f + " " + m + "×" + n + ": a = f(z), same bits");
+                    }
+                }
+            }
+        }
+    }
 }

@@ -62,32 +62,39 @@ final class Elementwise extends Tiles {
         x = y = w = null;
     }
 
-    /** biasActivate on rows i0 … i1−1. */
+    /**
+     * biasActivate on rows i0 … i1−1: the bias added row by row, then f on the rows' elements as one run.
+     * f works element by element, so the run may cross rows: with a row length that is not a multiple of
+     * the lanes (W1's 100, an output layer's 10) a pass row by row left each row's last n mod VL elements
+     * to the scalar sigmoid, all 320 of a 32 × 10 output layer. Per element the same operations either way.
+     */
     private static void biasActivateRows(Form f, int i0, int i1, int n, float[] z, float[] bias, float[] a) {
-        int bound = f == Form.TANH ? 0 : S.loopBound(n);
+        int bound = S.loopBound(n);
         for (int i = i0; i < i1; i++) {
-            int row = i * n;
-            int j = 0;
-            for (; j < bound; j += VL) {
-                FloatVector v = FloatVector.fromArray(S, z, row + j).add(FloatVector.fromArray(S, bias, j));
-                v.intoArray(z, row + j);
+            int row = i * n, j = 0;
+            for (; j < bound; j += VL) FloatVector.fromArray(S, z, row + j).add(FloatVector.fromArray(S, bias, j)).intoArray(z, row + j);
+            for (; j < n; j++) z[row + j] += bias[j];
+        }
+        int from = i0 * n, to = i1 * n, e = from;
+        if (f != Form.TANH) {
+            for (int end = from + S.loopBound(to - from); e < end; e += VL) {
+                FloatVector v = FloatVector.fromArray(S, z, e);
                 FloatVector out = switch (f) {
                     case SIGMOID -> ONE.div(exp(v.neg()).add(1f));      // 1 / (1 + e^-z)
                     case RELU -> v.max(0f);
                     default -> v;
                 };
-                out.intoArray(a, row + j);
+                out.intoArray(a, e);
             }
-            for (; j < n; j++) {
-                float zj = z[row + j] + bias[j];
-                z[row + j] = zj;
-                a[row + j] = switch (f) {
-                    case SIGMOID -> FloatExp.sigmoid(zj);                // the same arithmetic as the lanes
-                    case TANH -> (float) Math.tanh(zj);
-                    case RELU -> zj > 0f ? zj : 0f;
-                    default -> zj;
-                };
-            }
+        }
+        for (; e < to; e++) {
+            float ze = z[e];
+            a[e] = switch (f) {
+                case SIGMOID -> FloatExp.sigmoid(ze);                  // the same arithmetic as the lanes
+                case TANH -> (float) Math.tanh(ze);
+                case RELU -> ze > 0f ? ze : 0f;
+                default -> ze;
+            };
         }
     }
 
