@@ -431,10 +431,15 @@ final class Panels extends Tiles {
                 int s = (l0 + l) * ldy;
                 for (int p = 0; p < k; p++) FloatVector.fromArray(Lanes.S, y, s + p, offsets, 0).intoArray(dst, at + p * w + l);
             }
+            // The lanes past the last whole vector: the ragged ones one float at a time, then whole
+            // vectors of zeros (W1's output layer: 32 samples in a panel of 48 lanes, 16 of them padding).
+            int pad = Math.max(l, valid) + (VL - Math.max(l, valid) % VL) % VL;
+            FloatVector zero = FloatVector.zero(Lanes.S);
             for (int p = 0; l < w && p < k; p++) {
                 int d = at + p * w;
                 for (int m = l; m < valid; m++) dst[d + m] = y[(l0 + m) * ldy + p];
-                for (int m = Math.max(l, valid); m < w; m++) dst[d + m] = 0f;
+                for (int m = Math.max(l, valid); m < pad; m++) dst[d + m] = 0f;
+                for (int m = pad; m < w; m += VL) zero.intoArray(dst, d + m);
             }
         }
     }
