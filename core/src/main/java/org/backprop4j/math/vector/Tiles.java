@@ -6,10 +6,11 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The tiles of one product, numbered 0 … tileCount−1 and cut into one contiguous share per
- * thread. A thread claims chunks of its own share through an atomic cursor, then claims what is
- * left of the others' shares. So a thread the OS has not run yet (a busy machine, a parked
- * worker still waking up) delays the product by at most one chunk, not by its whole share:
- * the others take its tiles. Which thread computes a tile never changes its value.
+ * thread. A thread claims chunks of its own share through an atomic cursor, then watches the
+ * others' shares and claims from one whose cursor has stood still for a while (see {@link #help}).
+ * So a thread the OS has not run yet (a busy machine, a parked worker still waking up) delays the
+ * product by a short wait and one chunk, not by its whole share: the others take its tiles. Which
+ * thread computes a tile never changes its value.
  *
  * <p>The shares cut a layer's <em>units</em> (its outputs: rows of W) at the same places in
  * every product and update of a step ({@link #unitBlock}): so thread t reads and writes the same
@@ -35,6 +36,8 @@ abstract class Tiles implements Job {
      * most (W1's products, of 200 tiles or so, keep their chunks of about 10 tiles).
      */
     private static final int CHUNKS_PER_SHARE = 10;
+    /** The least time a share's cursor must stand still before another thread takes its chunks (see {@link #help}). */
+    private static final long MIN_PATIENCE_NANOS = 2_000;
 
     private final AtomicIntegerArray cursors;   // next unclaimed tile of share u, at index u·PAD
     /** False for a job whose thread t computes exactly share t (see {@link #fixedShares}). */
@@ -44,11 +47,15 @@ abstract class Tiles implements Job {
     int tileCount;
     private int shares, chunk, chunkByWork;
     private final int[] starts;                 // first tile of share u; starts[shares] = tileCount
+    private final int[][] seenBy;               // per thread t, per share u: the cursor as t last saw it …
+    private final long[][] stillBy;             // … and since when (System.nanoTime) it has stood there
 
     Tiles(int threads) {
         cursors = new AtomicIntegerArray(threads * PAD);
         tiles = new float[threads][TILE];
         starts = new int[threads + 1];
+        seenBy = new int[threads][threads];
+        stillBy = new long[threads][threads];
     }
 
     /** Sets the tile count and the multiply-adds per tile of the current product. */
@@ -114,11 +121,61 @@ abstract class Tiles implements Job {
             for (int tile = starts[t], end = starts[t + 1]; tile < end; tile++) tile(t, tile);
             return;
         }
-        for (int i = 0; i < shares; i++) {
-            int u = (t + i) % shares;                    // own share first, then the others'
-            int end = starts[u + 1];
-            for (int s; (s = cursors.getAndAdd(u * PAD, chunk)) < end; ) {
-                for (int tile = s, e = Math.min(s + chunk, end); tile < e; tile++) tile(t, tile);
+        long began = System.nanoTime();
+        int chunks = 0;
+        int end = starts[t + 1];
+        for (int s; (s = cursors.getAndAdd(t * PAD, chunk)) < end; chunks++) {    // own share first
+            for (int tile = s, e = Math.min(s + chunk, end); tile < e; tile++) tile(t, tile);
+        }
+        long perChunk = chunks == 0 ? 0 : (System.nanoTime() - began) / chunks;
+        help(t, Math.max(MIN_PATIENCE_NANOS, 2 * perChunk));
+    }
+
+    /**
+     * Takes chunks of another thread's share while its owner stalls: when its cursor has not moved
+     * for {@code patience} (twice as long as this thread takes for a chunk, 2 µs at least). An owner
+     * that is on its way keeps its tiles. Taking them whenever this thread was done first (until
+     * 2026-11-30) cost more than it saved on W1: a worker starts a microsecond or so after the caller,
+     * so the caller took the last chunks of the worker's share in most products, and the rows of ΔW
+     * they wrote then sat in the wrong core's cache for the update that reads them and for the next
+     * step's products. `nn bench --workload W1 --threads 2`, ten alternating JVMs each (Intel Xeon of
+     * docs/PERFORMANCE.md, 20:00–20:08 UTC): median 255,700 samples/s before, 267,700 after; W2, six
+     * each: 21,180 and 21,300. A thread the OS has descheduled, or one not yet started, still costs the
+     * others no more than a patience and a chunk.
+     */
+    private void help(int t, long patience) {
+        int[] seen = seenBy[t];
+        long[] still = stillBy[t];                       // since when share u's cursor has stood at seen[u]
+        long time = System.nanoTime();
+        for (int u = 0; u < shares; u++) {
+            seen[u] = cursors.get(u * PAD);
+            still[u] = time;
+        }
+        for (boolean open = true; open; ) {
+            open = false;
+            boolean took = false;
+            for (int i = 1; i < shares; i++) {
+                int u = (t + i) % shares, end = starts[u + 1];
+                int now = cursors.get(u * PAD);
+                if (now >= end) continue;
+                open = true;
+                time = System.nanoTime();
+                if (now != seen[u]) {                    // its owner (or a helper) claimed: on its way
+                    seen[u] = now;
+                    still[u] = time;
+                } else if (time - still[u] >= patience) {
+                    int s = cursors.getAndAdd(u * PAD, chunk);
+                    if (s >= end) continue;
+                    for (int tile = s, e = Math.min(s + chunk, end); tile < e; tile++) tile(t, tile);
+                    seen[u] = s + chunk;                 // unmoved after this chunk: still stalled, take the next at once
+                    took = true;
+                }
+            }
+            if (open && !took) {
+                // Look again a quarter of a patience later, not at once: each look fetches the owner's cursor
+                // line, which its next claim must then take back.
+                long until = System.nanoTime() + patience / 4;
+                while (System.nanoTime() < until) Thread.onSpinWait();
             }
         }
     }

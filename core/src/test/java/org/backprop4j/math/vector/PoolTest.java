@@ -3,6 +3,7 @@ package org.backprop4j.math.vector;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,54 @@ class PoolTest {
                 assertThrows(IllegalStateException.class, () -> pool.run(failing, 2, true));
             }
             pool.run(t -> { }, 2, true);                            // the next job does not see the old failure
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /**
+     * Shared tiles: an owner that stalls in its share (here: sleeps in its first tile) loses the rest of it
+     * to the other thread, which waits only a short patience before taking it (Tiles#help); every tile is
+     * computed exactly once either way.
+     */
+    @Test
+    void aStalledShareIsTakenOverAndEveryTileRunsOnce() {
+        Pool pool = new Pool(1);
+        try {
+            int count = 200;
+            AtomicIntegerArray by = new AtomicIntegerArray(count);      // 1 + the thread that computed tile i
+            java.util.concurrent.atomic.AtomicInteger twice = new java.util.concurrent.atomic.AtomicInteger();
+            Tiles job = new Tiles(2) {
+                @Override
+                void tile(int t, int i) {
+                    if (by.getAndSet(i, t + 1) != 0) twice.incrementAndGet();
+                    if (t == 1 && i == start(1)) {
+                        try {
+                            Thread.sleep(200);                          // the owner of share 1 stalls
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }
+
+                @Override
+                void release() {
+                }
+            };
+            for (int run = 0; run < 3; run++) {
+                for (int i = 0; i < count; i++) by.set(i, 0);
+                job.tiles(count, 1L << 17);                             // chunks of 4 tiles
+                job.share(2);
+                pool.run(job, 2, true);
+                assertEquals(0, twice.get(), "a tile computed twice");
+                int taken = 0;
+                for (int i = 0; i < count; i++) {
+                    assertTrue(by.get(i) != 0, "tile " + i + " never computed");
+                    if (i >= job.start(1) && by.get(i) == 1) taken++;
+                }
+                int share1 = count - job.start(1);
+                assertTrue(taken >= share1 - 4, "run " + run + ": the caller took " + taken + " of the stalled share's " + share1 + " tiles");
+            }
         } finally {
             pool.shutdown();
         }
