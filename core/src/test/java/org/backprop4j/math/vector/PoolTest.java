@@ -73,7 +73,7 @@ class PoolTest {
     }
 
     /**
-     * Shared tiles: an owner that stalls in its share (here: sleeps in its first tile) loses the rest of it
+     * Shared tiles: an owner that stalls in its share (here: sleeps in the first tile it computes) loses the rest of it
      * to the other thread, which waits only a short patience before taking it (Tiles#help); every tile is
      * computed exactly once either way.
      */
@@ -84,11 +84,12 @@ class PoolTest {
             int count = 200;
             AtomicIntegerArray by = new AtomicIntegerArray(count);      // 1 + the thread that computed tile i
             java.util.concurrent.atomic.AtomicInteger twice = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
             Tiles job = new Tiles(2) {
                 @Override
                 void tile(int t, int i) {
                     if (by.getAndSet(i, t + 1) != 0) twice.incrementAndGet();
-                    if (t == 1 && i == start(1)) {
+                    if (t == 1 && stalled.compareAndSet(false, true)) {      // thread 1's first tile, whichever it is
                         try {
                             Thread.sleep(200);                          // the owner of share 1 stalls
                         } catch (InterruptedException e) {
@@ -101,8 +102,9 @@ class PoolTest {
                 void release() {
                 }
             };
-            for (int run = 0; run < 3; run++) {
+            for (int run = 0; run < 5; run++) {
                 for (int i = 0; i < count; i++) by.set(i, 0);
+                stalled.set(false);
                 job.tiles(count, 1L << 17);                             // chunks of 4 tiles
                 job.share(2);
                 pool.run(job, 2, true);
