@@ -36,8 +36,13 @@ abstract class Tiles implements Job {
      * most (W1's products, of 200 tiles or so, keep their chunks of about 10 tiles).
      */
     private static final int CHUNKS_PER_SHARE = 10;
-    /** The least time a share's cursor must stand still before another thread takes its chunks (see {@link #help}). */
-    private static final long MIN_PATIENCE_NANOS = 2_000;
+    /**
+     * The least and the most time a share's cursor must stand still before another thread takes its chunks
+     * (see {@link #help}). The most: a thread whose own chunks were slowed (the OS took its core for a
+     * while) would otherwise wait out a patience of milliseconds for a stalled owner. W2's chunks take about
+     * 8 µs (1 << 19 multiply-adds at its 120–140 GFLOP/s per core).
+     */
+    private static final long MIN_PATIENCE_NANOS = 2_000, MAX_PATIENCE_NANOS = 100_000;
 
     private final AtomicIntegerArray cursors;   // next unclaimed tile of share u, at index u·PAD
     /** False for a job whose thread t computes exactly share t (see {@link #fixedShares}). */
@@ -128,12 +133,12 @@ abstract class Tiles implements Job {
             for (int tile = s, e = Math.min(s + chunk, end); tile < e; tile++) tile(t, tile);
         }
         long perChunk = chunks == 0 ? 0 : (System.nanoTime() - began) / chunks;
-        help(t, Math.max(MIN_PATIENCE_NANOS, 2 * perChunk));
+        help(t, Math.min(MAX_PATIENCE_NANOS, Math.max(MIN_PATIENCE_NANOS, 2 * perChunk)));
     }
 
     /**
      * Takes chunks of another thread's share while its owner stalls: when its cursor has not moved
-     * for {@code patience} (twice as long as this thread takes for a chunk, 2 µs at least). An owner
+     * for {@code patience} (twice as long as this thread takes for a chunk, 2–100 µs). An owner
      * that is on its way keeps its tiles. Taking them whenever this thread was done first (until
      * 2026-11-30) cost more than it saved on W1: a worker starts a microsecond or so after the caller,
      * so the caller took the last chunks of the worker's share in most products, and the rows of ΔW
