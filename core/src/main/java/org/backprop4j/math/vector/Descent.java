@@ -40,9 +40,10 @@ final class Descent extends Tiles {
      * w := w − alpha·(dw/K + lambda·w) on elements from … to−1: per lane the same operations as the scalar loop,
      * except that a power-of-two K divides by multiplying with 1/K. That is the same bits: both round the one
      * real number dw·2^−e to the nearest float (subnormals, infinities and NaN included), and 1/K is exact.
-     * The division was what limited this loop: a 512-bit VDIVPS issues about once per 10 cycles, so W1's
-     * 100 × 784 update took 9.9 µs on two threads (`StepCalls W1 2`, Intel Xeon of docs/PERFORMANCE.md,
-     * 2026-11-30), about as long as 4,900 divisions take; the batch sizes people use are powers of two.
+     * The division was what limited this loop (a 512-bit VDIVPS issues about once per 10 cycles, one per 16
+     * weights): W1's 100 × 784 update took 14.7 and 14.1 µs on one thread with it, 7.1 and 6.9 µs with the
+     * multiplication (`StepCalls W1 1`, alternating, Intel Xeon of docs/PERFORMANCE.md, 2026-11-30). The
+     * batch sizes people use are powers of two.
      */
     private static void descendRange(float[] w, float[] dw, int from, int to, float alpha, int K, float lambda) {
         if (Integer.bitCount(K) == 1) {
