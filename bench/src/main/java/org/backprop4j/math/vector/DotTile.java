@@ -18,9 +18,10 @@ import java.util.Random;
  * fastest: 4 rows of W stay in L1 while the batch streams from L2), in µs on one thread. The collector
  * may move the arrays between rounds, so the aligned offset can change from one table to the next.
  * With {@code engine [THREADS]}, the engine itself on W1's forward product and W2's output layer, A read in
- * place against A read from the threads' 64-byte-aligned copies (see {@link #engine}).
+ * place against A and B read from the threads' packed panels (see {@link #engine}); with {@code packed [K]}, one
+ * tile in L1 in place against packed.
  *
- * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.backprop4j.math.vector.DotTile [K | product | engine [THREADS]]</pre>
+ * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.backprop4j.math.vector.DotTile [K | product | engine [THREADS] | packed [K]]</pre>
  */
 public final class DotTile {
     public static void main(String[] args) {
@@ -30,6 +31,10 @@ public final class DotTile {
         }
         if (args.length > 0 && args[0].equals("product")) {
             product();
+            return;
+        }
+        if (args.length > 0 && args[0].equals("packed")) {
+            packed(args.length > 1 ? Integer.parseInt(args[1]) : 784);
             return;
         }
         if (args.length > 0 && args[0].equals("engine")) {
@@ -74,6 +79,44 @@ public final class DotTile {
                 best, bestA, bestB, worst, best / (k / VL));
     }
 
+    /** One tile in L1, k = 784: rows in place from 64-byte boundaries against packed rows ({@link Dots#dot4x4Packed}). */
+    private static void packed(int k) {
+        int at = AlignedRows.alignedStart();
+        Random r = new Random(1);
+        float[] a = AlignedRows.scratch(4 * k), b = AlignedRows.scratch(4 * k), pa = AlignedRows.scratch(4 * k), pb = AlignedRows.scratch(4 * k);
+        for (int i = 0; i < 4 * k; i++) {
+            a[at + i] = r.nextFloat();
+            b[at + i] = r.nextFloat();
+        }
+        for (int row = 0; row < 4; row++) {
+            for (int p = 0; p < k; p++) {
+                pa[at + p / 16 * 64 + row * 16 + p % 16] = a[at + row * k + p];
+                pb[at + p / 16 * 64 + row * 16 + p % 16] = b[at + row * k + p];
+            }
+        }
+        float[] o1 = new float[16 * VL], o2 = new float[16 * VL];
+        for (int warm = 0; warm < 30_000; warm++) {
+            tile(k, a, at, k, b, at, k, o1);
+            Dots.dot4x4Packed(k, pa, at, pb, at, o2);
+        }
+        Dots.dot4x4Packed(k, pa, at, pb, at, o2);
+        System.out.println("same sums: " + Arrays.equals(Arrays.copyOf(o1, 16), Arrays.copyOf(o2, 16)));
+        for (int round = 0; round < 3; round++) {
+            double[][] t = new double[2][9];
+            for (int rep = 0; rep < 9; rep++) {
+                long t0 = cpuNanos();
+                for (int call = 0; call < 2000; call++) tile(k, a, at, k, b, at, k, o1);
+                t[0][rep] = (cpuNanos() - t0) / 2000.0;
+                t0 = cpuNanos();
+                for (int call = 0; call < 2000; call++) Dots.dot4x4Packed(k, pa, at, pb, at, o2);
+                t[1][rep] = (cpuNanos() - t0) / 2000.0;
+            }
+            Arrays.sort(t[0]);
+            Arrays.sort(t[1]);
+            System.out.printf("4x4 dot tile k=%d in L1, aligned: rows in place %.0f ns, packed %.0f ns (medians of 9)%n", k, t[0][4], t[1][4]);
+        }
+    }
+
     /** W1's forward product, c = a·bᵀ with a 32×784 (the batch) and b 100×784 (W), tile by tile in the engine's order. */
     private static void product() {
         int m = 32, n = 100, k = 784;
@@ -104,7 +147,7 @@ public final class DotTile {
 
     /**
      * The engine itself ({@code VectorKernels.gemmNT}) on W1's forward product and W2's output layer, on
-     * {@code threads} threads, with A read in place and from the threads' 64-byte-aligned copies, in turn
+     * {@code threads} threads, with A and B read in place and from the threads' packed panels, in turn
      * in the same JVM: wall time per call, the median of 7 rounds of 200 calls, for 8 pairs of operands
      * of different lengths allocated one after another (so at different start offsets, which the
      * collector may change between rounds). Run under {@code chrt -f 10}.
@@ -113,7 +156,7 @@ public final class DotTile {
         VectorKernels kernels = new VectorKernels(threads);
         Dots dots = kernels.dots();
         Random r = new Random(1);
-        String[] modes = {"in place", "A copied"};
+        String[] modes = {"in place", "packed"};
         for (int[] s : new int[][] {{32, 100, 784}, {256, 10, 1024}}) {
             int m = s[0], n = s[1], k = s[2], calls = 200;
             float[][] as = new float[8][], bs = new float[8][];
@@ -123,7 +166,7 @@ public final class DotTile {
             }
             float[] c = new float[m * n];
             for (int mode = 0; mode < modes.length; mode++) {            // warm up every path
-                copies(dots, mode);
+                packs(dots, mode);
                 for (int warm = 0; warm < 10_000; warm++) kernels.gemmNT(m, n, k, as[warm % as.length], bs[warm % as.length], c);
             }
             double[][] med = new double[modes.length][as.length];
@@ -131,7 +174,7 @@ public final class DotTile {
                 double[][] t = new double[modes.length][7];
                 for (int rep = 0; rep < 7; rep++) {
                     for (int mode = 0; mode < modes.length; mode++) {
-                        copies(dots, mode);
+                        packs(dots, mode);
                         long t0 = System.nanoTime();
                         for (int call = 0; call < calls; call++) kernels.gemmNT(m, n, k, as[i], bs[i], c);
                         t[mode][rep] = (System.nanoTime() - t0) / (double) calls / 1e3;
@@ -150,7 +193,7 @@ public final class DotTile {
                 System.out.printf("  %-9s %6.1f  %s%n", modes[mode], (row[3] + row[4]) / 2, Arrays.toString(med[mode]).replaceAll("(\\.\\d)\\d*", "$1"));
             }
         }
-        dots.copyAOverride = null;
+        dots.packOverride = null;
     }
 
     private static float[] random(Random r, int n) {
@@ -159,9 +202,9 @@ public final class DotTile {
         return x;
     }
 
-    /** Mode 0: A read in place; 1: from the threads' copies. */
-    private static void copies(Dots dots, int mode) {
-        dots.copyAOverride = mode == 1;
+    /** Mode 0: A and B read in place; 1: from the threads' packed panels. */
+    private static void packs(Dots dots, int mode) {
+        dots.packOverride = mode == 1;
     }
 
     private static void product(float[] a, int oa, float[] b, int ob, int m, int n, int k, float[] out) {

@@ -22,48 +22,50 @@ import org.backprop4j.math.SumOrder;
  */
 final class Dots extends Tiles {
     /**
-     * Passes of the tiles over A (one per j-block of 4 rows of B) from which each thread reads A from
-     * its own copy at 64-byte boundaries (see {@link #set}). Measured on the Intel Xeon of
-     * docs/PERFORMANCE.md ({@code DotTile engine}: 8 pairs of operands at different start offsets,
-     * medians): W1's forward product 32×100×784 reads A 25 times, 67–69 → 59–61 µs on one thread and
-     * 34.5–36 → 33 µs on two with A copied; W2's output layer 256×10×1024 reads its 1 MB of A 3 times,
-     * 25–35 µs slower copied (the copy alone takes 37 µs, A and its copy fill the 2 MB of L2).
+     * Passes of the tiles over A (one per j-block of 4 rows of B) from which A is read from packed
+     * panels (see {@link #set}). Measured on the Intel Xeon of docs/PERFORMANCE.md ({@code DotTile
+     * engine}): W1's forward product 32×100×784 reads A 25 times and gains from a copy; W2's output
+     * layer 256×10×1024 reads its 1 MB of A 3 times, and a copy of it (37 µs alone, A and its copy
+     * fill the 2 MB of L2) costs more than it saves.
      */
     private static final int COPY_MIN_PASSES = 8;
-    /** Where the copy begins in a thread's array: the array's first 64-byte boundary (see {@link AlignedRows}). */
+    /** Where the panels begin in a thread's array: the array's first 64-byte boundary (see {@link AlignedRows}). */
     private static final int COPY_AT = AlignedRows.alignedStart();
 
     private final long copyMaxBytes = Machine.current().l2Bytes();
-    private int m, n, k;
+    private int m, n, k, kv;
     private float[] a, b, c;
     private int iBlocks;
-    /** Whether the current product's tiles read A from their thread's copy, rows {@link #stride} floats apart. */
-    private boolean copyA;
-    private int stride;
-    private long product;                       // counts products, so that a stale copy is never read
+    /** Whether the current product's tiles read packed panels of A and B ({@link #dot4x4Packed}). */
+    private boolean packed;
+    private long product;                       // counts products, so that a stale panel is never read
 
-    // Per thread, only thread t touching slot t: A's rows from COPY_AT, row i at COPY_AT + i·stride,
-    // at 64-byte boundaries when the JVM gives them (AlignedRows), grown to the largest A copied and
-    // then reused; and copiedA[t][ib], the product whose row block ib the copy holds.
-    private final float[][] alignedA;
-    private final long[][] copiedA;
+    // Per thread, only thread t touching slot t, grown to the largest product packed and then reused:
+    // panelsA[t], A's row blocks as panels, block ib at COPY_AT + ib·4·kv, and packedA[t][ib], the
+    // product whose block ib it holds; panelB[t], one row block of B as a panel at COPY_AT, and
+    // packedB[t] = {product, j-block} it holds.
+    private final float[][] panelsA, panelB;
+    private final long[][] packedA, packedB;
 
     /**
-     * Tests and benchmarks only: TRUE copies A whatever the shape and the JVM (a plain copy where it
-     * cannot be aligned), FALSE never; null (the default) decides by the shape.
+     * Tests and benchmarks only: TRUE packs A and B whatever the shape (with 16 lanes), FALSE never;
+     * null (the default) decides by the shape.
      */
-    Boolean copyAOverride;
+    Boolean packOverride;
 
     Dots(int threads) {
         super(threads);
-        alignedA = new float[threads][0];
-        copiedA = new long[threads][0];
+        panelsA = new float[threads][0];
+        panelB = new float[threads][0];
+        packedA = new long[threads][0];
+        packedB = new long[threads][2];
     }
 
     void set(int m, int n, int k, float[] a, float[] b, float[] c) {
         this.m = m;
         this.n = n;
         this.k = k;
+        this.kv = SumOrder.chained(k);
         this.a = a;
         this.b = b;
         this.c = c;
@@ -71,22 +73,22 @@ final class Dots extends Tiles {
         int jBlocks = (n + 3) / 4;
         // i-block fastest: four rows of B stay in L1 while all of A (small here) passes them, from L2.
         tiles(iBlocks * jBlocks, 16L * k);
-        // The tiles are bound by their loads (8 per 16 FMAs), and from L2 a 512-bit load that
-        // straddles two cache lines costs up to twice one that does not; a Java array's rows mostly
-        // straddle (docs/PERFORMANCE.md, "The dot engine reads A from 64-byte boundaries"). So when A
-        // fits L2 and the tiles pass over it often enough to repay a copy, each thread copies the row
-        // blocks it uses into its own aligned array, at its first tile of each. Its own: a copy shared
-        // by the threads ran slower on two (its lines passed between the cores every product). Only
-        // the addresses the tiles read change, never a load's value or the order of the FMAs: never the bits.
-        copyA = copyAOverride != null ? copyAOverride
-                : AlignedRows.available() && jBlocks >= COPY_MIN_PASSES && (long) Float.BYTES * m * k <= copyMaxBytes;
-        stride = copyA ? AlignedRows.stride(k) : k;
+        // When A fits L2 and the tiles pass over it often enough to repay a copy, each thread packs
+        // the row blocks of A and B it uses into panels of its own, at its first tile of each: four
+        // rows interleaved 16 floats at a time (see dot4x4Packed), from a 64-byte boundary where the
+        // JVM gives one. Then every load of a tile is at a fixed distance from one index: the loop
+        // holds two indices instead of eight row offsets, which C2 kept on the stack (a load more for
+        // each vector load), and A passes from L2 as one stream, not four. Its own panels: shared
+        // ones ran slower on two threads (their lines passed between the cores every product). Only
+        // the addresses change, never a load's value or the order of the FMAs: never the bits.
+        packed = VL == SumOrder.LANES && kv > 0 && (packOverride != null ? packOverride
+                : jBlocks >= COPY_MIN_PASSES && (long) Float.BYTES * m * k <= copyMaxBytes);
         product++;
     }
 
-    /** Tests only: whether the last product read A from the threads' copies. */
-    boolean copiedA() {
-        return copyA;
+    /** Tests only: whether the last product read packed panels. */
+    boolean packedPanels() {
+        return packed;
     }
 
     @Override
@@ -103,14 +105,13 @@ final class Dots extends Tiles {
     void tile(int t, int i) {
         int i0 = i % iBlocks * 4, j0 = i / iBlocks * 4;
         int iv = Math.min(4, m - i0), jv = Math.min(4, n - j0);
-        int kv = SumOrder.chained(k);
         float[] sums = tiles[t];
-        float[] a = copyA ? copiedRowsOfA(t, i0, iv) : this.a;
-        int as = copyA ? stride : k, at = (copyA ? COPY_AT : 0) + i0 * as;
         // A short block repeats its last row, as in the main engine.
-        int a0 = at, a1 = at + Math.min(1, iv - 1) * as, a2 = at + Math.min(2, iv - 1) * as, a3 = at + Math.min(3, iv - 1) * as;
+        int a0 = i0 * k, a1 = (i0 + Math.min(1, iv - 1)) * k, a2 = (i0 + Math.min(2, iv - 1)) * k, a3 = (i0 + Math.min(3, iv - 1)) * k;
         int b0 = j0 * k, b1 = (j0 + Math.min(1, jv - 1)) * k, b2 = (j0 + Math.min(2, jv - 1)) * k, b3 = (j0 + Math.min(3, jv - 1)) * k;
-        if (VL == SumOrder.LANES) {
+        if (packed) {
+            dot4x4Packed(kv, panelOfA(t, i0 / 4, a0, a1, a2, a3), COPY_AT + i0 * kv, panelOfB(t, j0 / 4, b0, b1, b2, b3), COPY_AT, sums);
+        } else if (VL == SumOrder.LANES) {
             dot4x4(kv, a, a0, a1, a2, a3, b, b0, b1, b2, b3, sums);
         } else {                                // 8 lanes: four 2 × 2 blocks, sums at 4·ii + jj
             dot2x2Narrow(kv, a, a0, a1, b, b0, b1, sums, 0, 4);
@@ -121,24 +122,47 @@ final class Dots extends Tiles {
         for (int ii = 0; ii < iv; ii++) {
             for (int jj = 0; jj < jv; jj++) {
                 float s = sums[VL == SumOrder.LANES ? POS[ii * 4 + jj] : ii * 4 + jj];
-                int ap = at + ii * as, bp = (j0 + jj) * k;
+                int ap = (i0 + ii) * k, bp = (j0 + jj) * k;
                 for (int p = kv; p < k; p++) s = Math.fma(a[ap + p], b[bp + p], s);  // the k mod 16 leftover
                 c[(i0 + ii) * n + j0 + jj] = s;
             }
         }
     }
 
-    /** Thread t's copy of A, holding rows i0 … i0 + iv − 1 (row i at COPY_AT + i·stride) once this returns. */
-    private float[] copiedRowsOfA(int t, int i0, int iv) {
-        float[] copy = alignedA[t];
-        if (copy.length < COPY_AT + m * stride) alignedA[t] = copy = AlignedRows.scratch(m * stride);
-        long[] copied = copiedA[t];
-        if (copied.length < iBlocks) copiedA[t] = copied = new long[iBlocks];
-        if (copied[i0 / 4] != product) {
-            for (int i = i0; i < i0 + iv; i++) System.arraycopy(a, i * k, copy, COPY_AT + i * stride, k);
-            copied[i0 / 4] = product;
+    /** Thread t's panels of A, holding row block ib (its rows from a0 … a3 in A) once this returns. */
+    private float[] panelOfA(int t, int ib, int a0, int a1, int a2, int a3) {
+        float[] panels = panelsA[t];
+        if (panels.length < COPY_AT + iBlocks * 4 * kv) panelsA[t] = panels = AlignedRows.scratch(iBlocks * 4 * kv);
+        long[] packedFor = packedA[t];
+        if (packedFor.length < iBlocks) packedA[t] = packedFor = new long[iBlocks];
+        if (packedFor[ib] != product) {
+            pack(a, a0, a1, a2, a3, kv, panels, COPY_AT + ib * 4 * kv);
+            packedFor[ib] = product;
         }
-        return copy;
+        return panels;
+    }
+
+    /** Thread t's panel of B, holding row block jb (its rows from b0 … b3 in B) once this returns. */
+    private float[] panelOfB(int t, int jb, int b0, int b1, int b2, int b3) {
+        float[] panel = panelB[t];
+        if (panel.length < COPY_AT + 4 * kv) panelB[t] = panel = AlignedRows.scratch(4 * kv);
+        long[] packedFor = packedB[t];
+        if (packedFor[0] != product || packedFor[1] != jb) {
+            pack(b, b0, b1, b2, b3, kv, panel, COPY_AT);
+            packedFor[0] = product;
+            packedFor[1] = jb;
+        }
+        return panel;
+    }
+
+    /** Rows r0 … r3 of x, their first kv floats, interleaved 16 at a time: float p of row r at at + 64·(p / 16) + 16·r + p % 16. */
+    private static void pack(float[] x, int r0, int r1, int r2, int r3, int kv, float[] panel, int at) {
+        for (int p = 0, q = at; p < kv; p += VL, q += 4 * VL) {
+            FloatVector.fromArray(S, x, r0 + p).intoArray(panel, q);
+            FloatVector.fromArray(S, x, r1 + p).intoArray(panel, q + VL);
+            FloatVector.fromArray(S, x, r2 + p).intoArray(panel, q + 2 * VL);
+            FloatVector.fromArray(S, x, r3 + p).intoArray(panel, q + 3 * VL);
+        }
     }
 
     /**
@@ -210,6 +234,64 @@ final class Dots extends Tiles {
             c22 = x.fma(y2, c22);
             c23 = x.fma(y3, c23);
             x = FloatVector.fromArray(S, a, a3 + p);
+            c30 = x.fma(y0, c30);
+            c31 = x.fma(y1, c31);
+            c32 = x.fma(y2, c32);
+            c33 = x.fma(y3, c33);
+        }
+        // Sum the lanes of all 16 accumulators together. Round r pairs vectors v, w: lanes whose
+        // bit d = VL >> r is clear get v[l] + v[l ^ d], the others w[l] + w[l ^ d]; so each round
+        // halves the lanes per sum and doubles the sums per vector. Lane-wise operations only: the
+        // order of the additions is fixed by VL. (Written out, not a helper method: C2 does not
+        // inline one here, and the vectors would then be boxed.)
+        FloatVector f0 = c00.blend(c01, HIGH1).add(c01.blend(c00, HIGH1).rearrange(SWAP1));
+        FloatVector f1 = c02.blend(c03, HIGH1).add(c03.blend(c02, HIGH1).rearrange(SWAP1));
+        FloatVector f2 = c10.blend(c11, HIGH1).add(c11.blend(c10, HIGH1).rearrange(SWAP1));
+        FloatVector f3 = c12.blend(c13, HIGH1).add(c13.blend(c12, HIGH1).rearrange(SWAP1));
+        FloatVector f4 = c20.blend(c21, HIGH1).add(c21.blend(c20, HIGH1).rearrange(SWAP1));
+        FloatVector f5 = c22.blend(c23, HIGH1).add(c23.blend(c22, HIGH1).rearrange(SWAP1));
+        FloatVector f6 = c30.blend(c31, HIGH1).add(c31.blend(c30, HIGH1).rearrange(SWAP1));
+        FloatVector f7 = c32.blend(c33, HIGH1).add(c33.blend(c32, HIGH1).rearrange(SWAP1));
+        f0 = f0.blend(f1, HIGH2).add(f1.blend(f0, HIGH2).rearrange(SWAP2));
+        f2 = f2.blend(f3, HIGH2).add(f3.blend(f2, HIGH2).rearrange(SWAP2));
+        f4 = f4.blend(f5, HIGH2).add(f5.blend(f4, HIGH2).rearrange(SWAP2));
+        f6 = f6.blend(f7, HIGH2).add(f7.blend(f6, HIGH2).rearrange(SWAP2));
+        f0 = f0.blend(f2, HIGH3).add(f2.blend(f0, HIGH3).rearrange(SWAP3));
+        f4 = f4.blend(f6, HIGH3).add(f6.blend(f4, HIGH3).rearrange(SWAP3));
+        f0.blend(f4, HIGH4).add(f4.blend(f0, HIGH4).rearrange(SWAP4)).intoArray(out, 0);
+    }
+
+    /**
+     * dot4x4 on packed rows: 4 rows of A from {@code at} and 4 of B from {@code bt}, each laid out
+     * in 16-float groups interleaved row by row (group g of row r at 64·g + 16·r), so that every load
+     * is at a constant distance from one index and no row offset has to be held in a register.
+     */
+    static void dot4x4Packed(int kv, float[] a, int at, float[] b, int bt, float[] out) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int q = 0; q < 4 * kv; q += 4 * VL) {
+            FloatVector y0 = FloatVector.fromArray(S, b, bt + q);
+            FloatVector y1 = FloatVector.fromArray(S, b, bt + q + VL);
+            FloatVector y2 = FloatVector.fromArray(S, b, bt + q + 2 * VL);
+            FloatVector y3 = FloatVector.fromArray(S, b, bt + q + 3 * VL);
+            FloatVector x = FloatVector.fromArray(S, a, at + q);
+            c00 = x.fma(y0, c00);
+            c01 = x.fma(y1, c01);
+            c02 = x.fma(y2, c02);
+            c03 = x.fma(y3, c03);
+            x = FloatVector.fromArray(S, a, at + q + VL);
+            c10 = x.fma(y0, c10);
+            c11 = x.fma(y1, c11);
+            c12 = x.fma(y2, c12);
+            c13 = x.fma(y3, c13);
+            x = FloatVector.fromArray(S, a, at + q + 2 * VL);
+            c20 = x.fma(y0, c20);
+            c21 = x.fma(y1, c21);
+            c22 = x.fma(y2, c22);
+            c23 = x.fma(y3, c23);
+            x = FloatVector.fromArray(S, a, at + q + 3 * VL);
             c30 = x.fma(y0, c30);
             c31 = x.fma(y1, c31);
             c32 = x.fma(y2, c32);

@@ -11,49 +11,49 @@ import org.backprop4j.math.SumOrder;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dot engine reads A either in place or from its threads' copies at 64-byte boundaries
- * ({@link Dots}): the same loads' values and the same FMAs in the same order, so the same bits as the
- * plain-Java kernels (against the naive twin: KernelsTest), on ragged shapes (k not a multiple of 16,
- * m and n not of 4), on one and two threads; products of changing shapes one after another reuse the
- * copies' arrays, whose stale rows must never be read. The test also checks which path each product
- * took, and that the engine copies A by itself for W1's forward product where the JVM gives aligned
- * arrays, and not for W2's output layer.
+ * The dot engine reads A and B either in place or from its threads' packed panels ({@link Dots}):
+ * the same loads' values and the same FMAs in the same order, so the same bits as the plain-Java
+ * kernels (against the naive twin: KernelsTest), on ragged shapes (k not a multiple of 16, m and n
+ * not of 4), on one and two threads; products of changing shapes one after another reuse the panels'
+ * arrays, whose stale rows must never be read. The test also checks which path each product took
+ * (panels need 16 lanes), and that the engine packs by itself for W1's forward product and not for
+ * W2's output layer.
  */
-class DotsAlignedCopyTest {
+class DotsPackedPanelsTest {
 
     private static final int[][] SHAPES = {      // m, n, k: all on the dot engine
         {37, 53, 300}, {9, 100, 784}, {3, 5, 257}, {32, 100, 784}, {13, 7, 1030}, {64, 41, 271}, {37, 53, 300},
     };
 
     @Test
-    void copiesAndInPlaceGiveThePlainJavaBits() {
+    void panelsAndInPlaceGiveThePlainJavaBits() {
         Kernels plain = Kernels.java();
         Random r = new Random(11);
         for (int threads = 1; threads <= 2; threads++) {
-            for (boolean copy : new boolean[] {false, true}) {
+            for (boolean pack : new boolean[] {false, true}) {
                 VectorKernels fast = new VectorKernels(threads);
                 Dots dots = fast.dots();
-                dots.copyAOverride = copy;
+                dots.packOverride = pack;
                 for (int[] s : SHAPES) {
                     int m = s[0], n = s[1], k = s[2];
                     assertTrue(SumOrder.dots(m, n, k), "on the dot engine: " + m + "x" + n + "x" + k);
                     float[] a = random(r, m * k), b = random(r, n * k);
-                    String where = m + "x" + n + "x" + k + ", " + threads + " threads, A copied " + copy;
+                    String where = m + "x" + n + "x" + k + ", " + threads + " threads, packed " + pack;
                     assertArrayEquals(product(plain, m, n, k, a, b), product(fast, m, n, k, a, b), where);
-                    assertEquals(copy, dots.copiedA(), where);
+                    assertEquals(pack && Lanes.VL == SumOrder.LANES, dots.packedPanels(), where);
                 }
             }
         }
     }
 
     @Test
-    void w1ForwardProductCopiesItsBatchAndW2OutputLayerDoesNot() {
+    void w1ForwardProductPacksItsPanelsAndW2OutputLayerDoesNot() {
         VectorKernels fast = new VectorKernels(2);
         Random r = new Random(12);
         product(fast, 32, 100, 784, random(r, 32 * 784), random(r, 100 * 784));
-        assertEquals(AlignedRows.available(), fast.dots().copiedA(), "W1's forward product 32x100x784");
+        assertEquals(Lanes.VL == SumOrder.LANES, fast.dots().packedPanels(), "W1's forward product 32x100x784");
         product(fast, 256, 10, 1024, random(r, 256 * 1024), random(r, 10 * 1024));
-        assertFalse(fast.dots().copiedA(), "W2's output layer 256x10x1024");
+        assertFalse(fast.dots().packedPanels(), "W2's output layer 256x10x1024");
     }
 
     private static float[] product(Kernels kernels, int m, int n, int k, float[] a, float[] b) {
