@@ -36,16 +36,57 @@ final class MatrixVector extends Tiles {
     }
 
     /**
-     * The caller's share is half as large again as a worker's: it starts at once, while a worker
-     * learns of the job and the caller of the worker's result each a cache line's crossing later —
-     * about 0.5 µs on the Intel of docs/PERFORMANCE.md. So with two threads the caller computes 8 of
-     * W1's 13 tiles (64 of 100 rows): 1.84–2.0 µs against 2.1–2.5 with an even cut.
+     * The caller's share, in tiles, learned per tile count (index: tileCount, up to {@link #LEARNED}; 0:
+     * not yet seen), and the running balance of who finished last (see {@link #observe}).
+     */
+    private final int[] callerTiles = new int[LEARNED + 1], lean = new int[LEARNED + 1];
+    /** Tile counts (rows / 8) whose split is learned: layers of up to 4,096 units. */
+    static final int LEARNED = 512;
+    /** Net observations one way before the caller's share moves by a tile. */
+    static final int PATIENCE = 16;
+
+    /**
+     * The caller gets {@link #callerShare} tiles, the workers split the rest evenly. The caller starts
+     * at once, while a worker learns of the job and the caller of the worker's result each a cache
+     * line's crossing later, so the caller's share starts half as large again as a worker's: with two
+     * threads 8 of W1's 13 tiles (64 of 100 rows), the best split on the Intel model 167 of
+     * docs/PERFORMANCE.md (1.84–2.0 µs against 2.1–2.5 with an even cut). On model 207 the even cut was
+     * the faster one (the product 2.72–3.13 µs against 2.75–4.03): how long a crossing takes against a
+     * row's streaming differs by processor, so the split then moves with what each call shows.
      */
     @Override
     int shareStart(int u, int shares) {
         if (u == 0) return 0;
+        int caller = callerShare(tileCount, shares);
+        return caller + (int) ((long) (tileCount - caller) * (u - 1) / (shares - 1));
+    }
+
+    /** Tiles the caller computes of {@code tiles} cut into {@code shares} shares (at least 2). */
+    int callerShare(int tiles, int shares) {
+        int learned = tiles <= LEARNED ? callerTiles[tiles] : 0;
+        if (learned > 0) return Math.min(learned, tiles - (shares - 1));
         int weights = 3 + 2 * (shares - 1);              // the caller 3, each worker 2
-        return (int) (((long) tileCount * (3 + 2 * (u - 1)) + weights / 2) / weights);
+        return (int) (((long) tiles * 3 + weights / 2) / weights);
+    }
+
+    /**
+     * What {@link Pool#run} saw when the caller was done with its share: if it had to wait for a worker,
+     * the caller should take more; if every worker was done before it, less. After {@link #PATIENCE} net
+     * calls one way the caller's share moves by one tile: at the balance, where either may finish last,
+     * the split stays. A worker that never joined (the OS ran it late) says nothing about the split.
+     * Which thread computes a row never changes its bits.
+     */
+    void observe(int outcome) {
+        int tiles = tileCount, shares = shares();
+        if (shares < 2 || tiles > LEARNED || outcome == Pool.WORKER_ABSENT) return;
+        int caller = callerShare(tiles, shares);
+        if (callerTiles[tiles] != caller) callerTiles[tiles] = caller;
+        int l = lean[tiles] + (outcome == Pool.CALLER_WAITED ? 1 : -1);
+        if (l >= PATIENCE || l <= -PATIENCE) {
+            callerTiles[tiles] = Math.max(1, Math.min(tiles - (shares - 1), caller + Integer.signum(l)));
+            l = 0;
+        }
+        lean[tiles] = l;
     }
 
     @Override

@@ -65,12 +65,21 @@ final class Pool {
         for (Worker w : workers) if (w.parked) LockSupport.unpark(w);
     }
 
+    /** What {@link #run} saw when the caller was done with its own part: all workers done already, */
+    static final int WORKERS_DONE = 0,
+            /** a worker still inside its part (the caller waited), */
+            CALLER_WAITED = 1,
+            /** a worker that never joined (its part ran on the caller afterwards). */
+            WORKER_ABSENT = 2;
+
     /**
      * Runs {@code job.work(t)} for t = 0 … threads−1, t = 0 on the caller, and waits for all; the
      * part of a worker that has not joined by the time the caller is done with its own runs on the
      * caller. With {@code wake} false, parked workers are left parked (their parts run on the caller).
+     * Returns who finished last ({@link #WORKERS_DONE}, {@link #CALLER_WAITED}, {@link #WORKER_ABSENT}),
+     * for a job that balances its fixed shares by it ({@link MatrixVector}).
      */
-    void run(Job job, int threads, boolean wake) {
+    int run(Job job, int threads, boolean wake) {
         if (this.job != job) this.job = job;   // written only when it changes: the workers' copy of the line stays valid
         if (active != threads) active = threads;
         int open = signals.get(SIGNAL) + 1;    // odd: open; the volatile write publishes the two fields above
@@ -88,7 +97,8 @@ final class Pool {
         // `inside` and only then checking that the signal still says open (both volatile), so once
         // `inside` reads 0 after the close, no worker is in the job or can enter it.
         signals.set(SIGNAL, open + 1);
-        for (int spins = 0; inside.get() != 0; spins++) {
+        int spins = 0;
+        for (; inside.get() != 0; spins++) {
             // Soon yield: if the OS has put the worker on this core (it does, for milliseconds at a
             // time, when some other thread wakes up), spinning would only wait out a time slice.
             if (spins < YIELD_AFTER_SPINS) Thread.onSpinWait();
@@ -96,8 +106,10 @@ final class Pool {
         }
         // The parts of workers that never joined (parked, or not yet run by the OS) run here: a job
         // that shares its tiles out dynamically has none left, one with fixed parts does them now.
+        int outcome = spins > 0 ? CALLER_WAITED : WORKERS_DONE;
         for (int i = 0; i < threads - 1; i++) {
             if (workers[i].ran == open) continue;
+            outcome = WORKER_ABSENT;
             try {
                 job.work(i + 1);
             } catch (Throwable t) {
@@ -108,6 +120,7 @@ final class Pool {
         if (failure != null) failure = null;
         if (mine instanceof RuntimeException r) throw r;
         if (mine instanceof Error e) throw e;
+        return outcome;
     }
 
     void shutdown() {

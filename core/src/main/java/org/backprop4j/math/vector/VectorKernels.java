@@ -190,7 +190,7 @@ public final class VectorKernels implements Kernels {
             if (pool == null) startPool();
             if (pool.hot()) {                       // a parked worker would take longer to wake than the product lasts
                 matrixVector.set(n, k, b, start, stride, x, c);
-                run(matrixVector, Math.min(threads, matrixVector.tileCount), false);
+                matrixVector.observe(run(matrixVector, Math.min(threads, matrixVector.tileCount), false));
                 return;
             }
             pool.wake();                            // not for this product: for the next ones, if they come soon
@@ -325,16 +325,19 @@ public final class VectorKernels implements Kernels {
         run(job, fmas >= PARALLEL_MIN_FMAS ? Math.min(threads, job.tileCount) : 1, true);
     }
 
-    /** Runs a prepared job on t threads (the caller alone if t = 1); see {@link Pool#run} for {@code wake}. */
-    private void run(Tiles job, int t, boolean wake) {
+    /**
+     * Runs a prepared job on t threads (the caller alone if t = 1); see {@link Pool#run} for {@code wake}
+     * and for what it returns (with t = 1: {@link Pool#WORKERS_DONE}).
+     */
+    private int run(Tiles job, int t, boolean wake) {
         job.share(t);
         try {
             if (t == 1) {
                 job.work(0);
-            } else {
-                if (pool == null) startPool();
-                pool.run(job, t, wake);
+                return Pool.WORKERS_DONE;
             }
+            if (pool == null) startPool();
+            return pool.run(job, t, wake);
         } finally {
             job.release();
         }
