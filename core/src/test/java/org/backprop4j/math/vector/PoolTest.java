@@ -56,6 +56,70 @@ class PoolTest {
         }
     }
 
+    /**
+     * What run reports, which the one-sample product balances its split by: CALLER_WAITED when a worker is
+     * still inside its part as the caller finishes, WORKERS_DONE when it left before, WORKER_ABSENT exactly
+     * when a worker's part ran on the caller.
+     */
+    @Test
+    void runReportsWhoFinishedLast() throws InterruptedException {
+        Pool pool = new Pool(1);
+        try {
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            Job workerSlow = t -> {
+                if (t == 1) {
+                    started.countDown();
+                    sleep(30);
+                } else {
+                    await(started);                                 // the worker is inside its part
+                }
+            };
+            assertEquals(Pool.CALLER_WAITED, pool.run(workerSlow, 2, true));
+
+            java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+            Job callerSlow = t -> {
+                if (t == 1) {
+                    finished.countDown();
+                } else {
+                    await(finished);
+                    sleep(30);                                      // long enough for the worker to leave the job
+                }
+            };
+            assertEquals(Pool.WORKERS_DONE, pool.run(callerSlow, 2, true));
+
+            Thread caller = Thread.currentThread();
+            boolean absentSeen = false;
+            for (int attempt = 0; attempt < 5; attempt++) {
+                Thread.sleep(20);                                   // the worker parks after 0.1 ms idle
+                Thread[] ranOn = new Thread[1];
+                int outcome = pool.run(t -> {
+                    if (t == 1) ranOn[0] = Thread.currentThread();
+                }, 2, false);                                       // not woken: its part runs on the caller
+                assertEquals(ranOn[0] == caller, outcome == Pool.WORKER_ABSENT, "attempt " + attempt + ": outcome " + outcome);
+                absentSeen |= outcome == Pool.WORKER_ABSENT;
+            }
+            assertTrue(absentSeen, "a parked worker, not woken, never joined");
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            if (!latch.await(10, java.util.concurrent.TimeUnit.SECONDS)) throw new IllegalStateException("the other part never ran");
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void aFailureInAPartIsReportedOnce() {
         Pool pool = new Pool(1);
