@@ -209,6 +209,12 @@ final class Panels extends Tiles {
         x = y = c = null;
     }
 
+    /** Threads that own no rows (split by panels: W2's layers, too large for L2) help each other at once. */
+    @Override
+    boolean stealsAtOnce() {
+        return !unitsAreRows;
+    }
+
     @Override
     int shareStart(int u, int shares) {
         return unitsAreRows ? unitBlock(rowBlocks, u, shares) * panelCount : unitBlock(panelCount, u, shares) * rowBlocks;

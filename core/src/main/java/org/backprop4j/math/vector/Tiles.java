@@ -2,15 +2,17 @@ package org.backprop4j.math.vector;
 
 import static org.backprop4j.math.vector.Lanes.VL;
 
-import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The tiles of one product, numbered 0 … tileCount−1 and cut into one contiguous share per
- * thread. A thread claims chunks of its own share through an atomic cursor, then watches the
- * others' shares and claims from one whose cursor has stood still for a while (see {@link #help}).
- * So a thread the OS has not run yet (a busy machine, a parked worker still waking up) delays the
- * product by a short wait and one chunk, not by its whole share: the others take its tiles. Which
- * thread computes a tile never changes its value.
+ * thread. A thread claims chunks from the front of its own share, then watches the others' shares
+ * and claims chunks from the back of one whose front has stood still for a while (see {@link #help})
+ * — or at once, in a job whose threads own no rows ({@link #stealsAtOnce}). So a thread the OS has
+ * not run yet (a busy machine, a parked worker still waking up) delays the product by a short wait
+ * and one chunk, not by its whole share: the others take its tiles; and in a job without owned rows
+ * a thread the host runs slower is helped until both finish together. Which thread computes a tile
+ * never changes its value.
  *
  * <p>The shares cut a layer's <em>units</em> (its outputs: rows of W) at the same places in
  * every product and update of a step ({@link #unitBlock}): so thread t reads and writes the same
@@ -21,8 +23,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * hold a reference to the kernels object, which would stop the Cleaner from shutting them down.
  */
 abstract class Tiles implements Job {
-    /** Spacing of the share cursors, in ints: a 64-byte cache line each, so claims do not collide. */
-    private static final int PAD = 16;
+    /** Spacing of the shares' ranges, in longs: a 64-byte cache line each, so claims do not collide. */
+    private static final int PAD = 8;
     /**
      * Multiply-adds per claimed chunk: about 5 µs of one core's work. A claim is an atomic
      * read-modify-write, which on x86 waits until the stores before it have reached the cache: right
@@ -37,14 +39,18 @@ abstract class Tiles implements Job {
      */
     private static final int CHUNKS_PER_SHARE = 10;
     /**
-     * The least and the most time a share's cursor must stand still before another thread takes its chunks
+     * The least and the most time a share's front must stand still before another thread takes its chunks
      * (see {@link #help}). The most: a thread whose own chunks were slowed (the OS took its core for a
      * while) would otherwise wait out a patience of milliseconds for a stalled owner. W2's chunks take about
      * 8 µs (1 << 19 multiply-adds at its 120–140 GFLOP/s per core).
      */
     private static final long MIN_PATIENCE_NANOS = 2_000, MAX_PATIENCE_NANOS = 100_000;
 
-    private final AtomicIntegerArray cursors;   // next unclaimed tile of share u, at index u·PAD
+    /**
+     * Share u's unclaimed tiles [front, end) as front << 32 | end, at index u·PAD: its owner claims at
+     * the front, a helper at the back, each by compare-and-set of both ends at once.
+     */
+    private final AtomicLongArray ranges;
     /** False for a job whose thread t computes exactly share t (see {@link #fixedShares}). */
     private boolean claims = true;
     /** Per thread: one tile of C, for edge tiles and sums across lanes. */
@@ -52,11 +58,11 @@ abstract class Tiles implements Job {
     int tileCount;
     private int shares, chunk, chunkByWork;
     private final int[] starts;                 // first tile of share u; starts[shares] = tileCount
-    private final int[][] seenBy;               // per thread t, per share u: the cursor as t last saw it …
+    private final int[][] seenBy;               // per thread t, per share u: the front as t last saw it …
     private final long[][] stillBy;             // … and since when (System.nanoTime) it has stood there
 
     Tiles(int threads) {
-        cursors = new AtomicIntegerArray(threads * PAD);
+        ranges = new AtomicLongArray(threads * PAD);
         tiles = new float[threads][TILE];
         starts = new int[threads + 1];
         seenBy = new int[threads][threads];
@@ -92,7 +98,7 @@ abstract class Tiles implements Job {
         // chunks of 10 tiles, W2's ΔW products (2,000–3,000 tiles) claim 5 at a time instead of 1.
         int c = Math.max(1, Math.min(chunkByWork, tileCount / (threads * CHUNKS_PER_SHARE)));
         if (chunk != c) chunk = c;
-        if (claims) for (int u = 0; u < threads; u++) cursors.set(u * PAD, starts[u]);
+        if (claims) for (int u = 0; u < threads; u++) ranges.set(u * PAD, (long) starts[u] << 32 | starts[u + 1]);
     }
 
     /**
@@ -101,6 +107,19 @@ abstract class Tiles implements Job {
      */
     int shareStart(int u, int shares) {
         return unitBlock(tileCount, u, shares);
+    }
+
+    /**
+     * Whether a thread done with its share helps the others at once (true) or only an owner that has
+     * stalled for a patience (false, the default). Waiting protects owned rows: in a job that cuts the
+     * units so that each thread keeps its rows of W and ΔW in its core's cache (W1), a tile taken from
+     * the end of a share that its owner was about to reach puts those rows in the wrong cache (see
+     * {@link #help}). A job whose threads own no rows (W2's products, whose rows stream from L3 anyway)
+     * loses nothing by it, and gains when the host runs one vCPU slower than the other, which this
+     * machine kind's hosts do now and then (docs/PERFORMANCE.md, "Helping at once").
+     */
+    boolean stealsAtOnce() {
+        return false;
     }
 
     /** The share tile i belongs to. */
@@ -128,18 +147,33 @@ abstract class Tiles implements Job {
         }
         long began = System.nanoTime();
         int chunks = 0;
-        int end = starts[t + 1];
-        for (int s; (s = cursors.getAndAdd(t * PAD, chunk)) < end; chunks++) {    // own share first
-            for (int tile = s, e = Math.min(s + chunk, end); tile < e; tile++) tile(t, tile);
+        for (long c; (c = claim(t, true)) >= 0; chunks++) {                     // own share first
+            for (int tile = (int) (c >>> 32), end = (int) c; tile < end; tile++) tile(t, tile);
         }
         long perChunk = chunks == 0 ? 0 : (System.nanoTime() - began) / chunks;
-        help(t, Math.min(MAX_PATIENCE_NANOS, Math.max(MIN_PATIENCE_NANOS, 2 * perChunk)));
+        help(t, stealsAtOnce() ? 0 : Math.min(MAX_PATIENCE_NANOS, Math.max(MIN_PATIENCE_NANOS, 2 * perChunk)));
     }
 
     /**
-     * Takes chunks of another thread's share while its owner stalls: when its cursor has not moved
-     * for {@code patience} (twice as long as this thread takes for a chunk, 2–100 µs). An owner
-     * that is on its way keeps its tiles. Taking them whenever this thread was done first (until
+     * Claims a chunk of share u, at its front (the owner) or its back (a helper): its tiles as
+     * first << 32 | end, or −1 if none is left. Owner and helper meet somewhere in the share, so each
+     * packs the panels of its own end and only the one they meet in is packed twice.
+     */
+    private long claim(int u, boolean front) {
+        for (;;) {
+            long range = ranges.get(u * PAD);
+            int first = (int) (range >>> 32), end = (int) range;
+            if (first >= end) return -1;
+            int cut = front ? Math.min(first + chunk, end) : Math.max(first, end - chunk);
+            long rest = front ? (long) cut << 32 | end : (long) first << 32 | cut;
+            if (ranges.compareAndSet(u * PAD, range, rest)) return front ? (long) first << 32 | cut : (long) cut << 32 | end;
+        }
+    }
+
+    /**
+     * Takes chunks from the back of another thread's share while its owner stalls: when its front has
+     * not moved for {@code patience} (twice as long as this thread takes for a chunk, 2–100 µs; 0 in a
+     * job that {@link #stealsAtOnce}). An owner that is on its way keeps its tiles. Taking them whenever this thread was done first (until
      * 2026-11-30) cost more than it saved on W1: a worker starts a microsecond or so after the caller,
      * so the caller took the last chunks of the worker's share in most products, and the rows of ΔW
      * they wrote then sat in the wrong core's cache for the update that reads them and for the next
@@ -150,34 +184,34 @@ abstract class Tiles implements Job {
      */
     private void help(int t, long patience) {
         int[] seen = seenBy[t];
-        long[] still = stillBy[t];                       // since when share u's cursor has stood at seen[u]
+        long[] still = stillBy[t];                       // since when share u's front has stood at seen[u]
         long time = System.nanoTime();
         for (int u = 0; u < shares; u++) {
-            seen[u] = cursors.get(u * PAD);
+            seen[u] = (int) (ranges.get(u * PAD) >>> 32);
             still[u] = time;
         }
         for (boolean open = true; open; ) {
             open = false;
             boolean took = false;
             for (int i = 1; i < shares; i++) {
-                int u = (t + i) % shares, end = starts[u + 1];
-                int now = cursors.get(u * PAD);
-                if (now >= end) continue;
+                int u = (t + i) % shares;
+                long range = ranges.get(u * PAD);
+                int now = (int) (range >>> 32);
+                if (now >= (int) range) continue;
                 open = true;
                 time = System.nanoTime();
-                if (now != seen[u]) {                    // its owner (or a helper) claimed: on its way
+                if (now != seen[u]) {                    // its owner claimed: on its way
                     seen[u] = now;
                     still[u] = time;
                 } else if (time - still[u] >= patience) {
-                    int s = cursors.getAndAdd(u * PAD, chunk);
-                    if (s >= end) continue;
-                    for (int tile = s, e = Math.min(s + chunk, end); tile < e; tile++) tile(t, tile);
-                    seen[u] = s + chunk;                 // unmoved after this chunk: still stalled, take the next at once
+                    long c = claim(u, false);            // a helper's claim leaves the front alone: if it has not
+                    if (c < 0) continue;                 // moved after this chunk, the owner still stalls
+                    for (int tile = (int) (c >>> 32), end = (int) c; tile < end; tile++) tile(t, tile);
                     took = true;
                 }
             }
             if (open && !took) {
-                // Look again a quarter of a patience later, not at once: each look fetches the owner's cursor
+                // Look again a quarter of a patience later, not at once: each look fetches the owner's range
                 // line, which its next claim must then take back.
                 long until = System.nanoTime() + patience / 4;
                 while (System.nanoTime() < until) Thread.onSpinWait();

@@ -185,4 +185,58 @@ class PoolTest {
             pool.shutdown();
         }
     }
+    /**
+     * Helping at once ({@link Tiles#stealsAtOnce}): an owner that is slow but on its way (every tile takes a
+     * millisecond) keeps the front of its share, and the caller, done with its own, takes chunks from the back
+     * until they meet — so the owner's tiles are a prefix of its share and the caller's the rest, each computed
+     * once.
+     */
+    @Test
+    void aHelperTakesTheBackOfASlowShareAndTheOwnerKeepsItsFront() {
+        Pool pool = new Pool(1);
+        try {
+            int count = 200;
+            AtomicIntegerArray by = new AtomicIntegerArray(count);      // 1 + the thread that computed tile i
+            java.util.concurrent.atomic.AtomicInteger twice = new java.util.concurrent.atomic.AtomicInteger();
+            Tiles job = new Tiles(2) {
+                @Override
+                boolean stealsAtOnce() {
+                    return true;
+                }
+
+                @Override
+                void tile(int t, int i) {
+                    if (by.getAndSet(i, t + 1) != 0) twice.incrementAndGet();
+                    if (t == 1) {
+                        try {
+                            Thread.sleep(1);                            // the owner of share 1 is slow
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }
+
+                @Override
+                void release() {
+                }
+            };
+            for (int run = 0; run < 5; run++) {
+                for (int i = 0; i < count; i++) by.set(i, 0);
+                job.tiles(count, 1L << 17);                             // chunks of 4 tiles
+                job.share(2);
+                pool.run(job, 2, true);
+                assertEquals(0, twice.get(), "a tile computed twice");
+                int start = job.start(1), meet = count;
+                for (int i = 0; i < start; i++) assertEquals(1, by.get(i), "tile " + i + " of the caller's own share");
+                for (int i = start; i < count; i++) {
+                    assertTrue(by.get(i) != 0, "tile " + i + " never computed");
+                    if (by.get(i) == 1 && meet == count) meet = i;      // the first tile the caller took
+                    if (i > meet) assertEquals(1, by.get(i), "run " + run + ": the owner computed tile " + i + " behind the caller's first, " + meet);
+                }
+                assertTrue(meet < count, "run " + run + ": the caller took nothing of the slow share");
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
 }
