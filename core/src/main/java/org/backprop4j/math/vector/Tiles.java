@@ -172,8 +172,9 @@ abstract class Tiles implements Job {
 
     /**
      * Takes chunks from the back of another thread's share while its owner stalls: when its front has
-     * not moved for {@code patience} (twice as long as this thread takes for a chunk, 2–100 µs; 0 in a
-     * job that {@link #stealsAtOnce}). An owner that is on its way keeps its tiles. Taking them whenever this thread was done first (until
+     * not moved for {@code patience} (twice as long as this thread takes for a chunk, 2–100 µs). An
+     * owner that is on its way keeps its tiles — except in a job that {@link #stealsAtOnce} (patience
+     * 0), where helper and owner meet wherever they meet. Taking them whenever this thread was done first (until
      * 2026-11-30) cost more than it saved on W1: a worker starts a microsecond or so after the caller,
      * so the caller took the last chunks of the worker's share in most products, and the rows of ΔW
      * they wrote then sat in the wrong core's cache for the update that reads them and for the next

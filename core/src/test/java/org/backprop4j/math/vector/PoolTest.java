@@ -239,4 +239,42 @@ class PoolTest {
             pool.shutdown();
         }
     }
+    /**
+     * Helping at once with more threads than cores: three helpers race for the backs of the shares while their
+     * owners claim the fronts (compare-and-set of both ends); whatever the interleaving, every tile is computed
+     * exactly once.
+     */
+    @Test
+    void manyHelpersRacingForTheSameSharesComputeEveryTileOnce() {
+        Pool pool = new Pool(3);
+        try {
+            int count = 997;                                             // shares of unequal length
+            AtomicIntegerArray runs = new AtomicIntegerArray(count);
+            Tiles job = new Tiles(4) {
+                @Override
+                boolean stealsAtOnce() {
+                    return true;
+                }
+
+                @Override
+                void tile(int t, int i) {
+                    runs.incrementAndGet(i);
+                    if ((i * 31 + t) % 7 == 0) Thread.onSpinWait();      // uneven tiles, so the threads meet at varying places
+                }
+
+                @Override
+                void release() {
+                }
+            };
+            for (int run = 0; run < 300; run++) {
+                for (int i = 0; i < count; i++) runs.set(i, 0);
+                job.tiles(count, 1L << 17 + run % 3);                   // chunks of 4, 2 and 1 tiles
+                job.share(4);
+                pool.run(job, 4, true);
+                for (int i = 0; i < count; i++) assertEquals(1, runs.get(i), "run " + run + ": tile " + i);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
 }
