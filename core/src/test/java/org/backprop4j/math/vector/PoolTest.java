@@ -149,23 +149,10 @@ class PoolTest {
             AtomicIntegerArray by = new AtomicIntegerArray(count);      // 1 + the thread that computed tile i
             java.util.concurrent.atomic.AtomicInteger twice = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
-            Tiles job = new Tiles(2) {
-                @Override
-                void tile(int t, int i) {
-                    if (by.getAndSet(i, t + 1) != 0) twice.incrementAndGet();
-                    if (t == 1 && stalled.compareAndSet(false, true)) {      // thread 1's first tile, whichever it is
-                        try {
-                            Thread.sleep(200);                          // the owner of share 1 stalls
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                }
-
-                @Override
-                void release() {
-                }
-            };
+            Tiles job = tiles(2, false, (t, i) -> {
+                if (by.getAndSet(i, t + 1) != 0) twice.incrementAndGet();
+                if (t == 1 && stalled.compareAndSet(false, true)) sleep(200);   // thread 1's first tile, whichever it is: its owner stalls
+            });
             for (int run = 0; run < 5; run++) {
                 for (int i = 0; i < count; i++) by.set(i, 0);
                 stalled.set(false);
@@ -185,6 +172,7 @@ class PoolTest {
             pool.shutdown();
         }
     }
+
     /**
      * Helping at once ({@link Tiles#stealsAtOnce}): an owner that is slow but on its way (every tile takes a
      * millisecond) keeps the front of its share, and the caller, done with its own, takes chunks from the back
@@ -198,28 +186,10 @@ class PoolTest {
             int count = 200;
             AtomicIntegerArray by = new AtomicIntegerArray(count);      // 1 + the thread that computed tile i
             java.util.concurrent.atomic.AtomicInteger twice = new java.util.concurrent.atomic.AtomicInteger();
-            Tiles job = new Tiles(2) {
-                @Override
-                boolean stealsAtOnce() {
-                    return true;
-                }
-
-                @Override
-                void tile(int t, int i) {
-                    if (by.getAndSet(i, t + 1) != 0) twice.incrementAndGet();
-                    if (t == 1) {
-                        try {
-                            Thread.sleep(1);                            // the owner of share 1 is slow
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                }
-
-                @Override
-                void release() {
-                }
-            };
+            Tiles job = tiles(2, true, (t, i) -> {
+                if (by.getAndSet(i, t + 1) != 0) twice.incrementAndGet();
+                if (t == 1) sleep(1);                                   // the owner of share 1 is slow
+            });
             for (int run = 0; run < 5; run++) {
                 for (int i = 0; i < count; i++) by.set(i, 0);
                 job.tiles(count, 1L << 17);                             // chunks of 4 tiles
@@ -239,6 +209,7 @@ class PoolTest {
             pool.shutdown();
         }
     }
+
     /**
      * Helping at once with more threads than cores: three helpers race for the backs of the shares while their
      * owners claim the fronts (compare-and-set of both ends); whatever the interleaving, every tile is computed
@@ -250,22 +221,10 @@ class PoolTest {
         try {
             int count = 997;                                             // shares of unequal length
             AtomicIntegerArray runs = new AtomicIntegerArray(count);
-            Tiles job = new Tiles(4) {
-                @Override
-                boolean stealsAtOnce() {
-                    return true;
-                }
-
-                @Override
-                void tile(int t, int i) {
-                    runs.incrementAndGet(i);
-                    if ((i * 31 + t) % 7 == 0) Thread.onSpinWait();      // uneven tiles, so the threads meet at varying places
-                }
-
-                @Override
-                void release() {
-                }
-            };
+            Tiles job = tiles(4, true, (t, i) -> {
+                runs.incrementAndGet(i);
+                if ((i * 31 + t) % 7 == 0) Thread.onSpinWait();          // uneven tiles, so the threads meet at varying places
+            });
             for (int run = 0; run < 300; run++) {
                 for (int i = 0; i < count; i++) runs.set(i, 0);
                 job.tiles(count, 1L << 17 + run % 3);                   // chunks of 4, 2 and 1 tiles
@@ -276,5 +235,29 @@ class PoolTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    /** What a test job does for tile i on thread t. */
+    private interface TileBody {
+        void run(int t, int i);
+    }
+
+    /** A job of tiles on {@code threads} threads that runs {@code body} for each tile, helping at once if {@code atOnce}. */
+    private static Tiles tiles(int threads, boolean atOnce, TileBody body) {
+        return new Tiles(threads) {
+            @Override
+            boolean stealsAtOnce() {
+                return atOnce;
+            }
+
+            @Override
+            void tile(int t, int i) {
+                body.run(t, i);
+            }
+
+            @Override
+            void release() {
+            }
+        };
     }
 }
