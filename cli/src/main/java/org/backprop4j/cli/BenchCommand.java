@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--peak-gflops-per-core", paramLabel = "G",
             description = "The machine's float32 FMA peak per core, for the 'of peak' ratio. Default: measured on the spot "
-                    + "(16 independent FMA chains per thread, on as many threads as --threads).")
+                    + "(" + org.backprop4j.math.vector.Peak.CHAINS + " independent FMA chains per thread, on as many threads as --threads).")
     Double peakPerCore;
 
     @Option(names = "--json", description = "Print one JSON object.")

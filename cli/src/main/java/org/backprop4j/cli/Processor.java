@@ -24,7 +24,7 @@ record Processor(String model, String vendor, long l1d, long l2, long l3, int ve
             if (givenPeakPerCore == null) {
                 perCore = peak.gflopsPerCore();
                 total = peak.gflops();
-                source = "measured now, " + threads + " thread(s) of 16 FMA chains";
+                source = "measured now, " + threads + " thread(s) of " + org.backprop4j.math.vector.Peak.CHAINS + " FMA chains";
             }
             org.backprop4j.math.vector.VariantChoice choice = org.backprop4j.math.vector.VariantChoice.get();
             variant = choice.variant().label();

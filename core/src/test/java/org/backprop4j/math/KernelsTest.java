@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class KernelsTest {
 
-    /** Sizes around every blocking boundary: vector (8, 16), tile rows (4, 8), panel (32, 64). */
-    private static final int[] EDGES = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 100};
+    /** Sizes around every blocking boundary: vector (8, 16), tile rows (4, 6, 8, 12), panel (16, 32, 48, 64). */
+    private static final int[] EDGES = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 15, 16, 17, 31, 33, 47, 63, 64, 65, 100};
 
     private enum Form { NT, NN, TN }
 

@@ -7,8 +7,8 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * Micro-kernels of the main engine ({@link Panels}): R rows × V vectors of C held in registers
- * across the whole k loop, for (R, V) = (4, 4), (8, 3), (12, 2) — the register tiles a
- * {@link Variant} chooses among — and (4, 1) for panels of one vector. Each is the same loop
+ * across the whole k loop, for (R, V) = (4, 4), (8, 3), (12, 2), (6, 2) — the register tiles a
+ * {@link Variant} chooses among — and (4, 1), (2, 1) for panels of one vector. Each is the same loop
  * written out: Java cannot unroll over a count, and the accumulators must be locals to live in
  * registers. X comes packed by {@link Panels}: X(r,p) of the row block at {@code xk[xb + p·R + r]}.
  * The panel's V vectors for p are at {@code y[pb + p·ldp]}: ldp = V·VL for a packed panel, or the
@@ -285,5 +285,74 @@ final class MicroKernels {
         c1.intoArray(out, o + ldo);
         c2.intoArray(out, o + 2 * ldo);
         c3.intoArray(out, o + 3 * ldo);
+    }
+
+    /**
+     * 6 rows × 2 vectors: for each p, 2 vector loads of the panel and 6 broadcasts of X feed 12
+     * FMAs into 12 accumulators — with the 2 panel vectors and the broadcast, 15 registers: the tile
+     * that fits AVX2's 16 vector registers (the larger tiles need 21 or more and spill there).
+     */
+    static void kernel6x2(int k, float[] xk, int xb, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        for (int p = 0; p < k; p++) {
+            int q = pb + p * ldp, xp = xb + p * 6;
+            FloatVector y0 = FloatVector.fromArray(S, y, q);
+            FloatVector y1 = FloatVector.fromArray(S, y, q + VL);
+            FloatVector a = FloatVector.broadcast(S, xk[xp]);
+            c00 = a.fma(y0, c00);
+            c01 = a.fma(y1, c01);
+            a = FloatVector.broadcast(S, xk[xp + 1]);
+            c10 = a.fma(y0, c10);
+            c11 = a.fma(y1, c11);
+            a = FloatVector.broadcast(S, xk[xp + 2]);
+            c20 = a.fma(y0, c20);
+            c21 = a.fma(y1, c21);
+            a = FloatVector.broadcast(S, xk[xp + 3]);
+            c30 = a.fma(y0, c30);
+            c31 = a.fma(y1, c31);
+            a = FloatVector.broadcast(S, xk[xp + 4]);
+            c40 = a.fma(y0, c40);
+            c41 = a.fma(y1, c41);
+            a = FloatVector.broadcast(S, xk[xp + 5]);
+            c50 = a.fma(y0, c50);
+            c51 = a.fma(y1, c51);
+        }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + VL);
+        o += ldo;
+        c10.intoArray(out, o);
+        c11.intoArray(out, o + VL);
+        o += ldo;
+        c20.intoArray(out, o);
+        c21.intoArray(out, o + VL);
+        o += ldo;
+        c30.intoArray(out, o);
+        c31.intoArray(out, o + VL);
+        o += ldo;
+        c40.intoArray(out, o);
+        c41.intoArray(out, o + VL);
+        o += ldo;
+        c50.intoArray(out, o);
+        c51.intoArray(out, o + VL);
+    }
+
+    /**
+     * 2 rows × 1 vector: the last two rows of a 6-row block in a panel of one vector (see kernel4x1).
+     */
+    static void kernel2x1(int k, float[] xk, int xb, int xs, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0;
+        for (int p = 0; p < k; p++) {
+            int xp = xb + p * xs;
+            FloatVector y0 = FloatVector.fromArray(S, y, pb + p * ldp);
+            c0 = FloatVector.broadcast(S, xk[xp]).fma(y0, c0);
+            c1 = FloatVector.broadcast(S, xk[xp + 1]).fma(y0, c1);
+        }
+        c0.intoArray(out, o);
+        c1.intoArray(out, o + ldo);
     }
 }

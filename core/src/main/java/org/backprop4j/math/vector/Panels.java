@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * C row by row (r = i, l = j) or transposed (r = j, l = i).
  *
  * <p>The micro-kernels ({@link MicroKernels}) hold an R × V tile of C in registers (the
- * {@link Variant}'s tile: 4 × 4, 8 × 3 or 12 × 2) and for each p load the panel's V vectors,
+ * {@link Variant}'s tile: 4 × 4, 8 × 3, 12 × 2 or 6 × 2) and for each p load the panel's V vectors,
  * broadcast R values of X and issue R·V fused multiply-adds. The k loop is not blocked: each
  * output is a single register-resident chain acc = fma(X(r,p), Y(p,l), acc), p = 0 … k−1,
  * whatever the tile. Ragged edges take no masked paths: the last panel is padded with zero
@@ -269,10 +269,15 @@ final class Panels extends Tiles {
         int o = direct ? r0 * ldc + l0 : 0;
         int ldo = direct ? ldc : w;
         int ldp = strided ? ldy : w;            // the panel's row stride: where Y's rows lie, or packed
-        if (w == VL) {                          // the one-vector kernel, 4 rows of the block at a time
-            for (int r = 0; r < rowsValid; r += 4) MicroKernels.kernel4x1(k, xk, xb + r, tileRows, pk, pAt, ldp, out, o + r * ldo, ldo);
+        if (w == VL) {                          // the one-vector kernel, 4 rows of the block at a time (6 × 2: 4, then 2)
+            for (int r = 0; r < rowsValid; r += 4) {
+                if (tileRows - r >= 4) MicroKernels.kernel4x1(k, xk, xb + r, tileRows, pk, pAt, ldp, out, o + r * ldo, ldo);
+                else MicroKernels.kernel2x1(k, xk, xb + r, tileRows, pk, pAt, ldp, out, o + r * ldo, ldo);
+            }
         } else if (tileRows == 12) {
             MicroKernels.kernel12x2(k, xk, xb, pk, pAt, ldp, out, o, ldo);
+        } else if (tileRows == 6) {
+            MicroKernels.kernel6x2(k, xk, xb, pk, pAt, ldp, out, o, ldo);
         } else if (tileRows == 8) {
             MicroKernels.kernel8x3(k, xk, xb, pk, pAt, ldp, out, o, ldo);
         } else {

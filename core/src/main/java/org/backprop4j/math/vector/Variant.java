@@ -27,7 +27,9 @@ public record Variant(Tile tile, Split split) {
         /** 24 accumulators, 3 panel loads per 24 FMAs. */
         T8X3(8, 3),
         /** 24 accumulators, 2 panel loads per 24 FMAs: for two 512-bit FMA units fed from L2 (Xeon). */
-        T12X2(12, 2);
+        T12X2(12, 2),
+        /** 12 accumulators, 2 panel loads per 12 FMAs: fits AVX2's 16 registers (Zen 3, Haswell). */
+        T6X2(6, 2);
 
         final int rows, vectors;
 
@@ -36,7 +38,7 @@ public record Variant(Tile tile, Split split) {
             this.vectors = vectors;
         }
 
-        /** "4x4", "8x3", "12x2". */
+        /** "4x4", "8x3", "12x2", "6x2". */
         public String label() {
             return rows + "x" + vectors;
         }
