@@ -17,7 +17,7 @@ import org.backprop4j.math.SumOrder;
  * consecutive p at a time: 16 chains per output, one per p mod 16 ({@link SumOrder}'s dot order).
  * With 16 lanes each chain is a lane, and the 16 accumulators are added across lanes together at
  * the end by four rounds of lane swaps (a fixed tree); with 8 lanes (AVX2) the chains take two
- * vectors and the same tree is taken through a scratch ({@link #dot2x2Narrow}). The k mod 16
+ * vectors and the same tree is taken in vectors of 8 ({@link #dot2x2Narrow}). The k mod 16
  * leftover terms are then added one by one, in order.
  */
 final class Dots extends Tiles {
@@ -48,7 +48,7 @@ final class Dots extends Tiles {
     private final long[][] packedA, packedB;
 
     /**
-     * Tests and benchmarks only: TRUE packs A and B whatever the shape (with 16 lanes), FALSE never;
+     * Tests and benchmarks only: TRUE packs A and B whatever the shape, FALSE never;
      * null (the default) decides by the shape.
      */
     Boolean packOverride;
@@ -75,13 +75,13 @@ final class Dots extends Tiles {
         tiles(iBlocks * jBlocks, 16L * k);
         // When A fits L2 and the tiles pass over it often enough to repay a copy, each thread packs
         // the row blocks of A and B it uses into panels of its own, at its first tile of each: four
-        // rows interleaved 16 floats at a time (see dot4x4Packed), from a 64-byte boundary where the
+        // rows interleaved VL floats at a time (see pack), from a 64-byte boundary where the
         // JVM gives one. Then every load of a tile is at a fixed distance from one index: the loop
         // holds two indices instead of eight row offsets, which C2 kept on the stack (a load more for
         // each vector load), and A passes from L2 as one stream, not four. Its own panels: shared
         // ones ran slower on two threads (their lines passed between the cores every product). Only
         // the addresses change, never a load's value or the order of the FMAs: never the bits.
-        packed = VL == SumOrder.LANES && kv > 0 && (packOverride != null ? packOverride
+        packed = kv > 0 && (packOverride != null ? packOverride
                 : jBlocks >= COPY_MIN_PASSES && (long) Float.BYTES * m * k <= copyMaxBytes);
         product++;
     }
@@ -109,8 +109,15 @@ final class Dots extends Tiles {
         // A short block repeats its last row, as in the main engine.
         int a0 = i0 * k, a1 = (i0 + Math.min(1, iv - 1)) * k, a2 = (i0 + Math.min(2, iv - 1)) * k, a3 = (i0 + Math.min(3, iv - 1)) * k;
         int b0 = j0 * k, b1 = (j0 + Math.min(1, jv - 1)) * k, b2 = (j0 + Math.min(2, jv - 1)) * k, b3 = (j0 + Math.min(3, jv - 1)) * k;
-        if (packed) {
+        if (packed && VL == SumOrder.LANES) {
             dot4x4Packed(kv, panelOfA(t, i0 / 4, a0, a1, a2, a3), COPY_AT + i0 * kv, panelOfB(t, j0 / 4, b0, b1, b2, b3), COPY_AT, sums);
+        } else if (packed) {                    // 8 lanes, packed: rows r of a block at +8·r (see pack)
+            float[] pa = panelOfA(t, i0 / 4, a0, a1, a2, a3), pb = panelOfB(t, j0 / 4, b0, b1, b2, b3);
+            int at = COPY_AT + i0 * kv;
+            dot2x2NarrowPacked(kv, pa, at, pb, COPY_AT, sums, 0, 4);
+            dot2x2NarrowPacked(kv, pa, at, pb, COPY_AT + 2 * VL, sums, 2, 4);
+            dot2x2NarrowPacked(kv, pa, at + 2 * VL, pb, COPY_AT, sums, 8, 4);
+            dot2x2NarrowPacked(kv, pa, at + 2 * VL, pb, COPY_AT + 2 * VL, sums, 10, 4);
         } else if (VL == SumOrder.LANES) {
             dot4x4(kv, a, a0, a1, a2, a3, b, b0, b1, b2, b3, sums);
         } else {                                // 8 lanes: four 2 × 2 blocks, sums at 4·ii + jj
@@ -155,7 +162,10 @@ final class Dots extends Tiles {
         return panel;
     }
 
-    /** Rows r0 … r3 of x, their first kv floats, interleaved 16 at a time: float p of row r at at + 64·(p / 16) + 16·r + p % 16. */
+    /**
+     * Rows r0 … r3 of x, their first kv floats, interleaved VL at a time: float p of row r at
+     * at + 4·VL·(p / VL) + VL·r + p % VL (16 lanes: 64·(p / 16) + 16·r + p % 16; 8 lanes: 32·(p / 8) + 8·r + p % 8).
+     */
     private static void pack(float[] x, int r0, int r1, int r2, int r3, int kv, float[] panel, int at) {
         for (int p = 0, q = at; p < kv; p += VL, q += 4 * VL) {
             FloatVector.fromArray(S, x, r0 + p).intoArray(panel, q);
@@ -168,9 +178,9 @@ final class Dots extends Tiles {
     /**
      * The dot engine with 8 lanes (AVX2): 2 rows of A × 2 rows of B, each output's 16 chains in two
      * vectors — lo for p mod 16 below 8, hi for the rest — so eight accumulators; then each
-     * output's chains are added by {@link SumOrder#tree} (the 16-lane rounds: lo + hi is the
-     * first). Leaves output (ii, jj) of the block at {@code out[at + ii·stride + jj]}; uses
-     * out[64 …] as scratch (the tile scratch holds 32 × 8 floats).
+     * output's chains are added in {@link SumOrder#tree}'s order (the 16-lane rounds: lo + hi is the
+     * first), the four outputs together in vectors. Leaves output (ii, jj) of the block at
+     * {@code out[at + ii·stride + jj]}; uses out[64 …] as scratch (the tile scratch holds 32 × 8 floats).
      */
     static void dot2x2Narrow(int kv, float[] a, int a0, int a1, float[] b, int b0, int b1, float[] out, int at, int stride) {
         FloatVector l00 = FloatVector.zero(S), h00 = l00, l01 = l00, h01 = l00, l10 = l00, h10 = l00, l11 = l00, h11 = l00;
@@ -188,18 +198,57 @@ final class Dots extends Tiles {
             l11 = x1.fma(y1, l11);
             h11 = x1h.fma(y1h, h11);
         }
-        l00.intoArray(out, 64);
-        h00.intoArray(out, 72);
-        l01.intoArray(out, 80);
-        h01.intoArray(out, 88);
-        l10.intoArray(out, 96);
-        h10.intoArray(out, 104);
-        l11.intoArray(out, 112);
-        h11.intoArray(out, 120);
-        out[at] = SumOrder.tree(out, 64);
-        out[at + 1] = SumOrder.tree(out, 80);
-        out[at + stride] = SumOrder.tree(out, 96);
-        out[at + stride + 1] = SumOrder.tree(out, 112);
+        // SumOrder.tree's rounds in vectors: lane l + 8 of the 16 chains is lane l of hi (round 1);
+        // then the four outputs' 8-lane sums fold together by lane swaps, as in dot4x4 (rounds 2, 3),
+        // and round 4 adds each lane pair. Each addition is the tree's, operands in either order.
+        FloatVector s00 = l00.add(h00), s01 = l01.add(h01), s10 = l10.add(h10), s11 = l11.add(h11);
+        FloatVector f0 = s00.blend(s01, HIGH1).add(s01.blend(s00, HIGH1).rearrange(SWAP1));
+        FloatVector f1 = s10.blend(s11, HIGH1).add(s11.blend(s10, HIGH1).rearrange(SWAP1));
+        f0 = f0.blend(f1, HIGH2).add(f1.blend(f0, HIGH2).rearrange(SWAP2));
+        f0 = f0.add(f0.rearrange(SWAP3));
+        // Now s00, s01, s10, s11 are whole, in lanes 0, 4, 2, 6.
+        f0.intoArray(out, 64);
+        out[at] = out[64];
+        out[at + 1] = out[68];
+        out[at + stride] = out[66];
+        out[at + stride + 1] = out[70];
+    }
+
+    /**
+     * dot2x2Narrow on packed rows (8 lanes): rows ra, ra + 1 of a packed block of A from {@code at}
+     * (= the block + 8·ra) and rows rb, rb + 1 of B's from {@code bt}; the 16 p of a group lie at
+     * q … q + 63, its first 8 (lo) at +8·r and the next 8 (hi) at 32 + 8·r. From 64-byte boundaries
+     * every load is whole within a cache line: on the AMD EPYC (Zen 3) rows read in place, which a
+     * Java array starts 16 bytes past a boundary, split every other 32-byte load across two lines
+     * and ran at half the speed (C, the same loop: 33 against 51–61 GFLOP/s, 2026-12-01).
+     */
+    static void dot2x2NarrowPacked(int kv, float[] a, int at, float[] b, int bt, float[] out, int to, int stride) {
+        FloatVector l00 = FloatVector.zero(S), h00 = l00, l01 = l00, h01 = l00, l10 = l00, h10 = l00, l11 = l00, h11 = l00;
+        for (int q = 0; q < 4 * kv; q += 64) {
+            FloatVector x0 = FloatVector.fromArray(S, a, at + q), x0h = FloatVector.fromArray(S, a, at + q + 32);
+            FloatVector y0 = FloatVector.fromArray(S, b, bt + q), y0h = FloatVector.fromArray(S, b, bt + q + 32);
+            FloatVector y1 = FloatVector.fromArray(S, b, bt + q + 8), y1h = FloatVector.fromArray(S, b, bt + q + 40);
+            l00 = x0.fma(y0, l00);
+            h00 = x0h.fma(y0h, h00);
+            l01 = x0.fma(y1, l01);
+            h01 = x0h.fma(y1h, h01);
+            FloatVector x1 = FloatVector.fromArray(S, a, at + q + 8), x1h = FloatVector.fromArray(S, a, at + q + 40);
+            l10 = x1.fma(y0, l10);
+            h10 = x1h.fma(y0h, h10);
+            l11 = x1.fma(y1, l11);
+            h11 = x1h.fma(y1h, h11);
+        }
+        // dot2x2Narrow's fold, line for line.
+        FloatVector s00 = l00.add(h00), s01 = l01.add(h01), s10 = l10.add(h10), s11 = l11.add(h11);
+        FloatVector f0 = s00.blend(s01, HIGH1).add(s01.blend(s00, HIGH1).rearrange(SWAP1));
+        FloatVector f1 = s10.blend(s11, HIGH1).add(s11.blend(s10, HIGH1).rearrange(SWAP1));
+        f0 = f0.blend(f1, HIGH2).add(f1.blend(f0, HIGH2).rearrange(SWAP2));
+        f0 = f0.add(f0.rearrange(SWAP3));
+        f0.intoArray(out, 64);
+        out[to] = out[64];
+        out[to + 1] = out[68];
+        out[to + stride] = out[66];
+        out[to + stride + 1] = out[70];
     }
 
     // ------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * kernels (against the naive twin: KernelsTest), on ragged shapes (k not a multiple of 16, m and n
  * not of 4), on one and two threads; products of changing shapes one after another reuse the panels'
  * arrays, whose stale rows must never be read. The test also checks which path each product took
- * (panels need 16 lanes), and that the engine packs by itself for W1's forward product and not for
+ * (with 16 lanes and with 8), and that the engine packs by itself for W1's forward product and not for
  * W2's output layer.
  */
 class DotsPackedPanelsTest {
@@ -40,7 +40,7 @@ class DotsPackedPanelsTest {
                     float[] a = random(r, m * k), b = random(r, n * k);
                     String where = m + "x" + n + "x" + k + ", " + threads + " threads, packed " + pack;
                     assertArrayEquals(product(plain, m, n, k, a, b), product(fast, m, n, k, a, b), where);
-                    assertEquals(pack && Lanes.VL == SumOrder.LANES, dots.packedPanels(), where);
+                    assertEquals(pack, dots.packedPanels(), where);
                 }
             }
         }
@@ -51,7 +51,7 @@ class DotsPackedPanelsTest {
         VectorKernels fast = new VectorKernels(2);
         Random r = new Random(12);
         product(fast, 32, 100, 784, random(r, 32 * 784), random(r, 100 * 784));
-        assertEquals(Lanes.VL == SumOrder.LANES, fast.dots().packedPanels(), "W1's forward product 32x100x784");
+        assertTrue(fast.dots().packedPanels(), "W1's forward product 32x100x784");
         product(fast, 256, 10, 1024, random(r, 256 * 1024), random(r, 10 * 1024));
         assertFalse(fast.dots().packedPanels(), "W2's output layer 256x10x1024");
     }
