@@ -220,7 +220,7 @@ final class Dots extends Tiles {
      * q … q + 63, its first 8 (lo) at +8·r and the next 8 (hi) at 32 + 8·r. From 64-byte boundaries
      * every load is whole within a cache line: on the AMD EPYC (Zen 3) rows read in place, which a
      * Java array starts 16 bytes past a boundary, split every other 32-byte load across two lines
-     * and ran at half the speed (C, the same loop: 33 against 51–61 GFLOP/s, 2026-12-01).
+     * and ran at half the speed (C, the same loop: 33 against 51–64 GFLOP/s, bench/avx2/run.sh, 2026-12-01).
      */
     static void dot2x2NarrowPacked(int kv, float[] a, int at, float[] b, int bt, float[] out, int to, int stride) {
         FloatVector l00 = FloatVector.zero(S), h00 = l00, l01 = l00, h01 = l00, l10 = l00, h10 = l00, l11 = l00, h11 = l00;
