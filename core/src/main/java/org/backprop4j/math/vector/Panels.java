@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * as k rows of V·VL lanes (transposed on the way when Y is stored by lanes, the NT form; the
  * last panel padded with zero lanes), a block of R rows of X as k groups of R floats. The
  * transpositions go by vector gathers (one float at a time, they took a quarter of an NT
- * product's time on an Intel Xeon of 2026-11-30). Then every
+ * product's time on an Intel Xeon of 2026-11-30) — except X's row blocks for the 6 × 2 tile, AVX2's,
+ * where gathers are slow and six rows written out one float at a time are faster. Then every
  * load in a micro-kernel is at the loop counter times a constant, which lets the JIT drop the
  * bounds checks from the loop; reading X in place at variable strides cost an address sum and a
  * bounds check per broadcast, which kept two FMA units per core half idle. A panel is packed once
@@ -398,10 +399,20 @@ final class Panels extends Tiles {
             }
             return;
         }
-        // Rows of X contiguous along p (NN, NT): a transposition. Gathered, because copying one
-        // float at a time cost a quarter of an NT product's time (a gather fills a whole vector
-        // of the packed block, g successive p of the R rows, from g·R floats spread over R rows).
-        // A group of g p takes n vectors: g·R = n·VL, the least such (R = 8: g = 2, n = 1).
+        // Rows of X contiguous along p (NN, NT): a transposition.
+        if (R == 6) sixRows(x, rs, ps, k, r0, valid, dst, off);
+        else gatherRows(x, rs, ps, k, R, r0, valid, dst, off, offsets);
+    }
+
+    /**
+     * {@link #packRows}'s transposition of rows r0 … r0 + valid − 1 of X(r, p) = {@code x[r·rs + p·ps]}
+     * (padded to R rows by repeating the last) into k groups of R floats, by gathers: copying one float
+     * at a time in a loop over R cost a quarter of an NT product's time (Intel Xeon, 2026-11-30). A
+     * gather fills a whole vector of the packed block, g successive p of the R rows, from g·R floats
+     * spread over R rows; a group of g p takes n vectors: g·R = n·VL, the least such (R = 8: g = 2,
+     * n = 1). {@code offsets} is scratch of 2·R·VL ints.
+     */
+    static void gatherRows(float[] x, int rs, int ps, int k, int R, int r0, int valid, float[] dst, int off, int[] offsets) {
         int g = VL / gcd(R, VL), n = g * R / VL;
         for (int e = 0; e < n * VL; e++) offsets[e] = Math.min(e % R, valid - 1) * rs + (e / R) * ps;
         int s = r0 * rs, p = 0;
@@ -412,6 +423,28 @@ final class Panels extends Tiles {
         }
         for (; p < k; p++) {                    // the last k mod g
             for (int r = 0; r < R; r++) dst[off + p * R + r] = x[s + offsets[r] + p * ps];
+        }
+    }
+
+    /**
+     * The same transposition for the 6 × 2 tile (R = 6), one float at a time with the six rows written out.
+     * The tile is AVX2's, and there a gather is slow: on AMD's Zen 3 (2026-12-01), a 6-row block of a
+     * 1024-wide X (from L3, into a 24 KB block) took 1.0–1.2 ns a float by gathers and 0.6–0.8 with this
+     * loop (the same loop over a row count held in a variable: 1.6–1.7). `bench` class
+     * {@code math.vector.RowPacking}; docs/PERFORMANCE.md, "AMD EPYC (Zen 3)".
+     */
+    static void sixRows(float[] x, int rs, int ps, int k, int r0, int valid, float[] dst, int off) {
+        int last = r0 + valid - 1;              // the rows past the last valid one repeat it
+        int s0 = r0 * rs, s1 = Math.min(r0 + 1, last) * rs, s2 = Math.min(r0 + 2, last) * rs;
+        int s3 = Math.min(r0 + 3, last) * rs, s4 = Math.min(r0 + 4, last) * rs, s5 = Math.min(r0 + 5, last) * rs;
+        for (int p = 0, d = off; p < k; p++, d += 6) {
+            int q = p * ps;
+            dst[d] = x[s0 + q];
+            dst[d + 1] = x[s1 + q];
+            dst[d + 2] = x[s2 + q];
+            dst[d + 3] = x[s3 + q];
+            dst[d + 4] = x[s4 + q];
+            dst[d + 5] = x[s5 + q];
         }
     }
 
