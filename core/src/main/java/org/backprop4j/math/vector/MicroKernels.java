@@ -17,6 +17,15 @@ import jdk.incubator.vector.FloatVector;
  * acc = fma(X(r,p), Y(p,l), acc) for p = 0 … k−1 from acc = 0, in every kernel: which one runs
  * never changes a bit.
  *
+ * <p>The k loop counts X's index xp in steps of R and carries the panel's index q along by adds
+ * ({@code for (xp = xb, q = pb; xp < xb + R·k; xp += R, q += ldp)}), rather than counting p and
+ * computing both from it: then the JIT removes the bounds checks of the broadcasts and computes no
+ * product p·ldp, and the loop is about 31 instructions instead of 40 per p for the 6 × 2 tile
+ * (hsdis). On the AMD EPYC (Zen 3), which issues 6 a cycle, the 40 held the 12 FMAs back whenever
+ * the host's other work shared the core's front end: the 6 × 2 kernel alone, rounds alternating in one
+ * JVM, 72.7 → 86.8 GFLOP/s median (best 79.0 → 94.0, the C kernel's figure), and in the slow rounds
+ * 43 → 67; a W2 step 12–18 % shorter (docs/PERFORMANCE.md, "Session 16").
+ *
  * <p>Until 2026-11-30 the packed panels had kernels of their own with the stride V·VL written in,
  * in case the JIT removed the panel loads' bounds checks only for a constant stride; with the stride
  * a parameter, W2's steps ran as fast (on one thread 20.26, 19.96, 20.49 ms before against 20.18,
@@ -37,8 +46,7 @@ final class MicroKernels {
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        for (int p = 0; p < k; p++) {
-            int q = pb + p * ldp, xp = xb + p * 4;
+        for (int xp = xb, q = pb, end = xb + 4 * k; xp < end; xp += 4, q += ldp) {
             FloatVector y0 = FloatVector.fromArray(S, y, q);
             FloatVector y1 = FloatVector.fromArray(S, y, q + VL);
             FloatVector y2 = FloatVector.fromArray(S, y, q + 2 * VL);
@@ -98,8 +106,7 @@ final class MicroKernels {
         FloatVector c50 = c00, c51 = c00, c52 = c00;
         FloatVector c60 = c00, c61 = c00, c62 = c00;
         FloatVector c70 = c00, c71 = c00, c72 = c00;
-        for (int p = 0; p < k; p++) {
-            int q = pb + p * ldp, xp = xb + p * 8;
+        for (int xp = xb, q = pb, end = xb + 8 * k; xp < end; xp += 8, q += ldp) {
             FloatVector y0 = FloatVector.fromArray(S, y, q);
             FloatVector y1 = FloatVector.fromArray(S, y, q + VL);
             FloatVector y2 = FloatVector.fromArray(S, y, q + 2 * VL);
@@ -187,8 +194,7 @@ final class MicroKernels {
         FloatVector c90 = c00, c91 = c00;
         FloatVector ca0 = c00, ca1 = c00;
         FloatVector cb0 = c00, cb1 = c00;
-        for (int p = 0; p < k; p++) {
-            int q = pb + p * ldp, xp = xb + p * 12;
+        for (int xp = xb, q = pb, end = xb + 12 * k; xp < end; xp += 12, q += ldp) {
             FloatVector y0 = FloatVector.fromArray(S, y, q);
             FloatVector y1 = FloatVector.fromArray(S, y, q + VL);
             FloatVector a = FloatVector.broadcast(S, xk[xp]);
@@ -299,8 +305,7 @@ final class MicroKernels {
         FloatVector c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00;
         FloatVector c50 = c00, c51 = c00;
-        for (int p = 0; p < k; p++) {
-            int q = pb + p * ldp, xp = xb + p * 6;
+        for (int xp = xb, q = pb, end = xb + 6 * k; xp < end; xp += 6, q += ldp) {
             FloatVector y0 = FloatVector.fromArray(S, y, q);
             FloatVector y1 = FloatVector.fromArray(S, y, q + VL);
             FloatVector a = FloatVector.broadcast(S, xk[xp]);
