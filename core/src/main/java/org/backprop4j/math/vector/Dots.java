@@ -46,6 +46,8 @@ final class Dots extends Tiles {
     // packedB[t] = {product, j-block} it holds.
     private final float[][] panelsA, panelB;
     private final long[][] packedA, packedB;
+    /** Per thread: the 8-lane 4 × 4 tile's 32 accumulators between its passes and its fold ({@link #dot4x4NarrowPacked}). */
+    private final float[][] chains;
 
     /**
      * Tests and benchmarks only: TRUE packs A and B whatever the shape, FALSE never;
@@ -59,6 +61,7 @@ final class Dots extends Tiles {
         panelB = new float[threads][0];
         packedA = new long[threads][0];
         packedB = new long[threads][2];
+        chains = new float[threads][32 * 8];
     }
 
     void set(int m, int n, int k, float[] a, float[] b, float[] c) {
@@ -112,12 +115,7 @@ final class Dots extends Tiles {
         if (packed && VL == SumOrder.LANES) {
             dot4x4Packed(kv, panelOfA(t, i0 / 4, a0, a1, a2, a3), COPY_AT + i0 * kv, panelOfB(t, j0 / 4, b0, b1, b2, b3), COPY_AT, sums);
         } else if (packed) {                    // 8 lanes, packed: rows r of a block at +8·r (see pack)
-            float[] pa = panelOfA(t, i0 / 4, a0, a1, a2, a3), pb = panelOfB(t, j0 / 4, b0, b1, b2, b3);
-            int at = COPY_AT + i0 * kv;
-            dot2x2NarrowPacked(kv, pa, at, pb, COPY_AT, sums, 0, 4);
-            dot2x2NarrowPacked(kv, pa, at, pb, COPY_AT + 2 * VL, sums, 2, 4);
-            dot2x2NarrowPacked(kv, pa, at + 2 * VL, pb, COPY_AT, sums, 8, 4);
-            dot2x2NarrowPacked(kv, pa, at + 2 * VL, pb, COPY_AT + 2 * VL, sums, 10, 4);
+            dot4x4NarrowPacked(kv, panelOfA(t, i0 / 4, a0, a1, a2, a3), COPY_AT + i0 * kv, panelOfB(t, j0 / 4, b0, b1, b2, b3), COPY_AT, chains[t], sums);
         } else if (VL == SumOrder.LANES) {
             dot4x4(kv, a, a0, a1, a2, a3, b, b0, b1, b2, b3, sums);
         } else {                                // 8 lanes: four 2 × 2 blocks, sums at 4·ii + jj
@@ -215,40 +213,86 @@ final class Dots extends Tiles {
     }
 
     /**
-     * dot2x2Narrow on packed rows (8 lanes): rows ra, ra + 1 of a packed block of A from {@code at}
-     * (= the block + 8·ra) and rows rb, rb + 1 of B's from {@code bt}; the 16 p of a group lie at
-     * q … q + 63, its first 8 (lo) at +8·r and the next 8 (hi) at 32 + 8·r. From 64-byte boundaries
-     * every load is whole within a cache line: on the AMD EPYC (Zen 3) rows read in place, which a
-     * Java array starts 16 bytes past a boundary, split every other 32-byte load across two lines
-     * and ran at half the speed (C, the same loop: 33 against 51–64 GFLOP/s, bench/avx2/run.sh, 2026-12-01).
+     * The 4 × 4 tile with 8 lanes (AVX2) on packed panels: rows r of A's block at {@code at + 8·r} and of B's at
+     * {@code bt + 8·r}; the 16 p of a group at q … q + 63, their first 8 (lo) at +8·r and the next 8 (hi) at 32 + 8·r.
+     * From 64-byte boundaries every load is whole within a cache line: on the AMD EPYC (Zen 3) rows read in
+     * place, which a Java array starts 16 bytes past a boundary, split every other 32-byte load across two lines
+     * and ran at half the speed (C, the 2 × 2 loop: 33 against 51–64 GFLOP/s, bench/avx2/run.sh, 2026-12-01).
+     *
+     * <p>Each output's 16 chains take two vectors (lo, hi): 32 accumulators, twice AVX2's 16 registers. So the
+     * tile runs four passes over k, each half of it ({@link #chains4x2}: 4 rows of A × 2 of B on lo or on hi, 8
+     * accumulators, 6 loads for 8 FMAs), parking the chains in {@code chains}; then each 2 × 2 block of outputs
+     * adds its chains ({@link #fold2x2}) and leaves output (ii, jj) at {@code out[4·ii + jj]}. Until 2026-12-01
+     * the tile ran as four 2 × 2 blocks on both halves (dot2x2Narrow's loop on packed rows: 8 loads for 8 FMAs,
+     * 31 instructions a group): the tile in L1, k = 784, calls alternating in one JVM (AMD EPYC Zen 3), best
+     * 398–404 ns against 307–308, median 416 against 317 in a quiet run (docs/PERFORMANCE.md, "Session 16").
      */
-    static void dot2x2NarrowPacked(int kv, float[] a, int at, float[] b, int bt, float[] out, int to, int stride) {
-        FloatVector l00 = FloatVector.zero(S), h00 = l00, l01 = l00, h01 = l00, l10 = l00, h10 = l00, l11 = l00, h11 = l00;
-        for (int q = 0; q < 4 * kv; q += 64) {
-            FloatVector x0 = FloatVector.fromArray(S, a, at + q), x0h = FloatVector.fromArray(S, a, at + q + 32);
-            FloatVector y0 = FloatVector.fromArray(S, b, bt + q), y0h = FloatVector.fromArray(S, b, bt + q + 32);
-            FloatVector y1 = FloatVector.fromArray(S, b, bt + q + 8), y1h = FloatVector.fromArray(S, b, bt + q + 40);
-            l00 = x0.fma(y0, l00);
-            h00 = x0h.fma(y0h, h00);
-            l01 = x0.fma(y1, l01);
-            h01 = x0h.fma(y1h, h01);
-            FloatVector x1 = FloatVector.fromArray(S, a, at + q + 8), x1h = FloatVector.fromArray(S, a, at + q + 40);
-            l10 = x1.fma(y0, l10);
-            h10 = x1h.fma(y0h, h10);
-            l11 = x1.fma(y1, l11);
-            h11 = x1h.fma(y1h, h11);
+    static void dot4x4NarrowPacked(int kv, float[] a, int at, float[] b, int bt, float[] chains, float[] out) {
+        chains4x2(kv, a, at, b, bt, chains, 0);                      // lo, B's rows 0, 1
+        chains4x2(kv, a, at, b, bt + 16, chains, 32);                // lo, B's rows 2, 3
+        chains4x2(kv, a, at + 32, b, bt + 32, chains, 8);            // hi, B's rows 0, 1
+        chains4x2(kv, a, at + 32, b, bt + 48, chains, 40);           // hi, B's rows 2, 3
+        fold2x2(chains, 0, 0, out);
+        fold2x2(chains, 0, 2, out);
+        fold2x2(chains, 2, 0, out);
+        fold2x2(chains, 2, 2, out);
+    }
+
+    /**
+     * One pass of {@link #dot4x4NarrowPacked}: rows 0–3 of A from {@code at} (+8·r) against rows 0, 1 of B from
+     * {@code bt} (+8·j), one half of each group of 16 p; the chains of output (r, j) go to
+     * {@code chains[o + 16·(4·r + j)]}. The loop counts both indices by adds, like the main engine's kernels
+     * ({@link MicroKernels}): 8 FMAs a group in about 20 instructions.
+     */
+    private static void chains4x2(int kv, float[] a, int at, float[] b, int bt, float[] chains, int o) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = at, q = bt, end = at + 4 * kv; p < end; p += 64, q += 64) {
+            FloatVector y0 = FloatVector.fromArray(S, b, q), y1 = FloatVector.fromArray(S, b, q + 8);
+            FloatVector x = FloatVector.fromArray(S, a, p);
+            c00 = x.fma(y0, c00);
+            c01 = x.fma(y1, c01);
+            x = FloatVector.fromArray(S, a, p + 8);
+            c10 = x.fma(y0, c10);
+            c11 = x.fma(y1, c11);
+            x = FloatVector.fromArray(S, a, p + 16);
+            c20 = x.fma(y0, c20);
+            c21 = x.fma(y1, c21);
+            x = FloatVector.fromArray(S, a, p + 24);
+            c30 = x.fma(y0, c30);
+            c31 = x.fma(y1, c31);
         }
-        // dot2x2Narrow's fold, line for line.
-        FloatVector s00 = l00.add(h00), s01 = l01.add(h01), s10 = l10.add(h10), s11 = l11.add(h11);
+        c00.intoArray(chains, o);
+        c01.intoArray(chains, o + 16);
+        c10.intoArray(chains, o + 64);
+        c11.intoArray(chains, o + 80);
+        c20.intoArray(chains, o + 128);
+        c21.intoArray(chains, o + 144);
+        c30.intoArray(chains, o + 192);
+        c31.intoArray(chains, o + 208);
+    }
+
+    /**
+     * Adds the chains of outputs (i, j), (i, j + 1), (i + 1, j), (i + 1, j + 1) of the 8-lane 4 × 4 tile
+     * (lo at {@code chains[16·(4·i + j)]}, hi 8 further) in {@link SumOrder#tree}'s order, as dot2x2Narrow does,
+     * into {@code out[4·i + j …]}. Reads vectors from the array rather than taking them as arguments, which C2
+     * might box (see dot4x4).
+     */
+    private static void fold2x2(float[] chains, int i, int j, float[] out) {
+        int o = 16 * (4 * i + j);
+        FloatVector s00 = FloatVector.fromArray(S, chains, o).add(FloatVector.fromArray(S, chains, o + 8));
+        FloatVector s01 = FloatVector.fromArray(S, chains, o + 16).add(FloatVector.fromArray(S, chains, o + 24));
+        FloatVector s10 = FloatVector.fromArray(S, chains, o + 64).add(FloatVector.fromArray(S, chains, o + 72));
+        FloatVector s11 = FloatVector.fromArray(S, chains, o + 80).add(FloatVector.fromArray(S, chains, o + 88));
         FloatVector f0 = s00.blend(s01, HIGH1).add(s01.blend(s00, HIGH1).rearrange(SWAP1));
         FloatVector f1 = s10.blend(s11, HIGH1).add(s11.blend(s10, HIGH1).rearrange(SWAP1));
         f0 = f0.blend(f1, HIGH2).add(f1.blend(f0, HIGH2).rearrange(SWAP2));
         f0 = f0.add(f0.rearrange(SWAP3));
-        f0.intoArray(out, 64);
-        out[to] = out[64];
-        out[to + 1] = out[68];
-        out[to + stride] = out[66];
-        out[to + stride + 1] = out[70];
+        f0.intoArray(chains, o);                                     // this block's chains are spent: scratch
+        int to = 4 * i + j;
+        out[to] = chains[o];
+        out[to + 1] = chains[o + 4];
+        out[to + 4] = chains[o + 2];
+        out[to + 5] = chains[o + 6];
     }
 
     // ------------------------------------------------------------------------------------------
