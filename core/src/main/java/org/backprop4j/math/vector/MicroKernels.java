@@ -21,10 +21,12 @@ import jdk.incubator.vector.FloatVector;
  * ({@code for (xp = xb, q = pb; xp < xb + R·k; xp += R, q += ldp)}), rather than counting p and
  * computing both from it: then the JIT removes the bounds checks of the broadcasts and computes no
  * product p·ldp, and the loop is about 31 instructions instead of 40 per p for the 6 × 2 tile
- * (hsdis). On the AMD EPYC (Zen 3), which issues 6 a cycle, the 40 held the 12 FMAs back whenever
- * the host's other work shared the core's front end: the 6 × 2 kernel alone, rounds alternating in one
- * JVM, 72.7 → 86.8 GFLOP/s median (best 79.0 → 94.0, the C kernel's figure), and in the slow rounds
- * 43 → 67; a W2 step 12–18 % shorter (docs/PERFORMANCE.md, "Session 16").
+ * (hsdis). The AMD EPYC (Zen 3) issues 6 a cycle and its two FMA units need 6 cycles for the 12 FMAs,
+ * so 40 left the FMAs no slack (why the old loop ran slowly only part of the time is not known; the
+ * host's other work is the likely cause): the 6 × 2 kernel alone, rounds alternating in one
+ * JVM, 72.7 → 86.8 GFLOP/s median (best 79.0 → 94.0, the C kernel's figure) in one run, though the old
+ * loop's speed varied from JVM to JVM; a W2 step, switching kernels every 10 steps in one JVM, 6–18 % shorter
+ * in each of seven runs (docs/PERFORMANCE.md, "Session 16").
  *
  * <p>Until 2026-11-30 the packed panels had kernels of their own with the stride V·VL written in,
  * in case the JIT removed the panel loads' bounds checks only for a constant stride; with the stride
