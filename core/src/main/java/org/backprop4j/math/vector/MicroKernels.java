@@ -20,9 +20,9 @@ import jdk.incubator.vector.FloatVector;
  * <p>The k loop counts X's index xp in steps of R and carries the panel's index q along by adds
  * ({@code for (xp = xb, q = pb; xp < xb + R·k; xp += R, q += ldp)}), rather than counting p and
  * computing both from it: then the JIT removes the bounds checks of the broadcasts and computes no
- * product p·ldp, and the loop is about 31 instructions instead of 40 per p for the 6 × 2 tile
+ * product p·ldp, and the loop is 33 instructions instead of 47 per p for the 6 × 2 tile
  * (hsdis). The AMD EPYC (Zen 3) issues 6 a cycle and its two FMA units need 6 cycles for the 12 FMAs,
- * so 40 left the FMAs no slack (why the old loop ran slowly only part of the time is not known; the
+ * so 47 left the FMAs no slack (why the old loop ran slowly only part of the time is not known; the
  * host's other work is the likely cause): the 6 × 2 kernel alone, rounds alternating in one
  * JVM, 72.7 → 86.8 GFLOP/s median (best 79.0 → 94.0, the C kernel's figure) in one run, though the old
  * loop's speed varied from JVM to JVM; a W2 step, switching kernels every 10 steps in one JVM, 6–18 % shorter
