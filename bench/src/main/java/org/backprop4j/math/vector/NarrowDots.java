@@ -32,7 +32,7 @@ public final class NarrowDots {
         System.arraycopy(random(r, 4 * K), 0, pb, at, 4 * K);
         VectorKernels kernels = new VectorKernels(1);
         for (int round = 0; round < 8; round++) {
-            double inPlace = inPlace(a, b, out), packed = packed(pa, pb, at, chains, out), product = product(kernels, m, n, a, b, c);
+            double inPlace = inPlace(a, b, chains, out), packed = packed(pa, pb, at, chains, out), product = product(kernels, m, n, a, b, c);
             if (round > 1) {
                 System.out.printf("tiles in L1: 2x2 in place %.1f, 4x4 packed %.1f GFLOP/s;  gemmNT %dx%dx%d %.1f GFLOP/s%s%n",
                         inPlace, packed, m, n, K, product, out[0] == 42f ? "!" : "");
@@ -40,9 +40,9 @@ public final class NarrowDots {
         }
     }
 
-    private static double inPlace(float[] a, float[] b, float[] out) {
+    private static double inPlace(float[] a, float[] b, float[] chains, float[] out) {
         long t0 = MX.getCurrentThreadCpuTime();
-        for (int i = 0; i < CALLS; i++) Dots.dot2x2Narrow(K, a, 0, K, b, 0, K, out, 0, 4);
+        for (int i = 0; i < CALLS; i++) Dots.dot2x2Narrow(K, a, 0, K, b, 0, K, chains, 0, 0, out);
         return 2.0 * 4 * K * CALLS / (MX.getCurrentThreadCpuTime() - t0);
     }
 

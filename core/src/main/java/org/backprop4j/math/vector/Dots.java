@@ -119,10 +119,10 @@ final class Dots extends Tiles {
         } else if (VL == SumOrder.LANES) {
             dot4x4(kv, a, a0, a1, a2, a3, b, b0, b1, b2, b3, sums);
         } else {                                // 8 lanes: four 2 × 2 blocks, sums at 4·ii + jj
-            dot2x2Narrow(kv, a, a0, a1, b, b0, b1, sums, 0, 4);
-            dot2x2Narrow(kv, a, a0, a1, b, b2, b3, sums, 2, 4);
-            dot2x2Narrow(kv, a, a2, a3, b, b0, b1, sums, 8, 4);
-            dot2x2Narrow(kv, a, a2, a3, b, b2, b3, sums, 10, 4);
+            dot2x2Narrow(kv, a, a0, a1, b, b0, b1, chains[t], 0, 0, sums);
+            dot2x2Narrow(kv, a, a0, a1, b, b2, b3, chains[t], 0, 2, sums);
+            dot2x2Narrow(kv, a, a2, a3, b, b0, b1, chains[t], 2, 0, sums);
+            dot2x2Narrow(kv, a, a2, a3, b, b2, b3, chains[t], 2, 2, sums);
         }
         for (int ii = 0; ii < iv; ii++) {
             for (int jj = 0; jj < jv; jj++) {
@@ -175,12 +175,11 @@ final class Dots extends Tiles {
 
     /**
      * The dot engine with 8 lanes (AVX2): 2 rows of A × 2 rows of B, each output's 16 chains in two
-     * vectors — lo for p mod 16 below 8, hi for the rest — so eight accumulators; then each
-     * output's chains are added in {@link SumOrder#tree}'s order (the 16-lane rounds: lo + hi is the
-     * first), the four outputs together in vectors. Leaves output (ii, jj) of the block at
-     * {@code out[at + ii·stride + jj]}; uses out[64 …] as scratch (the tile scratch holds 32 × 8 floats).
+     * vectors — lo for p mod 16 below 8, hi for the rest — so eight accumulators, rows read in place:
+     * outputs (i, j) … (i + 1, j + 1) of a 4 × 4 tile. The chains go to {@code chains} in the tile's layout
+     * and {@link #fold2x2} adds them in {@link SumOrder#tree}'s order into {@code out[4·ii + jj]}.
      */
-    static void dot2x2Narrow(int kv, float[] a, int a0, int a1, float[] b, int b0, int b1, float[] out, int at, int stride) {
+    static void dot2x2Narrow(int kv, float[] a, int a0, int a1, float[] b, int b0, int b1, float[] chains, int i, int j, float[] out) {
         FloatVector l00 = FloatVector.zero(S), h00 = l00, l01 = l00, h01 = l00, l10 = l00, h10 = l00, l11 = l00, h11 = l00;
         for (int p = 0; p < kv; p += 16) {
             FloatVector x0 = FloatVector.fromArray(S, a, a0 + p), x0h = FloatVector.fromArray(S, a, a0 + p + 8);
@@ -196,20 +195,16 @@ final class Dots extends Tiles {
             l11 = x1.fma(y1, l11);
             h11 = x1h.fma(y1h, h11);
         }
-        // SumOrder.tree's rounds in vectors: lane l + 8 of the 16 chains is lane l of hi (round 1);
-        // then the four outputs' 8-lane sums fold together by lane swaps, as in dot4x4 (rounds 2, 3),
-        // and round 4 adds each lane pair. Each addition is the tree's, operands in either order.
-        FloatVector s00 = l00.add(h00), s01 = l01.add(h01), s10 = l10.add(h10), s11 = l11.add(h11);
-        FloatVector f0 = s00.blend(s01, HIGH1).add(s01.blend(s00, HIGH1).rearrange(SWAP1));
-        FloatVector f1 = s10.blend(s11, HIGH1).add(s11.blend(s10, HIGH1).rearrange(SWAP1));
-        f0 = f0.blend(f1, HIGH2).add(f1.blend(f0, HIGH2).rearrange(SWAP2));
-        f0 = f0.add(f0.rearrange(SWAP3));
-        // Now s00, s01, s10, s11 are whole, in lanes 0, 4, 2, 6.
-        f0.intoArray(out, 64);
-        out[at] = out[64];
-        out[at + 1] = out[68];
-        out[at + stride] = out[66];
-        out[at + stride + 1] = out[70];
+        int o = 16 * (4 * i + j);                // the 4 × 4 tile's chain layout, for fold2x2
+        l00.intoArray(chains, o);
+        h00.intoArray(chains, o + 8);
+        l01.intoArray(chains, o + 16);
+        h01.intoArray(chains, o + 24);
+        l10.intoArray(chains, o + 64);
+        h10.intoArray(chains, o + 72);
+        l11.intoArray(chains, o + 80);
+        h11.intoArray(chains, o + 88);
+        fold2x2(chains, i, j, out);
     }
 
     /**
@@ -224,7 +219,7 @@ final class Dots extends Tiles {
      * accumulators, 6 loads for 8 FMAs), parking the chains in {@code chains}; then each 2 × 2 block of outputs
      * adds its chains ({@link #fold2x2}) and leaves output (ii, jj) at {@code out[4·ii + jj]}. Until 2026-12-01
      * the tile ran as four 2 × 2 blocks on both halves (dot2x2Narrow's loop on packed rows: 8 loads for 8 FMAs,
-     * 31 instructions a group): the tile in L1, k = 784, calls alternating in one JVM (AMD EPYC Zen 3), best
+     * 33 instructions a group, hsdis): the tile in L1, k = 784, calls alternating in one JVM (AMD EPYC Zen 3), best
      * 398–404 ns against 307–308, median 416 against 317 in a quiet run (docs/PERFORMANCE.md, "Session 16").
      */
     static void dot4x4NarrowPacked(int kv, float[] a, int at, float[] b, int bt, float[] chains, float[] out) {
@@ -242,7 +237,7 @@ final class Dots extends Tiles {
      * One pass of {@link #dot4x4NarrowPacked}: rows 0–3 of A from {@code at} (+8·r) against rows 0, 1 of B from
      * {@code bt} (+8·j), one half of each group of 16 p; the chains of output (r, j) go to
      * {@code chains[o + 16·(4·r + j)]}. The loop counts both indices by adds, like the main engine's kernels
-     * ({@link MicroKernels}): 8 FMAs a group in about 20 instructions.
+     * ({@link MicroKernels}): 8 FMAs a group in 25 instructions (hsdis).
      */
     private static void chains4x2(int kv, float[] a, int at, float[] b, int bt, float[] chains, int o) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
@@ -273,8 +268,8 @@ final class Dots extends Tiles {
 
     /**
      * Adds the chains of outputs (i, j), (i, j + 1), (i + 1, j), (i + 1, j + 1) of the 8-lane 4 × 4 tile
-     * (lo at {@code chains[16·(4·i + j)]}, hi 8 further) in {@link SumOrder#tree}'s order, as dot2x2Narrow does,
-     * into {@code out[4·i + j …]}. Reads vectors from the array rather than taking them as arguments, which C2
+     * (lo at {@code chains[16·(4·i + j)]}, hi 8 further) in {@link SumOrder#tree}'s order, into
+     * {@code out[4·i + j …]}: for both 8-lane tiles, packed and in place ({@link #dot2x2Narrow}). Reads vectors from the array rather than taking them as arguments, which C2
      * might box (see dot4x4).
      */
     private static void fold2x2(float[] chains, int i, int j, float[] out) {
@@ -283,10 +278,14 @@ final class Dots extends Tiles {
         FloatVector s01 = FloatVector.fromArray(S, chains, o + 16).add(FloatVector.fromArray(S, chains, o + 24));
         FloatVector s10 = FloatVector.fromArray(S, chains, o + 64).add(FloatVector.fromArray(S, chains, o + 72));
         FloatVector s11 = FloatVector.fromArray(S, chains, o + 80).add(FloatVector.fromArray(S, chains, o + 88));
+        // SumOrder.tree's rounds in vectors: lane l + 8 of the 16 chains is lane l of hi (round 1, above);
+        // then the four outputs' 8-lane sums fold together by lane swaps, as in dot4x4 (rounds 2, 3),
+        // and round 4 adds each lane pair. Each addition is the tree's, operands in either order.
         FloatVector f0 = s00.blend(s01, HIGH1).add(s01.blend(s00, HIGH1).rearrange(SWAP1));
         FloatVector f1 = s10.blend(s11, HIGH1).add(s11.blend(s10, HIGH1).rearrange(SWAP1));
         f0 = f0.blend(f1, HIGH2).add(f1.blend(f0, HIGH2).rearrange(SWAP2));
         f0 = f0.add(f0.rearrange(SWAP3));
+        // Now s00, s01, s10, s11 are whole, in lanes 0, 4, 2, 6.
         f0.intoArray(chains, o);                                     // this block's chains are spent: scratch
         int to = 4 * i + j;
         out[to] = chains[o];
