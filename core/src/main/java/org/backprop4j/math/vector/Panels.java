@@ -391,7 +391,20 @@ final class Panels extends Tiles {
      */
     private void packRows(int r0, int valid, float[] dst, int off, int[] offsets) {
         int R = tileRows;
-        if (rs == 1) {                          // X(r, p) for consecutive r side by side (TN): R floats per p
+        if (rs == 1 && R == 6 && valid == 6) {  // TN, a full block of the 6 × 2 tile: see the loop below
+            for (int p = 0, s = r0, d = off; p < k; p++, s += ps, d += 6) {
+                dst[d] = x[s];
+                dst[d + 1] = x[s + 1];
+                dst[d + 2] = x[s + 2];
+                dst[d + 3] = x[s + 3];
+                dst[d + 4] = x[s + 4];
+                dst[d + 5] = x[s + 5];
+            }
+            return;
+        }
+        // X(r, p) for consecutive r side by side (TN): R floats per p. For six floats a System.arraycopy
+        // per p costs more than the six copies written out above (see pack).
+        if (rs == 1) {
             for (int p = 0; p < k; p++) {
                 int s = r0 + p * ps, d = off + p * R;
                 System.arraycopy(x, s, dst, d, valid);
@@ -459,7 +472,17 @@ final class Panels extends Tiles {
      */
     private void pack(int q, int valid, int w, float[] dst, int at, int[] offsets) {
         int l0 = q * width;
-        if (!yByLane) {
+        if (!yByLane && valid == w && w == 2 * VL) {
+            // A full panel of two vectors (the 6 × 2 and 12 × 2 tiles): two vector copies per p. A
+            // System.arraycopy of 16 floats per p cost W2's gemmNN 256×1024×1024 (64 panels × 1,024 p) 15–16 %
+            // of its time, the whole W2 step 5–8 % (Zen 3, 2026-12-01, switched every 10 steps in one JVM;
+            // docs/PERFORMANCE.md, "Session 17"). Written out: the same copies in a loop over the vectors
+            // gained nothing. Panels of three or four vectors (AVX-512's tiles) keep the arraycopy: unmeasured.
+            for (int p = 0, s = l0, d = at; p < k; p++, s += ldy, d += w) {
+                FloatVector.fromArray(Lanes.S, y, s).intoArray(dst, d);
+                FloatVector.fromArray(Lanes.S, y, s + VL).intoArray(dst, d + VL);
+            }
+        } else if (!yByLane) {
             for (int p = 0; p < k; p++) {
                 int d = at + p * w;
                 System.arraycopy(y, p * ldy + l0, dst, d, valid);
