@@ -285,7 +285,18 @@ final class Panels extends Tiles {
             MicroKernels.kernel4x4(k, xk, xb, pk, pAt, ldp, out, o, ldo);
         }
         if (direct) return;
-        if (cByLane) {
+        if (cByLane && rowsValid == 6 && tileRows == 6) {
+            // The 6 × 2 tile's full row blocks, transposed into C with the six rows written out: the NT forward
+            // products of W2 1–8 % faster than by the loop below (Zen 3, 2026-12-01, switched in one JVM).
+            for (int l = 0, d = l0 * ldc + r0; l < lanesValid; l++, d += ldc) {
+                c[d] = tile[l];
+                c[d + 1] = tile[w + l];
+                c[d + 2] = tile[2 * w + l];
+                c[d + 3] = tile[3 * w + l];
+                c[d + 4] = tile[4 * w + l];
+                c[d + 5] = tile[5 * w + l];
+            }
+        } else if (cByLane) {
             for (int l = 0; l < lanesValid; l++) {
                 int d = (l0 + l) * ldc + r0;
                 for (int r = 0; r < rowsValid; r++) c[d + r] = tile[r * w + l];
