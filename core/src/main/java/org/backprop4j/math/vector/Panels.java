@@ -287,7 +287,7 @@ final class Panels extends Tiles {
         if (direct) return;
         if (cByLane && rowsValid == 6 && tileRows == 6) {
             // The 6 × 2 tile's full row blocks, transposed into C with the six rows written out: the NT forward
-            // products of W2 1–8 % faster than by the loop below (Zen 3, 2026-12-01, switched in one JVM).
+            // products of W2 0.3–8 % faster than by the loop below (Zen 3, 2026-12-01, switched in one JVM).
             for (int l = 0, d = l0 * ldc + r0; l < lanesValid; l++, d += ldc) {
                 c[d] = tile[l];
                 c[d + 1] = tile[w + l];
@@ -414,7 +414,7 @@ final class Panels extends Tiles {
             return;
         }
         // X(r, p) for consecutive r side by side (TN): R floats per p. For six floats a System.arraycopy
-        // per p costs more than the six copies written out above (see pack).
+        // per p cost more than the six copies written out above (measured together with pack's copies; see there).
         if (rs == 1) {
             for (int p = 0; p < k; p++) {
                 int s = r0 + p * ps, d = off + p * R;
@@ -485,8 +485,8 @@ final class Panels extends Tiles {
         int l0 = q * width;
         if (!yByLane && valid == w && w == 2 * VL) {
             // A full panel of two vectors (the 6 × 2 and 12 × 2 tiles): two vector copies per p. A
-            // System.arraycopy of 16 floats per p cost W2's gemmNN 256×1024×1024 (64 panels × 1,024 p) 15–16 %
-            // of its time, the whole W2 step 5–8 % (Zen 3, 2026-12-01, switched every 10 steps in one JVM;
+            // System.arraycopy of 16 floats per p cost W2's gemmNN 256×1024×1024 (64 panels × 1,024 p) 15–20 %
+            // of its time, the whole W2 step 5–8 % with the TN row blocks' copies below (Zen 3, 2026-12-01, switched every 10 steps in one JVM;
             // docs/PERFORMANCE.md, "Session 17"). Written out: the same copies in a loop over the vectors
             // gained nothing. Panels of three or four vectors (AVX-512's tiles) keep the arraycopy: unmeasured.
             for (int p = 0, s = l0, d = at; p < k; p++, s += ldy, d += w) {
