@@ -49,11 +49,16 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@code c[r·ldc + l]} (or {@code c[l·ldc + r]} if cByLane). The tiles form a grid of row blocks
  * (R rows) × panels (V·VL lanes, or one vector when all lanes fit one). The units of the layer are
  * the rows or the lanes; the shares cut them (see {@link Tiles}), and inside a share the tiles go
- * panel after panel, so a packed panel serves all the share's row blocks.
+ * panel after panel, so a packed panel serves all the share's row blocks — or, in a product split
+ * by panels, a <em>group</em> of up to {@link #MAX_GROUP} panels at a time: packed together, then
+ * row block after row block across the group's panels, so that each row block of X serves the whole
+ * group from L1 (see {@link #groupOf}).
  */
 final class Panels extends Tiles {
     /** Sets of an L1d (4 KB / 64-byte lines on x86, so that it is indexed by the page offset alone) and its line size. */
     private static final int L1_SETS = 64, LINE = 64;
+    /** Panels packed and used together at most, in a product split by panels (see {@link #groupOf}). */
+    static final int MAX_GROUP = 4;
     /** Where a packed panel begins in its scratch array: the array's first 64-byte boundary (see {@link #newPanel}). */
     private static final int PANEL_AT = AlignedRows.alignedStart();
     /** Rows per row block, vectors per full panel, lanes per full panel: the variant's register tile. */
@@ -71,12 +76,13 @@ final class Panels extends Tiles {
     private boolean yByLane, cByLane, unitsAreRows;
     private int panelCount, rowBlocks;
     private int width;                          // lanes per panel: PANEL, or VL when all lanes fit one vector
+    private int group;                          // panels packed and used together (see groupOf); 1 in a split by units
     private boolean inPlace;                    // full panels read from y itself (see readsInPlace)
     private long product;                       // counts products, so stale packed data is never reused
 
     // Per-thread scratch, grown on demand and then reused; only thread t touches slot t.
     private final float[][] packed;             // the panel of the tile at hand
-    private final int[] packedPanel;            // which panel packed[t] holds …
+    private final int[] packedPanel;            // the first panel of the group packed[t] holds …
     private final long[] packedProduct;         // … and for which product
     private final int[][] gather;               // the packing's gather offsets, 2 × R·VL ints
     private final float[][] ownX;               // a row block packed for one tile, while another thread packs the shared one
@@ -138,6 +144,7 @@ final class Panels extends Tiles {
         // panel; read in place 118, 158, 126 → 110, 101, 112 µs (StepCalls W2 2, alternating, Intel Xeon, 2026-11-30).
         inPlace = !yByLane && (rowBlocks <= 2 || readsInPlace(k, ldy, width));
         tiles(panelCount * rowBlocks, (long) tileRows * width * k);
+        group = this.unitsAreRows || inPlace || panelCount == 1 ? 1 : groupOf(width, k);
         // Grown here, by the caller, before the workers see the product: never while they run.
         if (packedX.length < rowBlocks * tileRows * k) packedX = new float[rowBlocks * tileRows * k];
         if (packedXState.length() < rowBlocks) packedXState = new AtomicLongArray(rowBlocks);
@@ -182,6 +189,23 @@ final class Panels extends Tiles {
             }
         }
         return inPlaceAnswer = fits;
+    }
+
+    /**
+     * Panels of {@code width} lanes and k rows packed together and used as a group, in a product split by
+     * panels (each thread's share whole panels: W2's products). Before, a thread packed one panel, ran all the
+     * row blocks of X over it, then the next: each row block (R·k floats; W2's X, 1–4 MB, lives in L3) came
+     * from L3 once per panel, and each panel's copy read Y's rows 64 bytes at a time, 4 KB apart (the NN form
+     * copying W's columns spent 15 % of its time there). With a group of G panels, the copy reads G·64
+     * contiguous bytes of each row of Y, and each row block, once in L1, serves G tiles. G: as many panels as
+     * half of L2 holds, at most {@link #MAX_GROUP}. On AMD's Zen 3 (512 KB L2; W2's steps switched between
+     * group sizes every 10 steps in one JVM, 2026-12-01) groups of 4 made the step 4–15 % shorter than single
+     * panels on one thread and 4–12 % on two, the ΔW products (TN) 11–22 % faster; groups of 6 and 8 were no
+     * better than 4 (docs/PERFORMANCE.md, "Session 18"). Which tiles a thread computes changes, never a bit.
+     */
+    private static int groupOf(int width, int k) {
+        long panelBytes = (long) width * k * Float.BYTES;
+        return (int) Math.max(1, Math.min(MAX_GROUP, Machine.current().l2Bytes() / 2 / panelBytes));
     }
 
     /**
@@ -231,11 +255,14 @@ final class Panels extends Tiles {
             // Each share starts at its own panel, so that the threads do not pack the same ones at once.
             q = (local / stripe + unitBlock(panelCount, u, shares())) % panelCount;
             rb = b0 + local % stripe;
-        } else {                                // panel by panel; a share is whole panels
-            q = i / rowBlocks;
-            // Each share starts its row blocks at its own place, so that the threads' first panels
-            // pack different row blocks of X rather than wait for the same ones.
-            rb = (i + unitBlock(rowBlocks, shareOf(i), shares())) % rowBlocks;
+        } else {                                // group by group of panels; a share is whole panels
+            // In a group of `size` panels from panel g, row block after row block across the group's
+            // panels. Each share starts its row blocks at its own place (the share of the group's first
+            // tile: a group may straddle two shares), so that the threads' first panels pack different row
+            // blocks of X rather than wait for the same ones.
+            int g = i / rowBlocks / group * group, size = Math.min(group, panelCount - g), local = i - g * rowBlocks;
+            q = g + local % size;
+            rb = (local / size + unitBlock(rowBlocks, shareOf(g * rowBlocks), shares())) % rowBlocks;
         }
         int r0 = rb * tileRows;
         int l0 = q * width;
@@ -249,17 +276,19 @@ final class Panels extends Tiles {
         // per product by each thread that uses it; then the row block of X.
         boolean strided = inPlace && lanesValid == w;
         int pAt = strided ? l0 : PANEL_AT;
-        float[] pk = strided ? y : sharedPanels ? sharedPanel(q, lanesValid, w, gather[t]) : null;
+        float[] pk = strided ? y : sharedPanels ? sharedPanel(q, gather[t]) : null;
         if (pk != null) {
             if (!strided) pAt += q * width * k;
-        } else {
+        } else {                                // this thread's copy of q's group, q at its place in it
+            int g = q - q % group;
             pk = packed[t];
-            if (packedPanel[t] != q || packedProduct[t] != product) {
-                if (pk.length < PANEL_AT + panel * k) packed[t] = pk = newPanel(panel * k);
-                pack(q, lanesValid, w, pk, PANEL_AT, gather[t]);
-                packedPanel[t] = q;
+            if (packedPanel[t] != g || packedProduct[t] != product) {
+                if (pk.length < PANEL_AT + group * panel * k) packed[t] = pk = newPanel(group * panel * k);
+                packGroup(g, Math.min(group, panelCount - g), pk, PANEL_AT, gather[t]);
+                packedPanel[t] = g;
                 packedProduct[t] = product;
             }
+            pAt += (q - g) * width * k;
         }
         float[] xk = rowBlock(t, rb, r0, rowsValid);
         int xb = xk == packedX ? rb * tileRows * k : 0;
@@ -333,10 +362,10 @@ final class Panels extends Tiles {
      * the first thread that needs it; null if another thread is packing it right now (the caller then
      * packs its own copy, as for X's row blocks).
      */
-    private float[] sharedPanel(int q, int valid, int w, int[] offsets) {
+    private float[] sharedPanel(int q, int[] offsets) {
         int claim = claim(packedYState, q);
         if (claim == PACK) {
-            pack(q, valid, w, packedY, PANEL_AT + q * width * k, offsets);
+            packGroup(q, 1, packedY, PANEL_AT + q * width * k, offsets);
             packedYState.setRelease(q, product);
         }
         return claim != OWN ? packedY : null;
@@ -477,23 +506,41 @@ final class Panels extends Tiles {
     }
 
     /**
+     * Packs panels g … g + size − 1 into dst from {@code at}, panel g + j at {@code at + j·width·k} (see
+     * {@link #pack}); the last panel of the product may be ragged.
+     */
+    private void packGroup(int g, int size, float[] dst, int at, int[] offsets) {
+        int full = Math.max(0, Math.min(size, lanes / width - g)), slot = width * k;
+        if (!yByLane && width == 2 * VL) {
+            // Full panels of two vectors (the 6 × 2 and 12 × 2 tiles), Y stored by rows of p: row after row of
+            // Y, the group's panels side by side, two vector copies each. A System.arraycopy of 16 floats per
+            // p and panel cost W2's gemmNN 256×1024×1024 (64 panels × 1,024 p) 15–20 % of its time, the whole
+            // W2 step 5–8 % with the TN row blocks' copies in packRows (Zen 3, 2026-12-01, switched every 10 steps
+            // in one JVM; docs/PERFORMANCE.md, "Session 17"); the same copies written as a loop over the
+            // vectors gained nothing. Panels of three or four vectors (AVX-512's tiles) keep the arraycopy: unmeasured.
+            for (int p = 0, s = g * width, d = at; p < k; p++, s += ldy, d += width) {
+                for (int j = 0, e = s, f = d; j < full; j++, e += width, f += slot) {
+                    FloatVector.fromArray(Lanes.S, y, e).intoArray(dst, f);
+                    FloatVector.fromArray(Lanes.S, y, e + VL).intoArray(dst, f + VL);
+                }
+            }
+        } else {
+            for (int j = 0; j < full; j++) pack(g + j, width, width, dst, at + j * slot, offsets);
+        }
+        if (full < size) {
+            int q = g + full, valid = lanes - q * width;
+            pack(q, valid, valid <= VL ? VL : width, dst, at + full * slot, offsets);
+        }
+    }
+
+    /**
      * Copies the valid lanes of panel q (from l0 = q·width) to dst, Y(p, l0 + l) at
      * {@code dst[at + p·w + l]}, w lanes per p. Lanes past the last are zero, so the edge vectors
      * never compute on stale scratch (denormals would be slow).
      */
     private void pack(int q, int valid, int w, float[] dst, int at, int[] offsets) {
         int l0 = q * width;
-        if (!yByLane && valid == w && w == 2 * VL) {
-            // A full panel of two vectors (the 6 × 2 and 12 × 2 tiles): two vector copies per p. A
-            // System.arraycopy of 16 floats per p cost W2's gemmNN 256×1024×1024 (64 panels × 1,024 p) 15–20 %
-            // of its time, the whole W2 step 5–8 % with the TN row blocks' copies below (Zen 3, 2026-12-01, switched every 10 steps in one JVM;
-            // docs/PERFORMANCE.md, "Session 17"). Written out: the same copies in a loop over the vectors
-            // gained nothing. Panels of three or four vectors (AVX-512's tiles) keep the arraycopy: unmeasured.
-            for (int p = 0, s = l0, d = at; p < k; p++, s += ldy, d += w) {
-                FloatVector.fromArray(Lanes.S, y, s).intoArray(dst, d);
-                FloatVector.fromArray(Lanes.S, y, s + VL).intoArray(dst, d + VL);
-            }
-        } else if (!yByLane) {
+        if (!yByLane) {
             for (int p = 0; p < k; p++) {
                 int d = at + p * w;
                 System.arraycopy(y, p * ldy + l0, dst, d, valid);
