@@ -198,10 +198,11 @@ final class Panels extends Tiles {
      * from L3 once per panel, and each panel's copy read Y's rows 64 bytes at a time, 4 KB apart (the NN form
      * copying W's columns spent 15 % of its time there). With a group of G panels, the copy reads G·64
      * contiguous bytes of each row of Y, and each row block, once in L1, serves G tiles. G: as many panels as
-     * half of L2 holds, at most {@link #MAX_GROUP}. On AMD's Zen 3 (512 KB L2; W2's steps switched between
-     * group sizes every 10 steps in one JVM, 2026-12-01) groups of 4 made the step 4–15 % shorter than single
-     * panels on one thread and 4–12 % on two, the ΔW products (TN) 11–22 % faster; groups of 6 and 8 were no
-     * better than 4 (docs/PERFORMANCE.md, "Session 18"). Which tiles a thread computes changes, never a bit.
+     * half of L2 holds, at most {@link #MAX_GROUP}. On AMD's Zen 3 (512 KB L2; W2's steps, switching the group
+     * size every 10 steps in one JVM, 2026-12-01) groups of 4 made the step 4–15 % shorter than single panels on
+     * one thread and 4–12 % on two, the ΔW products (TN) 11–22 % shorter; groups of 6 beat 4 in one of two such
+     * runs, 8 (the whole L2) lost to 4 in both (docs/PERFORMANCE.md, "Session 18"). Which thread computes a tile
+     * changes, never a bit.
      */
     private static int groupOf(int width, int k) {
         long panelBytes = (long) width * k * Float.BYTES;
