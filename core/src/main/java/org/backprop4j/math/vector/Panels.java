@@ -81,7 +81,7 @@ final class Panels extends Tiles {
     private long product;                       // counts products, so stale packed data is never reused
 
     // Per-thread scratch, grown on demand and then reused; only thread t touches slot t.
-    private final float[][] packed;             // the panel of the tile at hand
+    private final float[][] packed;             // the group of panels of the tile at hand (one panel in a split by units)
     private final int[] packedPanel;            // the first panel of the group packed[t] holds …
     private final long[] packedProduct;         // … and for which product
     private final int[][] gather;               // the packing's gather offsets, 2 × R·VL ints
