@@ -64,6 +64,7 @@ public final class PanelKernel {
             case T8X3 -> MicroKernels.kernel8x3(k, x, xb, y, pb, ldp, c, o, ldp);
             case T12X2 -> MicroKernels.kernel12x2(k, x, xb, y, pb, ldp, c, o, ldp);
             case T6X2 -> MicroKernels.kernel6x2(k, x, xb, y, pb, ldp, c, o, ldp);
+            case T5X2 -> MicroKernels.kernel5x2(k, x, xb, y, pb, ldp, c, o, ldp);
         }
     }
 }

@@ -7,7 +7,7 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * Micro-kernels of the main engine ({@link Panels}): R rows × V vectors of C held in registers
- * across the whole k loop, for (R, V) = (4, 4), (8, 3), (12, 2), (6, 2) — the register tiles a
+ * across the whole k loop, for (R, V) = (4, 4), (8, 3), (12, 2), (6, 2), (5, 2) — the register tiles a
  * {@link Variant} chooses among — and (4, 1), (2, 1) for panels of one vector. Each is the same loop
  * written out: Java cannot unroll over a count, and the accumulators must be locals to live in
  * registers. X comes packed by {@link Panels}: X(r,p) of the row block at {@code xk[xb + p·R + r]}.
@@ -346,6 +346,55 @@ final class MicroKernels {
         o += ldo;
         c50.intoArray(out, o);
         c51.intoArray(out, o + VL);
+    }
+
+    /**
+     * 5 rows × 2 vectors: the 6 × 2 kernel less a row, 10 accumulators. For JVMs whose compiler keeps more than
+     * two broadcasts in registers at once: JDK 25's C2 schedules the 6 × 2 loop with three, which with 12
+     * accumulators and 2 panel vectors is one register more than AVX2 has, and it keeps an accumulator on the
+     * stack (a store and a load in its FMA chain every p): the 6 × 2 kernel alone ran at 36–39 GFLOP/s there
+     * against 54–89 on JDK 17, and this one at 61–87 (AMD EPYC, Zen 3, 2026-12-02; docs/PERFORMANCE.md,
+     * "Session 19"). The variant's measured selection, which is kept per JVM, picks it where it is faster.
+     */
+    static void kernel5x2(int k, float[] xk, int xb, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        for (int xp = xb, q = pb, end = xb + 5 * k; xp < end; xp += 5, q += ldp) {
+            FloatVector y0 = FloatVector.fromArray(S, y, q);
+            FloatVector y1 = FloatVector.fromArray(S, y, q + VL);
+            FloatVector a = FloatVector.broadcast(S, xk[xp]);
+            c00 = a.fma(y0, c00);
+            c01 = a.fma(y1, c01);
+            a = FloatVector.broadcast(S, xk[xp + 1]);
+            c10 = a.fma(y0, c10);
+            c11 = a.fma(y1, c11);
+            a = FloatVector.broadcast(S, xk[xp + 2]);
+            c20 = a.fma(y0, c20);
+            c21 = a.fma(y1, c21);
+            a = FloatVector.broadcast(S, xk[xp + 3]);
+            c30 = a.fma(y0, c30);
+            c31 = a.fma(y1, c31);
+            a = FloatVector.broadcast(S, xk[xp + 4]);
+            c40 = a.fma(y0, c40);
+            c41 = a.fma(y1, c41);
+        }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + VL);
+        o += ldo;
+        c10.intoArray(out, o);
+        c11.intoArray(out, o + VL);
+        o += ldo;
+        c20.intoArray(out, o);
+        c21.intoArray(out, o + VL);
+        o += ldo;
+        c30.intoArray(out, o);
+        c31.intoArray(out, o + VL);
+        o += ldo;
+        c40.intoArray(out, o);
+        c41.intoArray(out, o + VL);
     }
 
     /**

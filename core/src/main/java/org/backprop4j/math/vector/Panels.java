@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * C row by row (r = i, l = j) or transposed (r = j, l = i).
  *
  * <p>The micro-kernels ({@link MicroKernels}) hold an R × V tile of C in registers (the
- * {@link Variant}'s tile: 4 × 4, 8 × 3, 12 × 2 or 6 × 2) and for each p load the panel's V vectors,
+ * {@link Variant}'s tile: 4 × 4, 8 × 3, 12 × 2, 6 × 2 or 5 × 2) and for each p load the panel's V vectors,
  * broadcast R values of X and issue R·V fused multiply-adds. The k loop is not blocked: each
  * output is a single register-resident chain acc = fma(X(r,p), Y(p,l), acc), p = 0 … k−1,
  * whatever the tile. Ragged edges take no masked paths: the last panel is padded with zero
@@ -302,13 +302,19 @@ final class Panels extends Tiles {
         int ldp = strided ? ldy : w;            // the panel's row stride: where Y's rows lie, or packed
         if (w == VL) {                          // the one-vector kernel, 4 rows of the block at a time (6 × 2: 4, then 2)
             for (int r = 0; r < rowsValid; r += 4) {
-                if (tileRows - r >= 4) MicroKernels.kernel4x1(k, xk, xb + r, tileRows, pk, pAt, ldp, out, o + r * ldo, ldo);
-                else MicroKernels.kernel2x1(k, xk, xb + r, tileRows, pk, pAt, ldp, out, o + r * ldo, ldo);
+                if (tileRows - r >= 4) {
+                    MicroKernels.kernel4x1(k, xk, xb + r, tileRows, pk, pAt, ldp, out, o + r * ldo, ldo);
+                } else {                        // the last two rows (5 × 2: rows 3 and 4, row 3 again: the same bits)
+                    int r2 = tileRows - 2;
+                    MicroKernels.kernel2x1(k, xk, xb + r2, tileRows, pk, pAt, ldp, out, o + r2 * ldo, ldo);
+                }
             }
         } else if (tileRows == 12) {
             MicroKernels.kernel12x2(k, xk, xb, pk, pAt, ldp, out, o, ldo);
         } else if (tileRows == 6) {
             MicroKernels.kernel6x2(k, xk, xb, pk, pAt, ldp, out, o, ldo);
+        } else if (tileRows == 5) {
+            MicroKernels.kernel5x2(k, xk, xb, pk, pAt, ldp, out, o, ldo);
         } else if (tileRows == 8) {
             MicroKernels.kernel8x3(k, xk, xb, pk, pAt, ldp, out, o, ldo);
         } else {
@@ -455,6 +461,7 @@ final class Panels extends Tiles {
         }
         // Rows of X contiguous along p (NN, NT): a transposition.
         if (R == 6) sixRows(x, rs, ps, k, r0, valid, dst, off);
+        else if (R == 5) fiveRows(x, rs, ps, k, r0, valid, dst, off);
         else gatherRows(x, rs, ps, k, R, r0, valid, dst, off, offsets);
     }
 
@@ -499,6 +506,21 @@ final class Panels extends Tiles {
             dst[d + 3] = x[s3 + q];
             dst[d + 4] = x[s4 + q];
             dst[d + 5] = x[s5 + q];
+        }
+    }
+
+    /** {@link #sixRows} for the 5 × 2 tile, AVX2's other one. */
+    static void fiveRows(float[] x, int rs, int ps, int k, int r0, int valid, float[] dst, int off) {
+        int last = r0 + valid - 1;              // the rows past the last valid one repeat it
+        int s0 = r0 * rs, s1 = Math.min(r0 + 1, last) * rs, s2 = Math.min(r0 + 2, last) * rs;
+        int s3 = Math.min(r0 + 3, last) * rs, s4 = Math.min(r0 + 4, last) * rs;
+        for (int p = 0, d = off; p < k; p++, d += 5) {
+            int q = p * ps;
+            dst[d] = x[s0 + q];
+            dst[d + 1] = x[s1 + q];
+            dst[d + 2] = x[s2 + q];
+            dst[d + 3] = x[s3 + q];
+            dst[d + 4] = x[s4 + q];
         }
     }
 

@@ -29,7 +29,12 @@ public record Variant(Tile tile, Split split) {
         /** 24 accumulators, 2 panel loads per 24 FMAs: for two 512-bit FMA units fed from L2 (Xeon). */
         T12X2(12, 2),
         /** 12 accumulators, 2 panel loads per 12 FMAs: fits AVX2's 16 registers (Zen 3, Haswell). */
-        T6X2(6, 2);
+        T6X2(6, 2),
+        /**
+         * 10 accumulators, 2 panel loads per 10 FMAs: AVX2 on a JVM whose compiler spills the 6 × 2 tile
+         * (JDK 25: see {@link MicroKernels#kernel5x2}).
+         */
+        T5X2(5, 2);
 
         final int rows, vectors;
 
@@ -38,7 +43,7 @@ public record Variant(Tile tile, Split split) {
             this.vectors = vectors;
         }
 
-        /** "4x4", "8x3", "12x2", "6x2". */
+        /** "4x4", "8x3", "12x2", "6x2", "5x2". */
         public String label() {
             return rows + "x" + vectors;
         }

@@ -28,7 +28,7 @@ import java.util.function.ToDoubleFunction;
  *   <li><b>measured</b>: each register tile times a training-sized product on one thread (about
  *       half a second in all), the fastest is kept and written to the cache;
  *   <li><b>table</b>: with the cache turned off ({@code backprop4j.kernel.cache=off}), or when
- *       nothing can be measured, a choice keyed on what the processor reports: 6 × 2 with AVX2's
+ *       nothing can be measured, a choice keyed on what the processor reports: 5 × 2 with AVX2's
  *       8-lane vectors, 12 × 2 on Intel cores with AVX-512 (two FMA units fed from L2), 4 × 4 elsewhere.
  * </ol>
  * The choice never changes a result, only its speed (see {@link Variant}).
@@ -44,9 +44,9 @@ public record VariantChoice(Variant variant, String how) {
      * packing by gathers and the panels at 64-byte boundaries, 2026-11-30, made 8x3 and 12x2 equal on
      * the Intel Xeon where 12x2 had been chosen before; 3: X's row blocks, and small panels split by units,
      * packed once per product and shared by the threads, 2026-11-30; 4: the 6 × 2 tile for AVX2's 16
-     * registers, 2026-12-01).
+     * registers, 2026-12-01; 5: the 5 × 2 tile, which JDK 25 compiles without a spill, 2026-12-02).
      */
-    static final String FORMAT = "4";
+    static final String FORMAT = "5";
     static final String FILE = "kernel-variant.properties";
     private static final System.Logger LOG = System.getLogger("org.backprop4j.kernels");
 
@@ -117,11 +117,13 @@ public record VariantChoice(Variant variant, String how) {
     }
 
     /**
-     * The choice without measuring: 6 × 2 with 8-lane vectors (AVX2: 16 registers, where the larger
-     * tiles spill), 12 × 2 for Intel with 16-lane vectors, 4 × 4 elsewhere.
+     * The choice without measuring: 5 × 2 with 8-lane vectors (AVX2: 16 registers, where the larger
+     * tiles spill; 6 × 2 spills too on JDK 25, and on JDK 17 the two are level: W2's steps alternating
+     * between them in one JVM, 5 × 2's over 6 × 2's 0.98–1.03 on AMD's Zen 3, 2026-12-02), 12 × 2 for Intel
+     * with 16-lane vectors, 4 × 4 elsewhere.
      */
     static Variant table(Machine machine, int lanes) {
-        if (lanes <= 8) return new Variant(Variant.Tile.T6X2, Variant.Split.UNITS);
+        if (lanes <= 8) return new Variant(Variant.Tile.T5X2, Variant.Split.UNITS);
         if (machine.vendor().equals("GenuineIntel")) return new Variant(Variant.Tile.T12X2, Variant.Split.UNITS);
         return Variant.CLASSIC;
     }
