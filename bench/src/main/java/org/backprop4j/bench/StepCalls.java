@@ -1,13 +1,7 @@
 package org.backprop4j.bench;
 
-import org.backprop4j.data.Shuffle;
 import org.backprop4j.math.Kernels;
-import org.backprop4j.math.Matrix;
 import org.backprop4j.math.Pointwise;
-import org.backprop4j.nn.Activation;
-import org.backprop4j.nn.Dense;
-import org.backprop4j.nn.Loss;
-import org.backprop4j.nn.Network;
 import org.backprop4j.train.Backprop;
 
 import java.lang.management.ManagementFactory;
@@ -16,7 +10,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.LongSupplier;
 
 /**
@@ -49,32 +42,18 @@ public final class StepCalls {
         if (alloc) clock = StepCalls::allocated;
         boolean w2 = args.length == 0 || args[0].equalsIgnoreCase("W2");
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
-        int[] sizes = w2 ? new int[] {784, 1024, 1024, 10} : new int[] {784, 100, 10};
-        int K = w2 ? 256 : 32, n = 60_000;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : (w2 ? 800 : 20_000);
-        Network net = w2 ? Network.create(sizes, Activation.RELU, Activation.SOFTMAX, 1)
-                : Network.create(sizes, Activation.SIGMOID, Activation.SIGMOID, 1);
-        Loss loss = w2 ? Loss.CROSS_ENTROPY : Loss.MSE;
-        Random r = new Random(1);
-        Matrix x = new Matrix(n, sizes[0]), y = new Matrix(n, sizes[sizes.length - 1]);
-        for (int i = 0; i < x.data.length; i++) x.data[i] = r.nextFloat();
-        for (int i = 0; i < n; i++) y.data[i * y.cols + r.nextInt(y.cols)] = 1f;
-        int[] order = Shuffle.identity(n);
-        Shuffle.shuffle(order, r);
+        StepWorkload work = StepWorkload.of(w2);
+        int K = work.batch();
 
         Timed k = new Timed(Kernels.fast(threads));
-        Backprop engine = new Backprop(net, loss, K, k);
+        Backprop engine = work.engine(k);
         long[] whole = new long[steps], outside = new long[steps];
         int warm = steps / 4;
         for (int s = 0; s < steps; s++) {
             k.recording = s >= warm;
             long t0 = clock.getAsLong(), inCalls = k.total;
-            engine.gradients(x, y, order, (s * K) % (n - K), K);
-            for (int l = 0; l < net.layers().size(); l++) {
-                Dense d = net.layer(l);
-                k.descend(d.outputs(), d.inputs(), d.weights().data, engine.weightGradient(l), 1e-6f, K, 1e-4f);
-                k.descend(d.bias().length, d.bias(), engine.biasGradient(l), 1e-6f, K, 0f);
-            }
+            work.step(engine, k, s);
             whole[s] = clock.getAsLong() - t0;
             outside[s] = whole[s] - (k.total - inCalls);
         }

@@ -1,18 +1,11 @@
 package org.backprop4j.bench;
 
-import org.backprop4j.data.Shuffle;
 import org.backprop4j.math.Kernels;
-import org.backprop4j.math.Matrix;
 import org.backprop4j.math.vector.Variant;
 import org.backprop4j.math.vector.VectorKernels;
-import org.backprop4j.nn.Activation;
-import org.backprop4j.nn.Dense;
-import org.backprop4j.nn.Loss;
-import org.backprop4j.nn.Network;
 import org.backprop4j.train.Backprop;
 
 import java.util.Arrays;
-import java.util.Random;
 
 /**
  * Two kernel variants compared inside one JVM: training steps of W1 or W2 that alternate between the
@@ -34,31 +27,15 @@ public final class VariantSteps {
         int threads = Integer.parseInt(args[1]);
         Variant[] variants = {Variant.parse(args[2]), Variant.parse(args[3])};
         int steps = args.length > 4 ? Integer.parseInt(args[4]) : (w2 ? 600 : 40_000);
-        int[] sizes = w2 ? new int[] {784, 1024, 1024, 10} : new int[] {784, 100, 10};
-        int K = w2 ? 256 : 32, n = 60_000;
-        Network net = w2 ? Network.create(sizes, Activation.RELU, Activation.SOFTMAX, 1)
-                : Network.create(sizes, Activation.SIGMOID, Activation.SIGMOID, 1);
-        Loss loss = w2 ? Loss.CROSS_ENTROPY : Loss.MSE;
-        Random r = new Random(1);
-        Matrix x = new Matrix(n, sizes[0]), y = new Matrix(n, sizes[sizes.length - 1]);
-        for (int i = 0; i < x.data.length; i++) x.data[i] = r.nextFloat();
-        for (int i = 0; i < n; i++) y.data[i * y.cols + r.nextInt(y.cols)] = 1f;
-        int[] order = Shuffle.identity(n);
-        Shuffle.shuffle(order, r);
-
+        StepWorkload work = StepWorkload.of(w2);
         Kernels[] kernels = {new VectorKernels(threads, variants[0]), new VectorKernels(threads, variants[1])};
-        Backprop[] engines = {new Backprop(net, loss, K, kernels[0]), new Backprop(net, loss, K, kernels[1])};
+        Backprop[] engines = {work.engine(kernels[0]), work.engine(kernels[1])};
         long[][] times = new long[2][steps / 2];
         int warm = steps / 4;
         for (int s = 0; s < steps; s++) {
             int v = s % 2;
             long t0 = System.nanoTime();
-            engines[v].gradients(x, y, order, (s * K) % (n - K), K);
-            for (int l = 0; l < net.layers().size(); l++) {
-                Dense d = net.layer(l);
-                kernels[v].descend(d.outputs(), d.inputs(), d.weights().data, engines[v].weightGradient(l), 1e-6f, K, 1e-4f);
-                kernels[v].descend(d.bias().length, d.bias(), engines[v].biasGradient(l), 1e-6f, K, 0f);
-            }
+            work.step(engines[v], kernels[v], s);
             times[v][s / 2] = System.nanoTime() - t0;
         }
         double[] medians = new double[2];
