@@ -398,7 +398,8 @@ final class MicroKernels {
     }
 
     /**
-     * 2 rows × 1 vector: the last two rows of a 6-row block in a panel of one vector (see kernel4x1).
+     * 2 rows × 1 vector: the last two rows of a 6-row block (of a 5-row block: rows 3 and 4, row 3 again) in a panel
+     * of one vector (see kernel4x1).
      */
     static void kernel2x1(int k, float[] xk, int xb, int xs, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0;
