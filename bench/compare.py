@@ -35,7 +35,9 @@ for key, rs in rounds.items():
     rs = sorted(rs, key=lambda r: r["samples_per_s"])
     ours[key] = dict(rs[len(rs) // 2], rounds_samples_per_s=[r["samples_per_s"] for r in rounds[key]],
                      rounds_latency_us=[r["latency_us"] for r in rounds[key]],
-                     rounds_alloc_bytes_per_step=[r["alloc_bytes_per_step"] for r in rounds[key]])
+                     rounds_alloc_bytes_per_step=[r["alloc_bytes_per_step"] for r in rounds[key]],
+                     # older nn bench results have no per-epoch figure (their per-step one included the epochs' bookkeeping)
+                     rounds_alloc_bytes_per_epoch=[r.get("alloc_bytes_per_epoch") for r in rounds[key]])
     # The latency is a measurement of its own: the median over the rounds, not the median round's.
     lat = sorted(r["latency_us"] for r in rs)
     ours[key]["latency_us"] = lat[len(lat) // 2]
@@ -73,7 +75,8 @@ for (w, t), r in sorted(ours.items()):
            "backprop4j_gflops_nominal_6n": r["gflops_nominal_6n"], "backprop4j_gflops_source": r["gflops_source"],
            "backprop4j_rounds": r["rounds_samples_per_s"], "latency_rounds_us": r["rounds_latency_us"],
            "alloc_rounds_bytes_per_step": r["rounds_alloc_bytes_per_step"],
-           "alloc_bytes_per_step": r["alloc_bytes_per_step"], "peak_heap_mb": r["peak_heap_bytes"] / 1e6,
+           "alloc_bytes_per_step": r["alloc_bytes_per_step"], "alloc_rounds_bytes_per_epoch": r["rounds_alloc_bytes_per_epoch"],
+           "peak_heap_mb": r["peak_heap_bytes"] / 1e6,
            "kernels": r["kernels"]}
     for p in ("numpy", "torch", "sklearn"):
         row[p] = peer(w, p, t)
@@ -159,7 +162,8 @@ if r1 and torch_us:
     print(f"batch-256 inference, W1 network: Backprop4j {r1['inference_samples_per_s']:,.0f} samples/s, PyTorch {b:,.0f}")
 for row in rows:
     print(f"{row['workload']} {row['threads']} thread(s): {row['alloc_bytes_per_step']:.1f} bytes allocated per step "
-          f"(rounds: {', '.join(f'{v:.1f}' for v in row['alloc_rounds_bytes_per_step'])}), "
+          f"(rounds: {', '.join(f'{v:.1f}' for v in row['alloc_rounds_bytes_per_step'])}; per epoch in all, with its "
+          f"bookkeeping: {', '.join('?' if v is None else f'{v:,.0f}' for v in row['alloc_rounds_bytes_per_epoch'])}), "
           f"peak heap {row['peak_heap_mb']:.0f} MB, kernels {row['kernels']}; samples/s by round: "
           f"{', '.join(f'{v:,.0f}' for v in row['backprop4j_rounds'])}")
 

@@ -156,7 +156,8 @@ final class BenchCommand implements Callable<Integer> {
         Processor cpu = Processor.describe(n, peakPerCore);
         double peak = cpu.peakGflops();
         long steps = (long) recorder.steps * epochs;
-        double allocPerStep = (double) (recorder.allocatedAtEnd - recorder.allocatedAfterWarmup) / steps;
+        double allocPerEpoch = (double) (recorder.allocatedAtEnd - recorder.allocatedAfterWarmup) / epochs;
+        double allocPerStep = recorder.stepsMeasured == 0 ? Double.NaN : (double) recorder.allocatedInSteps / recorder.stepsMeasured;
 
         double inferenceRate = inferenceThroughput(trained, data.x(), n);
         double latencyUs = singleSampleLatencyMicros(trained, data.x(), n);
@@ -196,7 +197,10 @@ final class BenchCommand implements Callable<Integer> {
                 g.writeArrayFieldStart("epoch_jit_ms");
                 for (long v : Arrays.copyOfRange(recorder.jitMillis, 1, epochs + 1)) g.writeNumber(v);
                 g.writeEndArray();
-                g.writeNumberField("alloc_bytes_per_step", allocPerStep);
+                if (recorder.stepsMeasured > 0) g.writeNumberField("alloc_bytes_per_step", allocPerStep);
+                else g.writeNullField("alloc_bytes_per_step");   // one step an epoch: none between two readings
+                g.writeNumberField("alloc_steps_measured", recorder.stepsMeasured);
+                g.writeNumberField("alloc_bytes_per_epoch", allocPerEpoch);
                 g.writeNumberField("inference_samples_per_s", inferenceRate);
                 g.writeNumberField("latency_us", latencyUs);
                 g.writeNumberField("parameter_bytes", parameterBytes);
@@ -219,7 +223,8 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("training   %,.0f samples/s  %.1f GFLOP/s performed (%.0f%% of the %.0f GFLOP/s peak of %d threads;"
                     + " nominal 6 x weights: %.1f)  epochs %s s%n",
                     samplesPerS, gflops, 100 * gflops / peak, peak, n, gflopsNominal, Arrays.toString(round(measured)));
-            out.printf("allocation %.1f bytes per training step in steady state (%,d steps measured)%n", allocPerStep, steps);
+            out.printf("allocation %.1f bytes per training step in steady state (%,d steps measured); %,.0f bytes per epoch in all,"
+                    + " with the epoch's bookkeeping%n", allocPerStep, recorder.stepsMeasured, allocPerEpoch);
             out.printf("memory     live heap after training %.1f MB (data %.1f MB, parameters %.1f MB, the rest: workspace,"
                     + " gradients, JVM); peak heap %.1f MB%n", liveHeap / 1e6, dataBytes / 1e6, parameterBytes / 1e6, peakHeap / 1e6);
             out.printf("inference  %,.0f samples/s in batches of 256; one sample: %.1f us (median)%n", inferenceRate, latencyUs);
@@ -350,8 +355,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Epoch times, the JIT's compilation time that ended in each epoch, and the heap allocated by all
-     * threads, read without allocating in the training loop.
+     * Epoch times, the JIT's compilation time that ended in each epoch, and the heap allocated: by all
+     * threads over the measured epochs (steps and the epochs' bookkeeping), and by the training threads
+     * in the steps alone — from each measured epoch's first step to its last, read per thread without
+     * allocating, so that the end of an epoch (its cost, statistics, listeners: a few KB whatever the
+     * number of steps) is not spread over the steps as if each step allocated.
      */
     static final class EpochRecorder implements TrainingListener {
         final double[] seconds;
@@ -364,6 +372,11 @@ final class BenchCommand implements Callable<Integer> {
         private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         private final boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
         private long compiled;
+        /** The threads alive at the first measured step (the caller and the kernel pool), read one by one. */
+        private long[] stepThreads;
+        private long stepStart;
+        private int stepsInEpoch;
+        long allocatedInSteps, stepsMeasured;
 
         EpochRecorder(int epochs) {
             seconds = new double[epochs];
@@ -384,6 +397,29 @@ final class BenchCommand implements Callable<Integer> {
             steps = s.steps();
             if (s.epoch() == 1) allocatedAfterWarmup = allocatedByAllThreads();
             if (s.epoch() == seconds.length) allocatedAtEnd = allocatedByAllThreads();
+        }
+
+        @Override
+        public void onStep(int epoch, int done, int total) {
+            if (epoch < 2) return;   // epoch 1 is the warm-up
+            if (stepThreads == null) stepThreads = threadBean.getAllThreadIds();   // allocates once, before the first reading
+            stepsInEpoch++;
+            if (stepsInEpoch == 1) {
+                stepStart = allocatedInStepThreads();            // after the epoch's first step
+            } else if (done == total) {                          // after its last, before its bookkeeping
+                allocatedInSteps += allocatedInStepThreads() - stepStart;
+                stepsMeasured += stepsInEpoch - 1;
+            }
+            if (done == total) stepsInEpoch = 0;
+        }
+
+        private long allocatedInStepThreads() {
+            long total = 0;
+            for (long id : stepThreads) {
+                long b = threadBean.getThreadAllocatedBytes(id);   // one thread: returns a long, allocates nothing
+                if (b > 0) total += b;
+            }
+            return total;
         }
 
         private long allocatedByAllThreads() {

@@ -51,4 +51,23 @@ class BenchCommandTest {
         assertEquals(10, ((List<?>) j.get("epoch_jit_ms")).size());
         assertEquals(3, BenchCommand.workload("W2").defaultEpochs());
     }
+
+    /**
+     * Allocation is counted in two parts: per step over each measured epoch's steps after its first (so the
+     * end of an epoch, its cost and statistics, is not spread over the steps), and per epoch in all.
+     */
+    @Test
+    void allocationPerStepCountsTheStepsBetweenTwoReadingsOfEachMeasuredEpoch() {
+        // W1's batch is 32: 320 samples are 10 steps an epoch; 2 measured epochs, 9 steps after each first reading.
+        Map<String, Object> j = JsonTree.object(Cli.run("bench", "--workload", "W1", "--threads", "2", "--epochs", "2",
+                "--samples", "320", "--peak-gflops-per-core", "100", "--json").ok().out().strip());
+        assertEquals(18, JsonTree.number(j, "alloc_steps_measured"));
+        assertTrue(JsonTree.number(j, "alloc_bytes_per_step") >= 0, () -> "per step: " + j.get("alloc_bytes_per_step"));
+        assertTrue(JsonTree.number(j, "alloc_bytes_per_epoch") > 0, "an epoch's bookkeeping allocates (its statistics, at least)");
+        // One step an epoch: no two readings in an epoch, no figure (null, not NaN: the JSON stays JSON).
+        Map<String, Object> one = JsonTree.object(Cli.run("bench", "--workload", "W1", "--threads", "1", "--epochs", "1",
+                "--samples", "32", "--peak-gflops-per-core", "100", "--json").ok().out().strip());
+        assertEquals(0, JsonTree.number(one, "alloc_steps_measured"));
+        assertTrue(one.containsKey("alloc_bytes_per_step") && one.get("alloc_bytes_per_step") == null, () -> "one step: " + one);
+    }
 }
