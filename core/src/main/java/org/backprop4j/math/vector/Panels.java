@@ -459,6 +459,16 @@ final class Panels extends Tiles {
             }
             return;
         }
+        if (rs == 1 && R == 5 && valid == 5) {  // the same for the 5 × 2 tile: W2's ΔW products 3–7 % faster (Zen 3, 2026-12-02)
+            for (int p = 0, s = r0, d = off; p < k; p++, s += ps, d += 5) {
+                dst[d] = x[s];
+                dst[d + 1] = x[s + 1];
+                dst[d + 2] = x[s + 2];
+                dst[d + 3] = x[s + 3];
+                dst[d + 4] = x[s + 4];
+            }
+            return;
+        }
         // X(r, p) for consecutive r side by side (TN): R floats per p. For six floats a System.arraycopy
         // per p cost more than the six copies written out above (measured together with pack's copies; see there).
         if (rs == 1) {
