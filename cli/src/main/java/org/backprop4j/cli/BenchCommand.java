@@ -155,7 +155,6 @@ final class BenchCommand implements Callable<Integer> {
         double gflopsNominal = 6.0 * w.weights() * samplesPerS / 1e9;     // older results' figure, for comparison
         Processor cpu = Processor.describe(n, peakPerCore);
         double peak = cpu.peakGflops();
-        long steps = (long) recorder.steps * epochs;
         double allocPerEpoch = (double) (recorder.allocatedAtEnd - recorder.allocatedAfterWarmup) / epochs;
         double allocPerStep = recorder.stepsMeasured == 0 ? Double.NaN : (double) recorder.allocatedInSteps / recorder.stepsMeasured;
 
@@ -223,8 +222,9 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("training   %,.0f samples/s  %.1f GFLOP/s performed (%.0f%% of the %.0f GFLOP/s peak of %d threads;"
                     + " nominal 6 x weights: %.1f)  epochs %s s%n",
                     samplesPerS, gflops, 100 * gflops / peak, peak, n, gflopsNominal, Arrays.toString(round(measured)));
-            out.printf("allocation %.1f bytes per training step in steady state (%,d steps measured); %,.0f bytes per epoch in all,"
-                    + " with the epoch's bookkeeping%n", allocPerStep, recorder.stepsMeasured, allocPerEpoch);
+            out.printf("allocation %s per training step in steady state (%,d steps measured); %,.0f bytes per epoch in all,"
+                    + " with the epoch's bookkeeping%n", recorder.stepsMeasured > 0 ? String.format("%.1f bytes", allocPerStep)
+                    : "not measured (one step an epoch)", recorder.stepsMeasured, allocPerEpoch);
             out.printf("memory     live heap after training %.1f MB (data %.1f MB, parameters %.1f MB, the rest: workspace,"
                     + " gradients, JVM); peak heap %.1f MB%n", liveHeap / 1e6, dataBytes / 1e6, parameterBytes / 1e6, peakHeap / 1e6);
             out.printf("inference  %,.0f samples/s in batches of 256; one sample: %.1f us (median)%n", inferenceRate, latencyUs);
@@ -365,7 +365,6 @@ final class BenchCommand implements Callable<Integer> {
         final double[] seconds;
         /** Milliseconds of JIT compilation that ended in each epoch (by the compiler threads, which share the cores); -1 if unknown. */
         final long[] jitMillis;
-        int steps;
         long allocatedAfterWarmup, allocatedAtEnd;
         private final com.sun.management.ThreadMXBean threadBean =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -394,7 +393,6 @@ final class BenchCommand implements Callable<Integer> {
             long now = jitTimed ? jit.getTotalCompilationTime() : 0;
             jitMillis[s.epoch() - 1] = jitTimed ? now - compiled : -1;
             compiled = now;
-            steps = s.steps();
             if (s.epoch() == 1) allocatedAfterWarmup = allocatedByAllThreads();
             if (s.epoch() == seconds.length) allocatedAtEnd = allocatedByAllThreads();
         }

@@ -69,5 +69,8 @@ class BenchCommandTest {
                 "--samples", "32", "--peak-gflops-per-core", "100", "--json").ok().out().strip());
         assertEquals(0, JsonTree.number(one, "alloc_steps_measured"));
         assertTrue(one.containsKey("alloc_bytes_per_step") && one.get("alloc_bytes_per_step") == null, () -> "one step: " + one);
+        String text = Cli.run("bench", "--workload", "W1", "--threads", "1", "--epochs", "1",
+                "--samples", "32", "--peak-gflops-per-core", "100").ok().out();
+        assertTrue(text.contains("allocation not measured (one step an epoch) per training step") && !text.contains("NaN"), text);
     }
 }

@@ -36,8 +36,8 @@ final class Dots extends Tiles {
      * The largest A a thread copies: its share of L3 (at least L2). A copy that does not fit L2 still pays
      * when the tiles pass over it often: A streams from L3 either way, and the copy streams aligned, as one
      * stream. W1's batch-256 forward product (256×100×784, A 800 KB, 25 passes) on Zen 3's 512 KB L2, one
-     * thread: 24.2 / 31.1 GFLOP/s in place, 29.4 / 38.0 packed (two JVMs, each alternating the two 20 rounds;
-     * 2026-12-02). Until then the bound was L2, which had kept that product in place there.
+     * thread: 24.2 / 31.1 GFLOP/s in place, 29.4 / 38.0 packed (two JVMs, each alternating the two for 15 rounds
+     * after 5 of warm-up; 2026-12-02). Until then the bound was L2, which had kept that product in place there.
      */
     private final long copyMaxBytes;
     private int m, n, k, kv;
