@@ -23,8 +23,9 @@ import java.util.function.ToDoubleFunction;
  *   <li><b>cached</b>: the choice measured before on this machine, in
  *       {@code kernel-variant.properties} under the cache directory — {@code backprop4j.kernel.cache}
  *       (or {@code BACKPROP4J_KERNEL_CACHE}), else {@code $XDG_CACHE_HOME/backprop4j}, else
- *       {@code ~/.cache/backprop4j}. A file that does not parse, or was written for another
- *       processor, cache layout or JVM ({@link Machine#fingerprint}), is ignored and rewritten;
+ *       {@code ~/.cache/backprop4j}. The file keeps one entry per processor, cache layout and JVM
+ *       ({@link Machine#fingerprint}; up to {@link #ENTRIES}), so switching JDKs or machines over one
+ *       home directory does not measure again; a file that does not parse is ignored and rewritten;
  *   <li><b>measured</b>: each register tile times a training-sized product on one thread (about
  *       half a second in all), the fastest is kept and written to the cache;
  *   <li><b>table</b>: with the cache turned off ({@code backprop4j.kernel.cache=off}), or when
@@ -44,9 +45,10 @@ public record VariantChoice(Variant variant, String how) {
      * packing by gathers and the panels at 64-byte boundaries, 2026-11-30, made 8x3 and 12x2 equal on
      * the Intel Xeon where 12x2 had been chosen before; 3: X's row blocks, and small panels split by units,
      * packed once per product and shared by the threads, 2026-11-30; 4: the 6 × 2 tile for AVX2's 16
-     * registers, 2026-12-01; 5: the 5 × 2 tile, which JDK 25 compiles without a spill, 2026-12-02).
+     * registers, 2026-12-01; 5: the 5 × 2 tile, which JDK 25 compiles without a spill, 2026-12-02; 6: one entry per machine
+     * and JVM, 2026-12-02, so a file of format 5 is measured once more).
      */
-    static final String FORMAT = "5";
+    static final String FORMAT = "6";
     static final String FILE = "kernel-variant.properties";
     private static final System.Logger LOG = System.getLogger("org.backprop4j.kernels");
 
@@ -128,33 +130,72 @@ public record VariantChoice(Variant variant, String how) {
         return Variant.CLASSIC;
     }
 
-    /** The cached variant, or null if the file is missing, does not parse, or belongs to another machine. */
+    /**
+     * The most entries the cache keeps: one per machine and JVM that shares the directory (a user
+     * switching between JDK 17 and 25, or a home directory mounted on several machines) — each
+     * keeps its own choice instead of measuring again at every switch. The oldest goes first.
+     */
+    static final int ENTRIES = 8;
+
+    /** The cached variant, or null if the file is missing, does not parse, or has no entry for this machine. */
     static Variant readCache(Path file, String fingerprint) {
+        Properties p = load(file);
+        if (p == null) return null;
+        for (int i = 0; i < ENTRIES; i++) {
+            if (!fingerprint.equals(p.getProperty("machine." + i))) continue;
+            String v = p.getProperty("variant." + i);
+            try {
+                return v == null ? null : Variant.parse(v);
+            } catch (IllegalArgumentException e) {
+                return null;                    // an unknown label: measure again and rewrite the entry
+            }
+        }
+        return null;
+    }
+
+    /** The file's properties if it is a cache of this format, else null (missing, too big, corrupt, older kernels). */
+    private static Properties load(Path file) {
         try {
             if (!Files.isRegularFile(file) || Files.size(file) > 1 << 16) return null;
             Properties p = new Properties();
             try (Reader in = new StringReader(Files.readString(file, StandardCharsets.UTF_8))) {
                 p.load(in);
             }
-            if (!FORMAT.equals(p.getProperty("format")) || !fingerprint.equals(p.getProperty("machine"))) return null;
-            String v = p.getProperty("variant");
-            return v == null ? null : Variant.parse(v);
+            return FORMAT.equals(p.getProperty("format")) ? p : null;
         } catch (IOException | RuntimeException e) {
             return null;                        // unreadable or corrupt: measure again and rewrite it
         }
     }
 
-    /** Writes the choice through a temporary file and a rename, so a reader never sees half a file. */
+    /**
+     * Writes the choice as the file's first entry, keeps the other machines' entries after it (up
+     * to {@link #ENTRIES} in all), through a temporary file and a rename, so a reader never sees half
+     * a file. Two JVMs measuring at the same moment may each write the file without the other's
+     * entry; the one lost is measured again on its next first use, never read wrong.
+     */
     static void writeCache(Path file, String fingerprint, Variant best, Map<String, Double> speeds) {
         try {
             Files.createDirectories(file.getParent());
+            Properties old = load(file);
             Properties p = new Properties();
             p.setProperty("format", FORMAT);
-            p.setProperty("machine", fingerprint);
-            p.setProperty("variant", best.label());
-            speeds.forEach((tile, gflops) -> p.setProperty("gflops." + tile, String.format(java.util.Locale.ROOT, "%.1f", gflops)));
+            p.setProperty("machine.0", fingerprint);
+            p.setProperty("variant.0", best.label());
+            speeds.forEach((tile, gflops) -> p.setProperty("gflops.0." + tile, String.format(java.util.Locale.ROOT, "%.1f", gflops)));
+            int kept = 1;
+            for (int i = 0; old != null && i < ENTRIES && kept < ENTRIES; i++) {
+                String machine = old.getProperty("machine." + i), variant = old.getProperty("variant." + i);
+                if (machine == null || variant == null || machine.equals(fingerprint)) continue;
+                p.setProperty("machine." + kept, machine);
+                p.setProperty("variant." + kept, variant);
+                String prefix = "gflops." + i + ".";
+                for (String key : old.stringPropertyNames()) {
+                    if (key.startsWith(prefix)) p.setProperty("gflops." + kept + "." + key.substring(prefix.length()), old.getProperty(key));
+                }
+                kept++;
+            }
             StringWriter text = new StringWriter();
-            p.store(text, "Backprop4j's kernel variant for this machine, measured on first use; delete to measure again");
+            p.store(text, "Backprop4j's kernel variant for each machine and JVM, measured on first use; delete to measure again");
             Path tmp = Files.createTempFile(file.getParent(), FILE, ".tmp");
             try {
                 Files.writeString(tmp, text.toString(), StandardCharsets.UTF_8);

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,8 +75,9 @@ class VariantTest {
         assertTrue(first.how().startsWith("measured"), first.how());
         assertFalse(measured.isEmpty());
         Properties p = load(dir.resolve(VariantChoice.FILE));
-        assertEquals("8x3-units", p.getProperty("variant"));
-        assertEquals(INTEL.fingerprint(16), p.getProperty("machine"));
+        assertEquals("8x3-units", p.getProperty("variant.0"));
+        assertEquals(INTEL.fingerprint(16), p.getProperty("machine.0"));
+        assertEquals("150.0", p.getProperty("gflops.0.8x3"));
 
         measured.clear();
         VariantChoice second = VariantChoice.choose(null, dir, INTEL, 16, this::speed);
@@ -87,14 +89,16 @@ class VariantTest {
     @Test
     void aCorruptCacheFileIsIgnoredAndRewritten() throws IOException {
         Path file = dir.resolve(VariantChoice.FILE);
-        for (String garbage : new String[] {"", "\u0000\u00ff\ufffd binary", "format=1\nmachine=" + INTEL.fingerprint(16) + "\nvariant=99x99\n",
-                "format=7\nmachine=" + INTEL.fingerprint(16) + "\nvariant=4x4-units\n", "machine=\\u00"}) {
+        String us = INTEL.fingerprint(16).replace("=", "\\=");
+        for (String garbage : new String[] {"", "\u0000\u00ff\ufffd binary", "format=" + VariantChoice.FORMAT + "\nmachine.0=" + us + "\nvariant.0=99x99\n",
+                "format=" + VariantChoice.FORMAT + "\nmachine.0=" + us + "\n", "format=7\nmachine.0=" + us + "\nvariant.0=4x4-units\n",
+                "machine.0=\\u00", "x".repeat(1 << 17)}) {
             Files.writeString(file, garbage, StandardCharsets.UTF_8);
             measured.clear();
             VariantChoice c = VariantChoice.choose(null, dir, INTEL, 16, this::speed);
             assertEquals(Variant.Tile.T8X3, c.variant().tile(), garbage);
             assertFalse(measured.isEmpty(), "measured again after: " + garbage);
-            assertEquals("8x3-units", load(file).getProperty("variant"), "rewritten after: " + garbage);
+            assertEquals("8x3-units", load(file).getProperty("variant.0"), "rewritten after: " + garbage);
         }
         Files.delete(file);
         Files.createDirectory(file);                       // not even a file: measured, and no crash writing
@@ -104,8 +108,7 @@ class VariantTest {
     @Test
     void aCacheOfOlderKernelsIsMeasuredAgain() throws IOException {
         Path file = dir.resolve(VariantChoice.FILE);
-        VariantChoice.writeCache(file, INTEL.fingerprint(16), Variant.CLASSIC, java.util.Map.of());
-        Files.writeString(file, Files.readString(file).replace("format=" + VariantChoice.FORMAT, "format=1"));   // the first revision's
+        Files.writeString(file, "format=5\nmachine=" + INTEL.fingerprint(16).replace("=", "\\=") + "\nvariant=4x4-units\n");  // the last single-entry revision's
         measured.clear();
         VariantChoice c = VariantChoice.choose(null, dir, INTEL, 16, this::speed);
         assertFalse(measured.isEmpty(), "measured again");
@@ -114,15 +117,49 @@ class VariantTest {
     }
 
     @Test
-    void aCacheFromAnotherMachineIsIgnoredAndRewritten() throws IOException {
-        VariantChoice.writeCache(dir.resolve(VariantChoice.FILE), AMD.fingerprint(16), Variant.CLASSIC, java.util.Map.of());
-        assertNull(VariantChoice.readCache(dir.resolve(VariantChoice.FILE), INTEL.fingerprint(16)));
+    void eachMachineAndJvmKeepsItsOwnEntry() throws IOException {
+        Path file = dir.resolve(VariantChoice.FILE);
+        Map<String, Double> speeds = Map.of("4x4", 80.0);
+        VariantChoice.writeCache(file, AMD.fingerprint(16), Variant.CLASSIC, speeds);
+        assertNull(VariantChoice.readCache(file, INTEL.fingerprint(16)));
         assertNotEquals(AMD.fingerprint(16), INTEL.fingerprint(16));
-        VariantChoice c = VariantChoice.choose(null, dir, INTEL, 16, this::speed);
+        assertNotEquals(INTEL.fingerprint(8), INTEL.fingerprint(16), "the vector width is part of the key");
+
+        VariantChoice c = VariantChoice.choose(null, dir, INTEL, 16, this::speed);   // another machine: measured, added
         assertEquals(Variant.Tile.T8X3, c.variant().tile());
         assertFalse(measured.isEmpty());
-        assertEquals(INTEL.fingerprint(16), load(dir.resolve(VariantChoice.FILE)).getProperty("machine"));
-        assertEquals(INTEL.fingerprint(8).equals(INTEL.fingerprint(16)), false, "the vector width is part of the key");
+        Properties p = load(file);
+        assertEquals(INTEL.fingerprint(16), p.getProperty("machine.0"));
+        assertEquals(AMD.fingerprint(16), p.getProperty("machine.1"));
+        assertEquals("80.0", p.getProperty("gflops.1.4x4"), "the other entry keeps its speeds");
+
+        measured.clear();                                  // switching back and forth measures nothing
+        for (int round = 0; round < 3; round++) {
+            assertEquals(Variant.CLASSIC, VariantChoice.choose(null, dir, AMD, 16, this::speed).variant());
+            assertEquals(Variant.Tile.T8X3, VariantChoice.choose(null, dir, INTEL, 16, this::speed).variant().tile());
+        }
+        assertTrue(measured.isEmpty(), "both entries read from the cache");
+
+        VariantChoice.writeCache(file, INTEL.fingerprint(16), Variant.CLASSIC, speeds);   // measured again: replaced, not doubled
+        p = load(file);
+        assertEquals(Variant.CLASSIC.label(), p.getProperty("variant.0"));
+        assertEquals(AMD.fingerprint(16), p.getProperty("machine.1"));
+        assertNull(p.getProperty("machine.2"));
+    }
+
+    @Test
+    void theCacheKeepsTheNewestEntries() throws IOException {
+        Path file = dir.resolve(VariantChoice.FILE);
+        for (int jvm = 0; jvm < VariantChoice.ENTRIES + 3; jvm++) {
+            VariantChoice.writeCache(file, "jvm " + jvm, Variant.CLASSIC, Map.of());
+        }
+        Properties p = load(file);
+        for (int i = 0; i < VariantChoice.ENTRIES; i++) {
+            assertEquals("jvm " + (VariantChoice.ENTRIES + 2 - i), p.getProperty("machine." + i), "newest first");
+        }
+        assertNull(p.getProperty("machine." + VariantChoice.ENTRIES));
+        assertNull(VariantChoice.readCache(file, "jvm 2"), "the oldest dropped");
+        assertEquals(Variant.CLASSIC, VariantChoice.readCache(file, "jvm 3"));
     }
 
     @Test
