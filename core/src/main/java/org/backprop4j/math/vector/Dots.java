@@ -245,13 +245,18 @@ final class Dots extends Tiles {
     /**
      * One pass of {@link #dot4x4NarrowPacked}: rows 0–3 of A from {@code at} (+8·r) against rows 0, 1 of B from
      * {@code bt} (+8·j), one half of each group of 16 p; the chains of output (r, j) go to
-     * {@code chains[o + 16·(4·r + j)]}. The loop counts both indices by adds, like the main engine's kernels
-     * ({@link MicroKernels}): 8 FMAs a group in 25 instructions (hsdis).
+     * {@code chains[o + 16·(4·r + j)]}. The loop counts A's index and reads B's at a fixed distance from it,
+     * {@code p + d}: C2 drops the bounds checks of loads at an invariant offset from the counted index, so a
+     * group is 8 FMAs in 20 instructions (hsdis). Until 2026-12-02 B's index was a second counter, as in the
+     * main engine's kernels ({@link MicroKernels}, whose panel stride is not X's): B's two loads kept their
+     * checks, 25 instructions. Rounds alternating in one JVM (throwaway {@code DotPass}, AMD EPYC Zen 3): W1's
+     * 32 × 100 × 784 tiles 0.86 of the time, with A in L1 0.75 (docs/PERFORMANCE.md, "Session 21").
      */
     private static void chains4x2(int kv, float[] a, int at, float[] b, int bt, float[] chains, int o) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        for (int p = at, q = bt, end = at + 4 * kv; p < end; p += 64, q += 64) {
-            FloatVector y0 = FloatVector.fromArray(S, b, q), y1 = FloatVector.fromArray(S, b, q + 8);
+        int d = bt - at;
+        for (int p = at, end = at + 4 * kv; p < end; p += 64) {
+            FloatVector y0 = FloatVector.fromArray(S, b, p + d), y1 = FloatVector.fromArray(S, b, p + d + 8);
             FloatVector x = FloatVector.fromArray(S, a, p);
             c00 = x.fma(y0, c00);
             c01 = x.fma(y1, c01);
