@@ -37,7 +37,9 @@ for key, rs in rounds.items():
                      rounds_latency_us=[r["latency_us"] for r in rounds[key]],
                      rounds_alloc_bytes_per_step=[r["alloc_bytes_per_step"] for r in rounds[key]],
                      # older nn bench results have no per-epoch figure (their per-step one included the epochs' bookkeeping)
-                     rounds_alloc_bytes_per_epoch=[r.get("alloc_bytes_per_epoch") for r in rounds[key]])
+                     rounds_alloc_bytes_per_epoch=[r.get("alloc_bytes_per_epoch") for r in rounds[key]],
+                     # the mean over all steps beside the median epoch's (older results: the mean was the figure)
+                     rounds_alloc_bytes_per_step_mean=[r.get("alloc_bytes_per_step_mean", r["alloc_bytes_per_step"]) for r in rounds[key]])
     # The latency is a measurement of its own: the median over the rounds, not the median round's.
     lat = sorted(r["latency_us"] for r in rs)
     ours[key]["latency_us"] = lat[len(lat) // 2]
@@ -76,6 +78,7 @@ for (w, t), r in sorted(ours.items()):
            "backprop4j_rounds": r["rounds_samples_per_s"], "latency_rounds_us": r["rounds_latency_us"],
            "alloc_rounds_bytes_per_step": r["rounds_alloc_bytes_per_step"],
            "alloc_bytes_per_step": r["alloc_bytes_per_step"], "alloc_rounds_bytes_per_epoch": r["rounds_alloc_bytes_per_epoch"],
+           "alloc_rounds_bytes_per_step_mean": r["rounds_alloc_bytes_per_step_mean"],
            "peak_heap_mb": r["peak_heap_bytes"] / 1e6,
            "kernels": r["kernels"]}
     for p in ("numpy", "torch", "sklearn"):
@@ -161,8 +164,10 @@ if r1 and torch_us:
     b = inf.get("torch", {}).get("batch256_samples_per_s", {}).get("W1")
     print(f"batch-256 inference, W1 network: Backprop4j {r1['inference_samples_per_s']:,.0f} samples/s, PyTorch {b:,.0f}")
 for row in rows:
-    print(f"{row['workload']} {row['threads']} thread(s): {row['alloc_bytes_per_step']:.1f} bytes allocated per step "
-          f"(rounds: {', '.join(f'{v:.1f}' for v in row['alloc_rounds_bytes_per_step'])}; per epoch in all, with its "
+    fmt = lambda v: "?" if v is None else f"{v:.1f}"
+    print(f"{row['workload']} {row['threads']} thread(s): {fmt(row['alloc_bytes_per_step'])} bytes allocated per step "
+          f"(the median epoch's; rounds: {', '.join(fmt(v) for v in row['alloc_rounds_bytes_per_step'])}; the mean over "
+          f"all steps, epochs the JIT compiles in included: {', '.join(fmt(v) for v in row['alloc_rounds_bytes_per_step_mean'])}; per epoch in all, with its "
           f"bookkeeping: {', '.join('?' if v is None else f'{v:,.0f}' for v in row['alloc_rounds_bytes_per_epoch'])}), "
           f"peak heap {row['peak_heap_mb']:.0f} MB, kernels {row['kernels']}; samples/s by round: "
           f"{', '.join(f'{v:,.0f}' for v in row['backprop4j_rounds'])}")

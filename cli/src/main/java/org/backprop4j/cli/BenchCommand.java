@@ -156,7 +156,11 @@ final class BenchCommand implements Callable<Integer> {
         Processor cpu = Processor.describe(n, peakPerCore);
         double peak = cpu.peakGflops();
         double allocPerEpoch = (double) (recorder.allocatedAtEnd - recorder.allocatedAfterWarmup) / epochs;
-        double allocPerStep = recorder.stepsMeasured == 0 ? Double.NaN : (double) recorder.allocatedInSteps / recorder.stepsMeasured;
+        // Per step: the median epoch's, the statistic of samples/s (epochs the JIT is still compiling in run partly in
+        // code that allocates; they are not the steady state), and the mean over all steps measured beside it.
+        double[] allocByEpoch = Arrays.copyOfRange(recorder.stepBytes, 1, epochs + 1);
+        double allocPerStep = recorder.stepsMeasured == 0 ? Double.NaN : median(allocByEpoch);
+        double allocMean = recorder.stepsMeasured == 0 ? Double.NaN : (double) recorder.allocatedInSteps / recorder.stepsMeasured;
 
         double inferenceRate = inferenceThroughput(trained, data.x(), n);
         double latencyUs = singleSampleLatencyMicros(trained, data.x(), n);
@@ -196,8 +200,16 @@ final class BenchCommand implements Callable<Integer> {
                 g.writeArrayFieldStart("epoch_jit_ms");
                 for (long v : Arrays.copyOfRange(recorder.jitMillis, 1, epochs + 1)) g.writeNumber(v);
                 g.writeEndArray();
-                if (recorder.stepsMeasured > 0) g.writeNumberField("alloc_bytes_per_step", allocPerStep);
-                else g.writeNullField("alloc_bytes_per_step");   // one step an epoch: none between two readings
+                if (recorder.stepsMeasured > 0) {
+                    g.writeNumberField("alloc_bytes_per_step", allocPerStep);
+                    g.writeNumberField("alloc_bytes_per_step_mean", allocMean);
+                    g.writeArrayFieldStart("alloc_bytes_per_step_by_epoch");
+                    for (double v : allocByEpoch) g.writeNumber(Math.round(v * 10) / 10.0);
+                    g.writeEndArray();
+                } else {                                         // one step an epoch: none between two readings
+                    g.writeNullField("alloc_bytes_per_step");
+                    g.writeNullField("alloc_bytes_per_step_mean");
+                }
                 g.writeNumberField("alloc_steps_measured", recorder.stepsMeasured);
                 g.writeNumberField("alloc_bytes_per_epoch", allocPerEpoch);
                 g.writeNumberField("inference_samples_per_s", inferenceRate);
@@ -222,9 +234,11 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("training   %,.0f samples/s  %.1f GFLOP/s performed (%.0f%% of the %.0f GFLOP/s peak of %d threads;"
                     + " nominal 6 x weights: %.1f)  epochs %s s%n",
                     samplesPerS, gflops, 100 * gflops / peak, peak, n, gflopsNominal, Arrays.toString(round(measured)));
-            out.printf("allocation %s per training step in steady state (%,d steps measured); %,.0f bytes per epoch in all,"
+            out.printf("allocation %s per training step in steady state (%s); %,.0f bytes per epoch in all,"
                     + " with the epoch's bookkeeping%n", recorder.stepsMeasured > 0 ? String.format("%.1f bytes", allocPerStep)
-                    : "not measured (one step an epoch)", recorder.stepsMeasured, allocPerEpoch);
+                    : "not measured (one step an epoch)", recorder.stepsMeasured > 0
+                    ? String.format("the median epoch's; the mean over all %,d steps measured %.1f", recorder.stepsMeasured, allocMean)
+                    : "0 steps measured", allocPerEpoch);
             out.printf("memory     live heap after training %.1f MB (data %.1f MB, parameters %.1f MB, the rest: workspace,"
                     + " gradients, JVM); peak heap %.1f MB%n", liveHeap / 1e6, dataBytes / 1e6, parameterBytes / 1e6, peakHeap / 1e6);
             out.printf("inference  %,.0f samples/s in batches of 256; one sample: %.1f us (median)%n", inferenceRate, latencyUs);
@@ -376,10 +390,14 @@ final class BenchCommand implements Callable<Integer> {
         private long stepStart;
         private int stepsInEpoch;
         long allocatedInSteps, stepsMeasured;
+        /** Bytes a step in each epoch's steps (from its first step to its last); NaN where not measured. */
+        final double[] stepBytes;
 
         EpochRecorder(int epochs) {
             seconds = new double[epochs];
             jitMillis = new long[epochs];
+            stepBytes = new double[epochs];
+            Arrays.fill(stepBytes, Double.NaN);
         }
 
         @Override
@@ -405,8 +423,10 @@ final class BenchCommand implements Callable<Integer> {
             if (stepsInEpoch == 1) {
                 stepStart = allocatedInStepThreads();            // after the epoch's first step
             } else if (done == total) {                          // after its last, before its bookkeeping
-                allocatedInSteps += allocatedInStepThreads() - stepStart;
+                long bytes = allocatedInStepThreads() - stepStart;
+                allocatedInSteps += bytes;
                 stepsMeasured += stepsInEpoch - 1;
+                stepBytes[epoch - 1] = (double) bytes / (stepsInEpoch - 1);
             }
             if (done == total) stepsInEpoch = 0;
         }

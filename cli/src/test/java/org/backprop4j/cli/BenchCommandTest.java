@@ -64,11 +64,21 @@ class BenchCommandTest {
         assertEquals(18, JsonTree.number(j, "alloc_steps_measured"));
         assertTrue(JsonTree.number(j, "alloc_bytes_per_step") >= 0, () -> "per step: " + j.get("alloc_bytes_per_step"));
         assertTrue(JsonTree.number(j, "alloc_bytes_per_epoch") > 0, "an epoch's bookkeeping allocates (its statistics, at least)");
+        // Per step the median epoch's (epochs the JIT still compiles in are not the steady state), the mean beside it:
+        // with two epochs of nine steps each, the median of the two is their mean, the mean over all 18 steps.
+        List<Object> byEpoch = JsonTree.list(j, "alloc_bytes_per_step_by_epoch");
+        assertEquals(2, byEpoch.size());
+        assertEquals(JsonTree.number(j, "alloc_bytes_per_step_mean"), JsonTree.number(j, "alloc_bytes_per_step"), 1e-6);
+        String twoEpochs = Cli.run("bench", "--workload", "W1", "--threads", "1", "--epochs", "2", "--samples", "320",
+                "--peak-gflops-per-core", "100").ok().out();
+        assertTrue(twoEpochs.contains("per training step in steady state (the median epoch's; the mean over all 18 steps measured "),
+                twoEpochs);
         // One step an epoch: no two readings in an epoch, no figure (null, not NaN: the JSON stays JSON).
         Map<String, Object> one = JsonTree.object(Cli.run("bench", "--workload", "W1", "--threads", "1", "--epochs", "1",
                 "--samples", "32", "--peak-gflops-per-core", "100", "--json").ok().out().strip());
         assertEquals(0, JsonTree.number(one, "alloc_steps_measured"));
         assertTrue(one.containsKey("alloc_bytes_per_step") && one.get("alloc_bytes_per_step") == null, () -> "one step: " + one);
+        assertTrue(one.containsKey("alloc_bytes_per_step_mean") && one.get("alloc_bytes_per_step_mean") == null, () -> "one step: " + one);
         String text = Cli.run("bench", "--workload", "W1", "--threads", "1", "--epochs", "1",
                 "--samples", "32", "--peak-gflops-per-core", "100").ok().out();
         assertTrue(text.contains("allocation not measured (one step an epoch) per training step") && !text.contains("NaN"), text);
