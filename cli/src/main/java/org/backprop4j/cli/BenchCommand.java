@@ -156,11 +156,9 @@ final class BenchCommand implements Callable<Integer> {
         Processor cpu = Processor.describe(n, peakPerCore);
         double peak = cpu.peakGflops();
         double allocPerEpoch = (double) (recorder.allocatedAtEnd - recorder.allocatedAfterWarmup) / epochs;
-        // Per step: the median epoch's, the statistic of samples/s (epochs the JIT is still compiling in run partly in
-        // code that allocates; they are not the steady state), and the mean over all steps measured beside it.
         double[] allocByEpoch = Arrays.copyOfRange(recorder.stepBytes, 1, epochs + 1);
-        double allocPerStep = recorder.stepsMeasured == 0 ? Double.NaN : median(allocByEpoch);
-        double allocMean = recorder.stepsMeasured == 0 ? Double.NaN : (double) recorder.allocatedInSteps / recorder.stepsMeasured;
+        double allocPerStep = recorder.bytesPerStep();
+        double allocMean = recorder.bytesPerStepMean();
 
         double inferenceRate = inferenceThroughput(trained, data.x(), n);
         double latencyUs = singleSampleLatencyMicros(trained, data.x(), n);
@@ -392,6 +390,21 @@ final class BenchCommand implements Callable<Integer> {
         long allocatedInSteps, stepsMeasured;
         /** Bytes a step in each epoch's steps (from its first step to its last); NaN where not measured. */
         final double[] stepBytes;
+
+        /**
+         * Bytes a step in steady state: the median of the measured epochs' figures, the statistic of samples/s
+         * (epochs the JIT still compiles in run partly in code that allocates the Vector API's vectors); NaN if
+         * no epoch had two steps to read between.
+         */
+        double bytesPerStep() {
+            return stepsMeasured == 0 ? Double.NaN
+                    : median(Arrays.stream(stepBytes).filter(v -> !Double.isNaN(v)).toArray());
+        }
+
+        /** Bytes a step over all steps measured, the epochs the JIT compiled in included; NaN if none. */
+        double bytesPerStepMean() {
+            return stepsMeasured == 0 ? Double.NaN : (double) allocatedInSteps / stepsMeasured;
+        }
 
         EpochRecorder(int epochs) {
             seconds = new double[epochs];
