@@ -43,6 +43,16 @@ final class Dots extends Tiles {
     private int m, n, k, kv;
     private float[] a, b, c;
     private int iBlocks;
+    /**
+     * Row blocks of A per chunk: the tiles of a thread's share run chunk by chunk, each chunk's blocks
+     * against all the share's rows of B (see {@link #tile}), so that a chunk of A (half of L2) is read from L2
+     * pass after pass instead of from L3. At least iBlocks where all of A fits: then one chunk, i-block fastest.
+     */
+    private int iChunk;
+    /** The A bytes a chunk may hold: half of L2, the other half for B's panel, C and whatever else the step keeps. */
+    private final long chunkBytes;
+    /** Tests only: row blocks per chunk whatever the shape and the machine, or 0 (the default) to decide by L2. */
+    int chunkOverride;
     /** Whether the current product's tiles read packed panels of A and B ({@link #dot4x4Packed}). */
     private boolean packed;
     private long product;                       // counts products, so that a stale panel is never read
@@ -71,6 +81,7 @@ final class Dots extends Tiles {
         chains = new float[threads][32 * 8];
         Machine machine = Machine.current();
         copyMaxBytes = Math.max(machine.l2Bytes(), machine.l3Bytes() / threads);
+        chunkBytes = machine.l2Bytes() / 2;
     }
 
     void set(int m, int n, int k, float[] a, float[] b, float[] c) {
@@ -83,7 +94,9 @@ final class Dots extends Tiles {
         this.c = c;
         iBlocks = (m + 3) / 4;
         int jBlocks = (n + 3) / 4;
-        // i-block fastest: four rows of B stay in L1 while all of A (small here) passes them, from L2.
+        // i-block fastest: four rows of B stay in L1 while A passes them, from L2 — all of A, or where A is
+        // larger than half of L2, a chunk of its row blocks at a time (see tile).
+        iChunk = chunkOverride > 0 ? chunkOverride : (int) Math.max(1, Math.min(iBlocks, chunkBytes / (16L * k)));
         tiles(iBlocks * jBlocks, 16L * k);
         // When A fits the thread's share of L3 and the tiles pass over it often enough to repay a copy, each thread packs
         // the row blocks of A and B it uses into panels of its own, at its first tile of each: four
@@ -113,9 +126,27 @@ final class Dots extends Tiles {
         return unitBlock((n + 3) / 4, u, shares) * iBlocks;
     }
 
+    /**
+     * Tile i of the product: with A in one chunk, row block i mod iBlocks of A against row block i / iBlocks of B.
+     * With more, a share's tiles (whole row blocks of B, {@link #shareStart}) run chunk after chunk, and in a chunk
+     * row block of B after row block, each against the chunk's blocks of A. A batch of 256 through W1's layer
+     * (256 × 100 × 784: A 800 KB, more than Zen 3's 512 KB of L2) otherwise read all of A from L3 for each of the
+     * 25 row blocks of B. Which tile runs when never changes what it computes: the same bits.
+     */
     @Override
     void tile(int t, int i) {
-        int i0 = i % iBlocks * 4, j0 = i / iBlocks * 4;
+        int ib, jb;
+        if (iChunk >= iBlocks) {
+            ib = i % iBlocks;
+            jb = i / iBlocks;
+        } else {
+            int u = shareOf(i), first = start(u), jCount = (start(u + 1) - first) / iBlocks;
+            int l = i - first, chunk = l / (jCount * iChunk), r = l - chunk * jCount * iChunk;
+            int size = Math.min(iChunk, iBlocks - chunk * iChunk);
+            ib = chunk * iChunk + r % size;
+            jb = first / iBlocks + r / size;
+        }
+        int i0 = ib * 4, j0 = jb * 4;
         int iv = Math.min(4, m - i0), jv = Math.min(4, n - j0);
         float[] sums = tiles[t];
         // A short block repeats its last row, as in the main engine.
