@@ -47,8 +47,8 @@ class DotsPackedPanelsTest {
     }
 
     /**
-     * Where A is larger than half of L2 the tiles run a chunk of A's row blocks at a time (on Zen 3, from a batch of
-     * about 170 through a 784-input layer): chunks of 1, 2, 3 and 5 blocks forced on any machine, chunks that do and
+     * Where A is larger than half of L2 the tiles run a chunk of A's row blocks at a time (on Zen 3's 512 KB L2, from a batch of
+     * more than 80 rows through a 784-input layer): chunks of 1, 2, 3 and 5 blocks forced on any machine, chunks that do and
      * do not divide the row blocks, shares of one and two threads, packed and in place, against the plain-Java bits.
      */
     @Test
