@@ -5,8 +5,10 @@
 #   bench/compare.sh            # full run, about 25 minutes on 2 cores
 #   bench/compare.sh --quick    # smoke test with fewer samples
 # The peers run with OPENBLAS_CORETYPE set to this processor's family (SkylakeX on Intel with
-# AVX-512, Haswell on other Intel, Zen on AMD): Debian's OpenBLAS 0.3.21 does not know every
-# processor and may fall back to slow generic kernels. On W2 (training and sgemm) they also run with
+# AVX-512, Haswell on other Intel, SkylakeX on AMD with AVX-512, Zen on other AMD): Debian's OpenBLAS
+# 0.3.21 does not know every processor and may fall back to slow generic kernels. On AMD's Zen 5
+# (family 26) it picks its AVX2 Haswell kernels, 111 GFLOP/s on one thread, where SkylakeX's AVX-512
+# kernels make 204-216 (docs/PERFORMANCE.md, "AMD EPYC, family 26 model 2"). On W2 (training and sgemm) they also run with
 # transparent huge pages (peers.py --hugepages W2: GLIBC_TUNABLES=glibc.malloc.hugetlb=1, so that
 # malloc asks for them as our launcher asks the JVM to; with the kernel's THP mode "madvise" numpy gets
 # them only for its arrays of 4 MB and more, Debian's PyTorch not at all): measured 13-58 % faster
@@ -21,7 +23,7 @@ VENDOR="$(field vendor_id)"; FAMILY="$(field 'cpu family')"
 MODEL="$(grep -m1 -E '^model\s*:' /proc/cpuinfo | cut -d: -f2 | tr -d ' ')"; NAME="$(field 'model name')"
 case "$VENDOR" in
   GenuineIntel) if grep -qw avx512f /proc/cpuinfo; then CORETYPE=SkylakeX; else CORETYPE=Haswell; fi; SLUG=intel ;;
-  AuthenticAMD) CORETYPE=Zen; SLUG=amd ;;
+  AuthenticAMD) if grep -qw avx512f /proc/cpuinfo; then CORETYPE=SkylakeX; else CORETYPE=Zen; fi; SLUG=amd ;;
   *) CORETYPE=""; SLUG=other ;;
 esac
 SLUG="$SLUG-family$FAMILY-model$MODEL"

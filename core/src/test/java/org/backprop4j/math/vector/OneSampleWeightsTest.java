@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class OneSampleWeightsTest {
 
-    private static final int[] ROWS = {1, 7, 8, 9, 17, 100};
+    private static final int[] ROWS = {1, 4, 7, 8, 9, 12, 15, 17, 100};
     private static final int[] COLUMNS = {1, 5, 15, 16, 17, 31, 33, 100, 784, 785};
 
     @Test
