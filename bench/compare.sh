@@ -7,8 +7,8 @@
 # The peers run with OPENBLAS_CORETYPE set to this processor's family (SkylakeX on Intel with
 # AVX-512, Haswell on other Intel, SkylakeX on AMD with AVX-512, Zen on other AMD): Debian's OpenBLAS
 # 0.3.21 does not know every processor and may fall back to slow generic kernels. On AMD's Zen 5
-# (family 26) it picks its AVX2 Haswell kernels, 111 GFLOP/s on one thread, where SkylakeX's AVX-512
-# kernels make 204-216 (docs/PERFORMANCE.md, "AMD EPYC, family 26 model 2"). On W2 (training and sgemm) they also run with
+# (family 26) OPENBLAS_CORETYPE=Zen runs AVX2 kernels, 104-105 GFLOP/s on one thread, where SkylakeX's
+# AVX-512 kernels make 170-206 (docs/PERFORMANCE.md, "AMD EPYC (Zen 5), family 26 model 2"). On W2 (training and sgemm) they also run with
 # transparent huge pages (peers.py --hugepages W2: GLIBC_TUNABLES=glibc.malloc.hugetlb=1, so that
 # malloc asks for them as our launcher asks the JVM to; with the kernel's THP mode "madvise" numpy gets
 # them only for its arrays of 4 MB and more, Debian's PyTorch not at all): measured 13-58 % faster
