@@ -343,8 +343,8 @@ final class Panels extends Tiles {
                 c[d + 4] = tile[4 * w + l];
             }
         } else if (cByLane && rowsValid == 12 && tileRows == 12) {
-            // The same for the 12 × 2 tile (AVX-512): with twelveRows below, W2's step 1.20-1.25 times as fast on
-            // one thread, 1.09-1.35 on two (`nn bench --workload W2`, the two builds alternating; AMD Zen 5, 2026-12-02).
+            // The same for the 12 × 2 tile (AVX-512): with twelveRows below, W2's step 1.10-1.11 times as fast on
+            // one thread, 1.03-1.24 on two (`nn bench --workload W2`, three pairs of JVMs alternating; AMD Zen 5, 2026-12-02).
             for (int l = 0, d = l0 * ldc + r0; l < lanesValid; l++, d += ldc) {
                 c[d] = tile[l];
                 c[d + 1] = tile[w + l];
