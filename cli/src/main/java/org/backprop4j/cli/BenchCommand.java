@@ -185,6 +185,7 @@ final class BenchCommand implements Callable<Integer> {
                 g.writeNumberField("l1d_bytes", cpu.l1d());
                 g.writeNumberField("l2_bytes", cpu.l2());
                 g.writeNumberField("l3_bytes", cpu.l3());
+                g.writeStringField("caches_assumed", cpu.cachesAssumed());
                 g.writeNumberField("peak_gflops", peak);
                 g.writeNumberField("peak_gflops_per_core", cpu.peakGflopsPerCore());
                 g.writeStringField("peak_source", cpu.peakSource());
@@ -226,9 +227,10 @@ final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(s);
         } else {
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("processor  %s; %d-bit vectors, %d FMA units per core; L1d %d KB, L2 %d KB, L3 %d MB%n",
-                    cpu.model(), cpu.vectorBits(), cpu.fmaUnits(), cpu.l1d() >> 10, cpu.l2() >> 10, cpu.l3() >> 20);
-            out.printf("peak       %.0f GFLOP/s on %d threads (%.0f per core; %s)%n", peak, n, cpu.peakGflopsPerCore(), cpu.peakSource());
+            out.printf("processor  %s; %d-bit vectors, %d FMA units per core; L1d %d KB, L2 %d KB, L3 %d MB%s%n",
+                    cpu.model(), cpu.vectorBits(), cpu.fmaUnits(), cpu.l1d() >> 10, cpu.l2() >> 10, cpu.l3() >> 20,
+                    cpu.cachesAssumed().isEmpty() ? "" : " (" + cpu.cachesAssumed() + " size assumed: not given by this system)");
+            out.printf("peak       %.0f GFLOP/s on %d thread%s (%.0f per core; %s)%n", peak, n, n == 1 ? "" : "s", cpu.peakGflopsPerCore(), cpu.peakSource());
             out.printf("training   %,.0f samples/s  %.1f GFLOP/s performed (%.0f%% of the %.0f GFLOP/s peak of %d threads;"
                     + " nominal 6 x weights: %.1f)  epochs %s s%n",
                     samplesPerS, gflops, 100 * gflops / peak, peak, n, gflopsNominal, Arrays.toString(round(measured)));

@@ -3,12 +3,13 @@ package org.backprop4j.cli;
 import org.backprop4j.math.vector.Machine;
 
 /**
- * What {@code nn bench} reports about the processor: model, caches, vector width, FMA units, a
+ * What {@code nn bench} reports about the processor: model, caches (and which sizes are assumed: {@link
+ * Machine#assumedCaches}), vector width, FMA units, a
  * peak measured on the spot and the kernel variant chosen for it. The Vector API parts are only
  * touched when the JVM has the module (nn's launcher adds it); without it the kernels are the
  * plain-Java ones and the peak is the one given, if any.
  */
-record Processor(String model, String vendor, long l1d, long l2, long l3, int vectorBits, int fmaUnits,
+record Processor(String model, String vendor, long l1d, long l2, long l3, String cachesAssumed, int vectorBits, int fmaUnits,
                  double peakGflops, double peakGflopsPerCore, String peakSource, String variant, String variantChoice) {
 
     static Processor describe(int threads, Double givenPeakPerCore) {
@@ -30,6 +31,6 @@ record Processor(String model, String vendor, long l1d, long l2, long l3, int ve
             variant = choice.variant().label();
             how = choice.how();
         }
-        return new Processor(m.model(), m.vendor(), m.l1dBytes(), m.l2Bytes(), m.l3Bytes(), bits, units, total, perCore, source, variant, how);
+        return new Processor(m.model(), m.vendor(), m.l1dBytes(), m.l2Bytes(), m.l3Bytes(), m.assumedCaches(), bits, units, total, perCore, source, variant, how);
     }
 }

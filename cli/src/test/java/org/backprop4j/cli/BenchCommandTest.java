@@ -31,6 +31,9 @@ class BenchCommandTest {
         assertEquals(6.0 * weights * samplesPerS / 1e9, nominal, 1e-9 * nominal);
         assertEquals(100, JsonTree.number(j, "peak_gflops"), 1e-9, "the given peak per core, on 1 thread");
         assertEquals(gflops / 100, JsonTree.number(j, "peak_fraction"), 1e-12, "the peak fraction of the performed figure");
+        assertEquals(org.backprop4j.math.vector.Machine.current().assumedCaches(), j.get("caches_assumed"),
+                "the cache levels whose size this system did not give");
+        assertEquals(org.backprop4j.math.vector.Machine.current().l2Bytes(), JsonTree.number(j, "l2_bytes"));
         boolean asked = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+UseTransparentHugePages");
         assertEquals(asked, j.get("jvm_huge_pages"), "this JVM's own flag");
         assertTrue(Set.of("always", "madvise", "never", "unknown").contains(j.get("thp_mode")), () -> "thp_mode " + j.get("thp_mode"));

@@ -9,9 +9,12 @@ import java.util.Locale;
 /**
  * What the kernels need to know about the processor they run on, read once from what Linux and the
  * JVM report: the model name and vendor ({@code /proc/cpuinfo}), the data cache sizes of core 0
- * ({@code /sys/devices/system/cpu/cpu0/cache}), the vector width the JVM prefers. Where a file is
- * missing (another OS, a container hiding /sys) the sizes fall back to common values — 48 KB L1d,
- * 2 MB L2, 32 MB L3 — and {@link #cachesMeasured()} says so.
+ * ({@code /sys/devices/system/cpu/cpu0/cache}), the vector width the JVM prefers. Where sysfs has no
+ * cache directory (Firecracker guests have none: the AMD EPYC family 26 VMs of docs/PERFORMANCE.md),
+ * the one size {@code /proc/cpuinfo} gives stands in: its "cache size" is the L2 of a core on AMD
+ * (1024 KB there, where the fallback said 2 MB) and the last-level cache on Intel (Linux fills it so).
+ * What neither gives falls back to common values — 48 KB L1d, 2 MB L2, 32 MB L3 — and
+ * {@link #cachesMeasured()} says so.
  */
 public final class Machine {
 
@@ -21,8 +24,10 @@ public final class Machine {
     private final String model, vendor, flags;
     private final long l1d, l2, l3;
     private final boolean cachesMeasured;
+    /** The cache levels whose sizes are the fallback values ("L1d", "L1d, L3"), or "". */
+    private final String assumed;
 
-    private Machine(String model, String vendor, String flags, long l1d, long l2, long l3, boolean cachesMeasured) {
+    private Machine(String model, String vendor, String flags, long l1d, long l2, long l3, boolean cachesMeasured, String assumed) {
         this.model = model;
         this.vendor = vendor;
         this.flags = flags;
@@ -30,6 +35,7 @@ public final class Machine {
         this.l2 = l2;
         this.l3 = l3;
         this.cachesMeasured = cachesMeasured;
+        this.assumed = assumed;
     }
 
     /** The processor this JVM runs on. */
@@ -65,9 +71,14 @@ public final class Machine {
         return l3;
     }
 
-    /** False if the cache sizes are the fallback values, not read from the machine. */
+    /** False if the L1d or L2 size is a fallback value, not read from the machine. */
     public boolean cachesMeasured() {
         return cachesMeasured;
+    }
+
+    /** The cache levels whose sizes are fallback values, not read from the machine ("L1d", "L1d, L3"), or "". */
+    public String assumedCaches() {
+        return assumed;
     }
 
     /** A short key for caches of per-machine choices: model, vendor, caches, cores, lanes and JVM. */
@@ -80,6 +91,7 @@ public final class Machine {
     /** Reads a machine description from a cpuinfo file and a sysfs cache directory (either may be missing). */
     static Machine read(Path cpuinfo, Path cacheDir) {
         String model = System.getProperty("os.arch", "unknown"), vendor = "unknown", flags = "";
+        String cpuinfoCache = "";               // "cache size" of core 0: "1024 KB"
         try {
             for (String line : Files.readAllLines(cpuinfo, StandardCharsets.UTF_8)) {
                 int colon = line.indexOf(':');
@@ -88,6 +100,7 @@ public final class Machine {
                 if (key.equals("model name") && model.equals(System.getProperty("os.arch", "unknown"))) model = value;
                 else if (key.equals("vendor_id") && vendor.equals("unknown")) vendor = value;
                 else if (key.equals("flags") && flags.isEmpty()) flags = value;
+                else if (key.equals("cache size") && cpuinfoCache.isEmpty()) cpuinfoCache = value;
             }
         } catch (IOException | RuntimeException e) {
             // not Linux, or not readable: keep the defaults
@@ -106,9 +119,24 @@ public final class Machine {
                 // this index is absent or unreadable
             }
         }
+        long cached = -1;
+        try {
+            if (!cpuinfoCache.isEmpty()) cached = parseSize(cpuinfoCache.replace("B", "").trim());
+        } catch (RuntimeException e) {
+            // not a size: ignored
+        }
+        if (cached > 0) {
+            boolean amd = vendor.equals("AuthenticAMD") || vendor.equals("HygonGenuine");
+            if (amd && l2 < 0) l2 = cached;
+            else if (vendor.equals("GenuineIntel") && l3 < 0) l3 = cached;
+        }
         boolean measured = l1d > 0 && l2 > 0;
+        java.util.StringJoiner assumed = new java.util.StringJoiner(", ");
+        if (l1d <= 0) assumed.add("L1d");
+        if (l2 <= 0) assumed.add("L2");
+        if (l3 <= 0) assumed.add("L3");
         return new Machine(model, vendor, flags, l1d > 0 ? l1d : FALLBACK_L1D, l2 > 0 ? l2 : FALLBACK_L2,
-                l3 > 0 ? l3 : FALLBACK_L3, measured);
+                l3 > 0 ? l3 : FALLBACK_L3, measured, assumed.toString());
     }
 
     /** "48K", "2048K", "480M" → bytes. */
@@ -125,6 +153,6 @@ public final class Machine {
     @Override
     public String toString() {
         return model + " (" + vendor + "; L1d " + (l1d >> 10) + " KB, L2 " + (l2 >> 10) + " KB, L3 " + (l3 >> 20) + " MB"
-                + (cachesMeasured ? "" : ", cache sizes assumed") + ")";
+                + (assumed.isEmpty() ? "" : "; " + assumed + " size assumed") + ")";
     }
 }

@@ -177,6 +177,44 @@ class VariantTest {
         assertEquals(491520L << 10, Machine.parseSize("491520K"));
     }
 
+    /**
+     * A VM without sysfs cache directories (Firecracker's guests): /proc/cpuinfo's "cache size" is a core's L2 on
+     * AMD, the last-level cache on Intel; L1d, and the level cpuinfo does not give, fall back. A malformed size is
+     * ignored, and the model and flags after it are still read.
+     */
+    @Test
+    void withoutSysfsCachesTheCpuinfoCacheSizeStandsIn() throws IOException {
+        Path cpuinfo = dir.resolve("cpuinfo-vm");
+        Files.writeString(cpuinfo, "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 26\nmodel name\t: AMD EPYC\n"
+                + "cache size\t: 1024 KB\nflags\t\t: fpu avx2 avx512f\n\nprocessor\t: 1\ncache size\t: 2048 KB\n");
+        Machine amd = Machine.read(cpuinfo, dir.resolve("no-cache-dir"));
+        assertEquals(1 << 20, amd.l2Bytes(), "core 0's cache size, the L2 on AMD");
+        assertEquals(48 << 10, amd.l1dBytes());
+        assertEquals(32 << 20, amd.l3Bytes());
+        assertFalse(amd.cachesMeasured(), "L1d is still assumed");
+        assertTrue(amd.toString().endsWith("L2 1024 KB, L3 32 MB; L1d, L3 size assumed)"), amd.toString());
+
+        Files.writeString(cpuinfo, "vendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R)\ncache size\t: 327680 KB\nflags\t\t: avx512f\n");
+        Machine intel = Machine.read(cpuinfo, dir.resolve("no-cache-dir"));
+        assertEquals(320L << 20, intel.l3Bytes(), "the last-level cache on Intel");
+        assertEquals(2 << 20, intel.l2Bytes(), "not the L2: the fallback");
+
+        Files.writeString(cpuinfo, "vendor_id\t: AuthenticAMD\ncache size\t: lots\nmodel name\t: AMD EPYC\nflags\t\t: avx512f\n");
+        Machine odd = Machine.read(cpuinfo, dir.resolve("no-cache-dir"));
+        assertEquals(2 << 20, odd.l2Bytes());
+        assertEquals("AMD EPYC", odd.model());
+        assertTrue(odd.hasFlag("avx512f"));
+
+        // sysfs, where present, wins over cpuinfo
+        Path root = Files.createTempDirectory(dir, "sysfs");
+        Path d = Files.createDirectories(root.resolve("cache/index2"));
+        Files.writeString(d.resolve("level"), "2\n");
+        Files.writeString(d.resolve("type"), "Unified\n");
+        Files.writeString(d.resolve("size"), "512K\n");
+        Files.writeString(cpuinfo, "vendor_id\t: AuthenticAMD\ncache size\t: 1024 KB\n");
+        assertEquals(512 << 10, Machine.read(cpuinfo, root.resolve("cache")).l2Bytes());
+    }
+
     /** A fake /proc/cpuinfo and sysfs cache directory for a 48 KB / 2 MB / 480 MB machine. */
     private static Machine machine(String vendor, String model) {
         try {
