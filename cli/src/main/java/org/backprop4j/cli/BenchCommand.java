@@ -231,9 +231,9 @@ final class BenchCommand implements Callable<Integer> {
                     cpu.model(), cpu.vectorBits(), cpu.fmaUnits(), cpu.l1d() >> 10, cpu.l2() >> 10, cpu.l3() >> 20,
                     cpu.cachesAssumed().isEmpty() ? "" : " (" + cpu.cachesAssumed() + " size assumed: not given by this system)");
             out.printf("peak       %.0f GFLOP/s on %d thread%s (%.0f per core; %s)%n", peak, n, n == 1 ? "" : "s", cpu.peakGflopsPerCore(), cpu.peakSource());
-            out.printf("training   %,.0f samples/s  %.1f GFLOP/s performed (%.0f%% of the %.0f GFLOP/s peak of %d threads;"
+            out.printf("training   %,.0f samples/s  %.1f GFLOP/s performed (%.0f%% of the %.0f GFLOP/s peak of %d thread%s;"
                     + " nominal 6 x weights: %.1f)  epochs %s s%n",
-                    samplesPerS, gflops, 100 * gflops / peak, peak, n, gflopsNominal, Arrays.toString(round(measured)));
+                    samplesPerS, gflops, 100 * gflops / peak, peak, n, n == 1 ? "" : "s", gflopsNominal, Arrays.toString(round(measured)));
             out.printf("allocation %s per training step in steady state (%s); %,.0f bytes per epoch in all,"
                     + " with the epoch's bookkeeping%n", recorder.stepsMeasured > 0 ? String.format("%.1f bytes", allocPerStep)
                     : "not measured (one step an epoch)", recorder.stepsMeasured > 0

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code nn bench --json} on a tiny run: GFLOP/s counts the flops a step performs, the nominal 6 × weights beside it. */
@@ -40,6 +41,20 @@ class BenchCommandTest {
         assertEquals(1, ((List<?>) tree.get("epoch_seconds")).size(), "--epochs 1");
         assertEquals(1, ((List<?>) tree.get("epoch_jit_ms")).size(), "the JIT's time in each measured epoch");
         assertTrue(((Number) ((List<?>) tree.get("epoch_jit_ms")).get(0)).longValue() >= 0, "HotSpot times its compilations");
+    }
+
+    /** The text report: the processor with the cache sizes this system did not give, and one thread in the singular. */
+    @Test
+    void theTextReportSaysWhichCacheSizesAreAssumedAndCountsThreadsInWords() {
+        String out = Cli.run("bench", "--workload", "W1", "--threads", "1", "--epochs", "1",
+                "--samples", "64", "--peak-gflops-per-core", "100").ok().out();
+        org.backprop4j.math.vector.Machine m = org.backprop4j.math.vector.Machine.current();
+        String processor = out.lines().filter(l -> l.startsWith("processor")).findFirst().orElseThrow();
+        assertTrue(processor.contains("L2 " + (m.l2Bytes() >> 10) + " KB"), processor);
+        assertEquals(!m.assumedCaches().isEmpty(), processor.contains("(" + m.assumedCaches() + " size assumed"), processor);
+        assertTrue(out.contains("GFLOP/s on 1 thread ("), out);
+        assertTrue(out.contains("GFLOP/s peak of 1 thread;"), out);
+        assertFalse(out.contains("1 threads"), out);
     }
 
     /**

@@ -23,18 +23,16 @@ public final class Machine {
 
     private final String model, vendor, flags;
     private final long l1d, l2, l3;
-    private final boolean cachesMeasured;
     /** The cache levels whose sizes are the fallback values ("L1d", "L1d, L3"), or "". */
     private final String assumed;
 
-    private Machine(String model, String vendor, String flags, long l1d, long l2, long l3, boolean cachesMeasured, String assumed) {
+    private Machine(String model, String vendor, String flags, long l1d, long l2, long l3, String assumed) {
         this.model = model;
         this.vendor = vendor;
         this.flags = flags;
         this.l1d = l1d;
         this.l2 = l2;
         this.l3 = l3;
-        this.cachesMeasured = cachesMeasured;
         this.assumed = assumed;
     }
 
@@ -73,7 +71,7 @@ public final class Machine {
 
     /** False if the L1d or L2 size is a fallback value, not read from the machine. */
     public boolean cachesMeasured() {
-        return cachesMeasured;
+        return !assumed.contains("L1d") && !assumed.contains("L2");
     }
 
     /** The cache levels whose sizes are fallback values, not read from the machine ("L1d", "L1d, L3"), or "". */
@@ -130,13 +128,12 @@ public final class Machine {
             if (amd && l2 < 0) l2 = cached;
             else if (vendor.equals("GenuineIntel") && l3 < 0) l3 = cached;
         }
-        boolean measured = l1d > 0 && l2 > 0;
         java.util.StringJoiner assumed = new java.util.StringJoiner(", ");
         if (l1d <= 0) assumed.add("L1d");
         if (l2 <= 0) assumed.add("L2");
         if (l3 <= 0) assumed.add("L3");
         return new Machine(model, vendor, flags, l1d > 0 ? l1d : FALLBACK_L1D, l2 > 0 ? l2 : FALLBACK_L2,
-                l3 > 0 ? l3 : FALLBACK_L3, measured, assumed.toString());
+                l3 > 0 ? l3 : FALLBACK_L3, assumed.toString());
     }
 
     /** "48K", "2048K", "480M" → bytes. */
