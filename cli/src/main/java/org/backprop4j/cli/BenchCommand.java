@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import org.backprop4j.data.Dataset;
 import org.backprop4j.math.Kernels;
 import org.backprop4j.math.Matrix;
+import org.backprop4j.math.vector.ThreadSwitch;
 import org.backprop4j.nn.Activation;
 import org.backprop4j.nn.Loss;
 import org.backprop4j.nn.Network;
@@ -160,6 +161,10 @@ final class BenchCommand implements Callable<Integer> {
         double allocPerStep = recorder.bytesPerStep();
         double allocMean = recorder.bytesPerStepMean();
 
+        // Of the kernels' time in the measured epochs, the share on one thread (ThreadSwitch), in whole periods.
+        ThreadSwitch.Totals modes = recorder.threadsAtEnd.minus(recorder.threadsAfterWarmup);
+        long modeNanos = modes.oneThreadNanos() + modes.manyThreadsNanos();
+        double oneThreadShare = modeNanos == 0 ? Double.NaN : (double) modes.oneThreadNanos() / modeNanos;
         double inferenceRate = inferenceThroughput(trained, data.x(), n);
         double latencyUs = singleSampleLatencyMicros(trained, data.x(), n);
 
@@ -193,6 +198,9 @@ final class BenchCommand implements Callable<Integer> {
                 g.writeStringField("variant", cpu.variant());
                 g.writeStringField("variant_choice", cpu.variantChoice());
                 g.writeStringField("weights_sha256", trained.sha256());
+                if (Double.isNaN(oneThreadShare)) g.writeNullField("one_thread_share");
+                else g.writeNumberField("one_thread_share", oneThreadShare);
+                g.writeNumberField("thread_switches", modes.switches());
                 g.writeArrayFieldStart("epoch_seconds");
                 for (double v : measured) g.writeNumber(v);
                 g.writeEndArray();
@@ -243,6 +251,12 @@ final class BenchCommand implements Callable<Integer> {
                     + " gradients, JVM); peak heap %.1f MB%n", liveHeap / 1e6, dataBytes / 1e6, parameterBytes / 1e6, peakHeap / 1e6);
             out.printf("inference  %,.0f samples/s in batches of 256; one sample: %.1f us (median)%n", inferenceRate, latencyUs);
             out.printf("kernels    %s, variant %s (%s)%n", Kernels.fast(1).getClass().getSimpleName(), cpu.variant(), cpu.variantChoice());
+            if (n > 1) {
+                out.printf("threads    %s of the kernels' time in the measured epochs on one thread, the rest on %d (%d switch%s;"
+                        + " the kernels measure which runs faster: -Dbackprop4j.threads.switch=off keeps all)%n",
+                        Double.isNaN(oneThreadShare) ? "none measured" : String.format("%.0f%%", 100 * oneThreadShare), n,
+                        modes.switches(), modes.switches() == 1 ? "" : "es");
+            }
             out.printf("weights    sha256 %s (the trained network's W and b; equal on every machine and variant)%n", trained.sha256());
             out.printf("heap       %s transparent huge pages (kernel mode: %s)%n", jvmHugePages() ? "on" : "not on", thpMode());
             out.printf("jit        PerMethodTrapLimit %d%s; compilation that ended in each measured epoch %s ms%n", jitTrapLimit(),
@@ -380,6 +394,8 @@ final class BenchCommand implements Callable<Integer> {
         /** Milliseconds of JIT compilation that ended in each epoch (by the compiler threads, which share the cores); -1 if unknown. */
         final long[] jitMillis;
         long allocatedAfterWarmup, allocatedAtEnd;
+        /** The kernels' time on one thread and on all, and their switches, in this JVM: after the warm-up epoch and at the end. */
+        ThreadSwitch.Totals threadsAfterWarmup, threadsAtEnd;
         private final com.sun.management.ThreadMXBean threadBean =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -426,8 +442,14 @@ final class BenchCommand implements Callable<Integer> {
             long now = jitTimed ? jit.getTotalCompilationTime() : 0;
             jitMillis[s.epoch() - 1] = jitTimed ? now - compiled : -1;
             compiled = now;
-            if (s.epoch() == 1) allocatedAfterWarmup = allocatedByAllThreads();
-            if (s.epoch() == seconds.length) allocatedAtEnd = allocatedByAllThreads();
+            if (s.epoch() == 1) {
+                allocatedAfterWarmup = allocatedByAllThreads();
+                threadsAfterWarmup = ThreadSwitch.totals();
+            }
+            if (s.epoch() == seconds.length) {
+                allocatedAtEnd = allocatedByAllThreads();
+                threadsAtEnd = ThreadSwitch.totals();
+            }
         }
 
         @Override

@@ -55,6 +55,25 @@ class BenchCommandTest {
         assertTrue(out.contains("GFLOP/s on 1 thread ("), out);
         assertTrue(out.contains("GFLOP/s peak of 1 thread;"), out);
         assertFalse(out.contains("1 threads"), out);
+        assertTrue(out.lines().noneMatch(l -> l.startsWith("threads ")), "no thread switch on one thread: " + out);
+    }
+
+    /**
+     * On two threads the report says how much of the kernels' time ran on one (the kernels' measured switch,
+     * docs/PERFORMANCE.md): a share in [0, 1], or null where no whole period of it fell in the measured epochs.
+     */
+    @Test
+    void onTwoThreadsTheReportSaysHowLongTheKernelsRanOnOne() {
+        Map<String, Object> j = JsonTree.object(Cli.run("bench", "--workload", "W1", "--threads", "2", "--epochs", "1",
+                "--samples", "64", "--peak-gflops-per-core", "100", "--json").ok().out().strip());
+        assertTrue(j.containsKey("one_thread_share"), j::toString);
+        Object share = j.get("one_thread_share");
+        assertTrue(share == null || (((Number) share).doubleValue() >= 0 && ((Number) share).doubleValue() <= 1), () -> "share " + share);
+        assertTrue(JsonTree.number(j, "thread_switches") >= 0);
+        String out = Cli.run("bench", "--workload", "W1", "--threads", "2", "--epochs", "1",
+                "--samples", "64", "--peak-gflops-per-core", "100").ok().out();
+        String line = out.lines().filter(l -> l.startsWith("threads ")).findFirst().orElseThrow();
+        assertTrue(line.contains("on one thread, the rest on 2") && line.contains("-Dbackprop4j.threads.switch=off keeps all"), line);
     }
 
     /**

@@ -67,6 +67,8 @@ public final class VectorKernels implements Kernels {
     private final Gather gather;
     private final MatrixVector matrixVector;
     private final Elementwise elementwise;
+    /** All threads or the caller alone, whichever has run faster lately (see {@link ThreadSwitch}). */
+    private final ThreadSwitch threadSwitch;
     /** Created by the first product big enough to split, so one-sample predictions start no threads. */
     private Pool pool;
 
@@ -86,7 +88,13 @@ public final class VectorKernels implements Kernels {
 
     /** Kernels in the given variant (any variant runs on any machine, with the same results). */
     public VectorKernels(int threads, Variant variant) {
+        this(threads, variant, ThreadSwitch.of(threads));
+    }
+
+    /** Kernels in the given variant whose thread count follows {@code threadSwitch} (tests force switches with it). */
+    VectorKernels(int threads, Variant variant, ThreadSwitch threadSwitch) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        this.threadSwitch = threadSwitch;
         this.threads = threads;
         this.variant = variant;
         this.panels = new Panels(threads, variant);
@@ -320,9 +328,15 @@ public final class VectorKernels implements Kernels {
         if (c == a || c == b) throw new IllegalArgumentException("the output must not alias an input");
     }
 
-    /** Runs a prepared job on the caller alone, or with the workers if it is big enough. */
+    /**
+     * Runs a prepared job on the caller alone, or with the workers if it is big enough and the
+     * {@link ThreadSwitch} says more threads run faster now. Every call is timed for the switch, the small ones
+     * too: in a period on two threads they find their inputs in the other core's cache, part of that mode's cost.
+     */
     private void run(Tiles job, long fmas) {
-        run(job, fmas >= PARALLEL_MIN_FMAS ? Math.min(threads, job.tileCount) : 1, true);
+        long began = System.nanoTime();
+        run(job, fmas >= PARALLEL_MIN_FMAS ? Math.min(threadSwitch.threads(), job.tileCount) : 1, true);
+        threadSwitch.record(fmas, System.nanoTime() - began);
     }
 
     /**
