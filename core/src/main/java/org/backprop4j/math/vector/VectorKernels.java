@@ -24,7 +24,8 @@ import org.backprop4j.math.SumOrder;
  *   <li>{@link Elementwise}: bias + activation (E1–E2) and E7's ⊙ f'(z);
  *   <li>{@link Descent} and {@link Gather}: the update E11 and the batch gather;
  *   <li>{@link Tiles} and {@link Job}: how a call's work is cut and shared among threads;
- *   <li>{@link Pool}: the threads.
+ *   <li>{@link Pool}: the threads;
+ *   <li>{@link ThreadSwitch}: whether all of them or the caller alone run the calls now (measured).
  * </ul>
  *
  * <h2>Summation order, threads and memory</h2>
