@@ -16,7 +16,9 @@ import org.backprop4j.math.SumOrder;
  * humongous objects — arrays of more than half a heap region — are the exception: each begins at a
  * region boundary and stays at one. So the copies of one predictor's layers share one float[] of
  * more than half a region, each row padded to whole 16-float vectors from the first 64-byte
- * boundary of its data. With another collector, or a JVM that does not say, the layers are read
+ * boundary of its data, and each layer's rows interleaved in blocks of eight, 16 floats of each row
+ * in turn ({@link OneSampleWeights#interleaved}): the product then reads one stream from L2, not
+ * eight side by side (W1's first layer 1.96 against 2.47 µs on AMD Zen 5, session 25). With another collector, or a JVM that does not say, the layers are read
  * in place: only the speed differs, never the bits (the same loads and FMAs at other addresses).
  */
 final class AlignedRows {
@@ -86,8 +88,12 @@ final class AlignedRows {
         for (int l = 0; l < w.length; l++) {
             if (copy[l] && data != null) {
                 int stride = stride(k[l]);
-                for (int j = 0; j < n[l]; j++) System.arraycopy(w[l], j * k[l], data, at + j * stride, k[l]);
-                laid[l] = new OneSampleWeights(n[l], k[l], w[l], data, at, stride);
+                laid[l] = new OneSampleWeights(n[l], k[l], w[l], data, at, stride, true);
+                for (int j = 0; j < n[l]; j++) {           // interleaved blocks of eight rows: one stream to read
+                    for (int p = 0; p < k[l]; p += OneSampleWeights.CHUNK) {
+                        System.arraycopy(w[l], j * k[l] + p, data, laid[l].at(j, p), Math.min(OneSampleWeights.CHUNK, k[l] - p));
+                    }
+                }
                 at += n[l] * stride;
             } else {
                 laid[l] = OneSampleWeights.inPlace(n[l], k[l], w[l]);

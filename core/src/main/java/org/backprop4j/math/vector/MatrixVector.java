@@ -14,6 +14,7 @@ import org.backprop4j.math.SumOrder;
  */
 final class MatrixVector extends Tiles {
     private int n, k, start, stride;
+    private boolean interleaved;
     private float[] b, x, c;
 
     MatrixVector(int threads) {
@@ -21,8 +22,8 @@ final class MatrixVector extends Tiles {
         fixedShares();                          // about 1 µs per share: claims would cost more than a late worker
     }
 
-    /** c = B·x, row j of B at b[start + j·stride …] (see {@link #rows}). */
-    void set(int n, int k, float[] b, int start, int stride, float[] x, float[] c) {
+    /** c = B·x, row j of B at b[start + j·stride …] (see {@link #rows}), or in interleaved blocks (see {@link #blocks}). */
+    void set(int n, int k, float[] b, int start, int stride, boolean interleaved, float[] x, float[] c) {
         // Written only when they change (a predictor calls with the same arrays every time), so that
         // the worker's copy of these fields stays valid and it starts without fetching them.
         if (this.n != n) this.n = n;
@@ -30,6 +31,7 @@ final class MatrixVector extends Tiles {
         if (this.b != b) this.b = b;
         if (this.start != start) this.start = start;
         if (this.stride != stride) this.stride = stride;
+        if (this.interleaved != interleaved) this.interleaved = interleaved;
         if (this.x != x) this.x = x;
         if (this.c != c) this.c = c;
         tiles((n + 7) / 8, 8L * k);
@@ -91,7 +93,8 @@ final class MatrixVector extends Tiles {
 
     @Override
     void tile(int t, int i) {
-        rows(i * 8, Math.min(i * 8 + 8, n), k, b, start, stride, x, c, tiles[t]);
+        if (interleaved) blocks(i * 8, Math.min(i * 8 + 8, n), k, b, start, stride, x, c, tiles[t]);
+        else rows(i * 8, Math.min(i * 8 + 8, n), k, b, start, stride, x, c, tiles[t]);
     }
 
     /** Keeps the arrays: they are a predictor's own buffers and weights, posted again on the next call. */
@@ -213,6 +216,110 @@ final class MatrixVector extends Tiles {
             lo.intoArray(scratch, 0);
             hi.intoArray(scratch, 8);
             c[j] = tail(SumOrder.inOrder(scratch, 0), b, r, x, bound, k);
+        }
+    }
+
+    /**
+     * {@link #rows} on B laid out in interleaved blocks ({@code OneSampleWeights.interleaved}): the rows j0 … j1−1,
+     * j0 a multiple of 8, each block of eight rows (the last: the rest) at b[start + j·stride], its rows 16 floats
+     * at a time in turn. The same chains as {@link #rows}, so the same bits; the loads run through one stream.
+     */
+    static void blocks(int j0, int j1, int k, float[] b, int start, int stride, float[] x, float[] c, float[] scratch) {
+        for (int j = j0; j < j1; j += 8) {
+            int rows = Math.min(8, j1 - j), base = start + j * stride;
+            if (VL == SumOrder.LANES) block(rows, j, k, b, base, x, c);
+            else blockNarrow(rows, j, k, b, base, x, c, scratch);
+        }
+    }
+
+    /** One interleaved block of {@code rows} rows at {@code base}, 16 lanes: eight rows at once, or four and then one at a time. */
+    private static void block(int rows, int j, int k, float[] b, int base, float[] x, float[] c) {
+        int bound = SumOrder.chained(k), step = rows * VL, tails = base + bound / VL * step;
+        if (rows == 8) {
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            for (int p = 0, at = base; p < bound; p += VL, at += 8 * VL) {
+                FloatVector xv = FloatVector.fromArray(S, x, p);
+                s0 = FloatVector.fromArray(S, b, at).fma(xv, s0);
+                s1 = FloatVector.fromArray(S, b, at + VL).fma(xv, s1);
+                s2 = FloatVector.fromArray(S, b, at + 2 * VL).fma(xv, s2);
+                s3 = FloatVector.fromArray(S, b, at + 3 * VL).fma(xv, s3);
+                s4 = FloatVector.fromArray(S, b, at + 4 * VL).fma(xv, s4);
+                s5 = FloatVector.fromArray(S, b, at + 5 * VL).fma(xv, s5);
+                s6 = FloatVector.fromArray(S, b, at + 6 * VL).fma(xv, s6);
+                s7 = FloatVector.fromArray(S, b, at + 7 * VL).fma(xv, s7);
+            }
+            c[j] = tail(laneSum(s0), b, tails - bound, x, bound, k);
+            c[j + 1] = tail(laneSum(s1), b, tails + VL - bound, x, bound, k);
+            c[j + 2] = tail(laneSum(s2), b, tails + 2 * VL - bound, x, bound, k);
+            c[j + 3] = tail(laneSum(s3), b, tails + 3 * VL - bound, x, bound, k);
+            c[j + 4] = tail(laneSum(s4), b, tails + 4 * VL - bound, x, bound, k);
+            c[j + 5] = tail(laneSum(s5), b, tails + 5 * VL - bound, x, bound, k);
+            c[j + 6] = tail(laneSum(s6), b, tails + 6 * VL - bound, x, bound, k);
+            c[j + 7] = tail(laneSum(s7), b, tails + 7 * VL - bound, x, bound, k);
+            return;
+        }
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int p = 0, at = base + i * VL; p < bound; p += VL, at += step) {
+                FloatVector xv = FloatVector.fromArray(S, x, p);
+                s0 = FloatVector.fromArray(S, b, at).fma(xv, s0);
+                s1 = FloatVector.fromArray(S, b, at + VL).fma(xv, s1);
+                s2 = FloatVector.fromArray(S, b, at + 2 * VL).fma(xv, s2);
+                s3 = FloatVector.fromArray(S, b, at + 3 * VL).fma(xv, s3);
+            }
+            c[j + i] = tail(laneSum(s0), b, tails + i * VL - bound, x, bound, k);
+            c[j + i + 1] = tail(laneSum(s1), b, tails + (i + 1) * VL - bound, x, bound, k);
+            c[j + i + 2] = tail(laneSum(s2), b, tails + (i + 2) * VL - bound, x, bound, k);
+            c[j + i + 3] = tail(laneSum(s3), b, tails + (i + 3) * VL - bound, x, bound, k);
+        }
+        for (; i < rows; i++) {
+            FloatVector s0 = FloatVector.zero(S);
+            for (int p = 0, at = base + i * VL; p < bound; p += VL, at += step) {
+                s0 = FloatVector.fromArray(S, b, at).fma(FloatVector.fromArray(S, x, p), s0);
+            }
+            c[j + i] = tail(laneSum(s0), b, tails + i * VL - bound, x, bound, k);
+        }
+    }
+
+    /** {@link #block} with 8 lanes: a row's 16 floats are two vectors (lo, hi), four rows at a time, then one. */
+    private static void blockNarrow(int rows, int j, int k, float[] b, int base, float[] x, float[] c, float[] scratch) {
+        int bound = SumOrder.chained(k), step = rows * 16, tails = base + bound / 16 * step;
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            FloatVector l0 = FloatVector.zero(S), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
+            for (int p = 0, at = base + i * 16; p < bound; p += 16, at += step) {
+                FloatVector xl = FloatVector.fromArray(S, x, p), xh = FloatVector.fromArray(S, x, p + 8);
+                l0 = FloatVector.fromArray(S, b, at).fma(xl, l0);
+                h0 = FloatVector.fromArray(S, b, at + 8).fma(xh, h0);
+                l1 = FloatVector.fromArray(S, b, at + 16).fma(xl, l1);
+                h1 = FloatVector.fromArray(S, b, at + 24).fma(xh, h1);
+                l2 = FloatVector.fromArray(S, b, at + 32).fma(xl, l2);
+                h2 = FloatVector.fromArray(S, b, at + 40).fma(xh, h2);
+                l3 = FloatVector.fromArray(S, b, at + 48).fma(xl, l3);
+                h3 = FloatVector.fromArray(S, b, at + 56).fma(xh, h3);
+            }
+            l0.intoArray(scratch, 0);
+            h0.intoArray(scratch, 8);
+            l1.intoArray(scratch, 16);
+            h1.intoArray(scratch, 24);
+            l2.intoArray(scratch, 32);
+            h2.intoArray(scratch, 40);
+            l3.intoArray(scratch, 48);
+            h3.intoArray(scratch, 56);
+            for (int q = 0; q < 4; q++) {
+                c[j + i + q] = tail(SumOrder.inOrder(scratch, 16 * q), b, tails + (i + q) * 16 - bound, x, bound, k);
+            }
+        }
+        for (; i < rows; i++) {
+            FloatVector lo = FloatVector.zero(S), hi = lo;
+            for (int p = 0, at = base + i * 16; p < bound; p += 16, at += step) {
+                lo = FloatVector.fromArray(S, b, at).fma(FloatVector.fromArray(S, x, p), lo);
+                hi = FloatVector.fromArray(S, b, at + 8).fma(FloatVector.fromArray(S, x, p + 8), hi);
+            }
+            lo.intoArray(scratch, 0);
+            hi.intoArray(scratch, 8);
+            c[j + i] = tail(SumOrder.inOrder(scratch, 0), b, tails + i * 16 - bound, x, bound, k);
         }
     }
 

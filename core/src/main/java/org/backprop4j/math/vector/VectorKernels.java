@@ -146,7 +146,7 @@ public final class VectorKernels implements Kernels {
         check(m, n, k, a, b, c);
         if (m == 0 || n == 0) return;
         if (SumOrder.oneSample(m, k)) {
-            matrixVector(n, k, b, 0, k, a, c);
+            matrixVector(n, k, b, 0, k, false, a, c);
             return;
         }
         if (SumOrder.dots(m, n, k)) {
@@ -194,17 +194,18 @@ public final class VectorKernels implements Kernels {
      * workers are awake (spinning after a recent job), since one core's L2 cannot stream the first
      * layer's weights fast enough (784×100 floats take ~3.4 µs); never waits for a parked worker.
      */
-    private void matrixVector(int n, int k, float[] b, int start, int stride, float[] x, float[] c) {
+    private void matrixVector(int n, int k, float[] b, int start, int stride, boolean interleaved, float[] x, float[] c) {
         if (threads > 1 && (long) n * k >= MATRIX_VECTOR_SPLIT_FMAS) {
             if (pool == null) startPool();
             if (pool.hot()) {                       // a parked worker would take longer to wake than the product lasts
-                matrixVector.set(n, k, b, start, stride, x, c);
+                matrixVector.set(n, k, b, start, stride, interleaved, x, c);
                 matrixVector.observe(run(matrixVector, Math.min(threads, matrixVector.tileCount), false));
                 return;
             }
             pool.wake();                            // not for this product: for the next ones, if they come soon
         }
-        MatrixVector.rows(0, n, k, b, start, stride, x, c, matrixVector.tiles[0]);   // thread 0's scratch: the caller's
+        if (interleaved) MatrixVector.blocks(0, n, k, b, start, stride, x, c, matrixVector.tiles[0]);   // thread 0's scratch: the caller's
+        else MatrixVector.rows(0, n, k, b, start, stride, x, c, matrixVector.tiles[0]);
     }
 
     /**
@@ -217,7 +218,7 @@ public final class VectorKernels implements Kernels {
         return AlignedRows.lay(n, k, w, m.l1dBytes(), m.l2Bytes());
     }
 
-    /** {@link #matrixVector(int, int, float[], int, int, float[], float[])} on W's copy, or on W where it has none. */
+    /** {@link #matrixVector(int, int, float[], int, int, boolean, float[], float[])} on W's copy, or on W where it has none. */
     @Override
     public void matrixVector(OneSampleWeights w, float[] x, float[] c) {
         int n = w.n(), k = w.k();
@@ -225,7 +226,7 @@ public final class VectorKernels implements Kernels {
         Objects.checkFromIndexSize(0, n, c.length);
         if (c == x || c == w.rows()) throw new IllegalArgumentException("the output must not alias an input");
         if (n == 0) return;
-        if (SumOrder.oneSample(1, k)) matrixVector(n, k, w.rows(), w.start(), w.stride(), x, c);
+        if (SumOrder.oneSample(1, k)) matrixVector(n, k, w.rows(), w.start(), w.stride(), w.interleaved(), x, c);
         else gemmNT(1, n, k, x, w.w(), c);
     }
 

@@ -16,7 +16,7 @@ class MatrixVectorSplitTest {
     private static MatrixVector job(int threads, int n, int shares) {
         MatrixVector job = new MatrixVector(threads);
         int k = 32;
-        job.set(n, k, new float[n * k], 0, k, new float[k], new float[n]);
+        job.set(n, k, new float[n * k], 0, k, false, new float[k], new float[n]);
         job.share(shares);
         return job;
     }
@@ -61,7 +61,7 @@ class MatrixVectorSplitTest {
         assertEquals(1, job.start(1), "the caller keeps a tile");
         assertEquals(7, job.start(2), "the workers split the rest evenly");
 
-        job.set(200, 32, new float[200 * 32], 0, 32, new float[32], new float[200]);   // 25 tiles: not learned yet
+        job.set(200, 32, new float[200 * 32], 0, 32, false, new float[32], new float[200]);   // 25 tiles: not learned yet
         job.share(3);
         assertEquals(11, job.start(1), "25 tiles, weights 3 : 2 : 2");
     }
@@ -77,12 +77,12 @@ class MatrixVectorSplitTest {
         try {
             MatrixVector job = new MatrixVector(2);
             float[] c = new float[n];
-            job.set(n, k, b, 0, k, x, c);
+            job.set(n, k, b, 0, k, false, x, c);
             job.share(2);
             observe(job, Pool.WORKERS_DONE, 100 * MatrixVector.PATIENCE);   // from one tile for the caller …
             int seen = 0;
             for (int split = 0; split < 13; split++) {
-                job.set(n, k, b, 0, k, x, c);
+                job.set(n, k, b, 0, k, false, x, c);
                 job.share(2);
                 seen |= 1 << job.start(1);
                 java.util.Arrays.fill(c, Float.NaN);

@@ -41,9 +41,19 @@ class OneSampleWeightsTest {
                 assertEquals(AlignedRows.available() && k >= 16, laid.copied(), shape);
                 if (laid.copied()) {
                     assertEquals(0, laid.stride() % 16, shape);
+                    assertTrue(laid.interleaved(), shape);
+                    boolean[] used = new boolean[laid.rows().length];
                     for (int j = 0; j < n; j++) {
-                        for (int p = 0; p < k; p++) assertEquals(w[j * k + p], laid.rows()[laid.start() + j * laid.stride() + p], shape);
+                        for (int p = 0; p < k; p++) {
+                            int at = laid.at(j, p);
+                            assertTrue(at >= laid.start() && at < laid.start() + n * laid.stride() && !used[at], shape + ": W(" + j + ", " + p + ") at " + at);
+                            used[at] = true;
+                            assertEquals(w[j * k + p], laid.rows()[at], shape);
+                        }
                     }
+                    // Blocks of eight rows, 16 floats of each in turn: W(j, p) and W(j + 1, p) are 16 floats apart within a block.
+                    if (n > 1 && k >= 16) assertEquals(16, laid.at(1, 0) - laid.at(0, 0), shape);
+                    if (n > 8) assertEquals(8 * laid.stride(), laid.at(8, 0) - laid.at(0, 0), shape);
                 }
                 float[] want = new float[n], naiveC = new float[n];
                 java.gemmNT(1, n, k, x, w, want);

@@ -45,7 +45,7 @@ class PoolTest {
             MatrixVector job = new MatrixVector(2);
             for (int call = 0; call < 20; call++) {
                 float[] c = new float[n];
-                job.set(n, k, b, 0, k, x, c);
+                job.set(n, k, b, 0, k, false, x, c);
                 job.share(2);
                 pool.run(job, 2, call % 2 == 0);                 // not woken: the caller computes the worker's share
                 assertArrayEquals(want, c, "call " + call);
