@@ -61,7 +61,7 @@ public class ThreadSwitch {
         String s = System.getProperty("backprop4j.threads.switch", System.getenv("BACKPROP4J_THREADS_SWITCH"));
         boolean on = s == null || s.isBlank() || s.trim().equalsIgnoreCase("on");
         if (!on && !s.trim().equalsIgnoreCase("off")) {
-            throw new IllegalArgumentException("backprop4j.threads.switch must be on or off, got '" + s.trim() + "'");
+            throw new IllegalArgumentException("backprop4j.threads.switch (or BACKPROP4J_THREADS_SWITCH) must be on or off, got '" + s.trim() + "'");
         }
         return new ThreadSwitch(many, PERIOD_NANOS, on);
     }

@@ -111,7 +111,7 @@ class ThreadSwitchTest {
             assertEquals(1, on.periodsOnMany());
             System.setProperty("backprop4j.threads.switch", "maybe");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ThreadSwitch.of(2));
-            assertEquals("backprop4j.threads.switch must be on or off, got 'maybe'", e.getMessage());
+            assertEquals("backprop4j.threads.switch (or BACKPROP4J_THREADS_SWITCH) must be on or off, got 'maybe'", e.getMessage());
         } finally {
             if (old == null) System.clearProperty("backprop4j.threads.switch");
             else System.setProperty("backprop4j.threads.switch", old);
