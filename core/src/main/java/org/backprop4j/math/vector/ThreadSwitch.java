@@ -58,12 +58,22 @@ public class ThreadSwitch {
 
     /** The switch for kernels of {@code many} threads: on unless {@code -Dbackprop4j.threads.switch=off}. */
     static ThreadSwitch of(int many) {
+        return of(many, PERIOD_NANOS);
+    }
+
+    /** {@link #of(int)} with periods of {@code periodNanos}. */
+    static ThreadSwitch of(int many, long periodNanos) {
         String s = System.getProperty("backprop4j.threads.switch", System.getenv("BACKPROP4J_THREADS_SWITCH"));
         boolean on = s == null || s.isBlank() || s.trim().equalsIgnoreCase("on");
         if (!on && !s.trim().equalsIgnoreCase("off")) {
             throw new IllegalArgumentException("backprop4j.threads.switch (or BACKPROP4J_THREADS_SWITCH) must be on or off, got '" + s.trim() + "'");
         }
-        return new ThreadSwitch(many, PERIOD_NANOS, on);
+        return new ThreadSwitch(many, periodNanos, on);
+    }
+
+    /** Whether calls are measured at all: false with one thread, or with the switch off (then {@link #record} does nothing). */
+    boolean measures() {
+        return on;
     }
 
     /** The threads a call may use now. */

@@ -55,10 +55,25 @@ public final class VectorKernels implements Kernels {
      */
     private static final long PARALLEL_MIN_FMAS = 1L << 19;
     /**
+     * Calls below this many multiply-adds (or their equivalent: a one-sample prediction's bias + sigmoid of 100
+     * units counts 800) are not timed for the {@link ThreadSwitch}. A clock read (System.nanoTime) took 26 ns on
+     * the AMD Zen 5 KVM guest of 2026-12-03 (kvm-clock); the two around such a call were half of its time:
+     * bias + sigmoid of W1's 10 outputs 113–115 ns a call, of which 52 the clock (`OneSample`).
+     */
+    private static final long TIMED_MIN_FMAS = 1L << 12;
+    /**
      * A one-sample product (m = 1) of at least this many multiply-adds (a 100×256 layer) is split
      * over awake workers: it streams its weights from L2, and two cores stream twice as fast.
      */
     private static final long MATRIX_VECTOR_SPLIT_FMAS = 1L << 15;
+    /** One in this many one-sample products that could be split is timed for the {@link ThreadSwitch}. */
+    private static final int ONE_SAMPLE_TIMED = 4;
+    /**
+     * The one-sample switch's period, in timed calls' time: 5 ms, about 2,000 timed predictions of W1's network
+     * (8,000 in all), so that a predictor settles within its first second; a product's time varies little from
+     * call to call, and a period that a preemption spoils costs one wrong choice until the next trial.
+     */
+    private static final long ONE_SAMPLE_PERIOD_NANOS = 5_000_000;
 
     private final int threads;
     private final Variant variant;
@@ -70,8 +85,16 @@ public final class VectorKernels implements Kernels {
     private final Elementwise elementwise;
     /** All threads or the caller alone, whichever has run faster lately (see {@link ThreadSwitch}). */
     private final ThreadSwitch threadSwitch;
+    /**
+     * The same choice for one-sample products alone, in periods of {@link #ONE_SAMPLE_PERIOD_NANOS}: a prediction's
+     * mode is not the step's (the split hands its results to the caller's core), and a predictor's kernels see
+     * a few thousand calls where training sees millions (see {@link #matrixVector(int, int, float[], int, int, boolean, float[], float[])}).
+     */
+    private final ThreadSwitch oneSampleSwitch;
     /** Created by the first product big enough to split, so one-sample predictions start no threads. */
     private Pool pool;
+    private int oneSampleCalls;                 // counts the one-sample products that could be split (see matrixVector)
+    private boolean chargeNext;                 // the next call's time goes to the one-sample switch (see matrixVector)
 
     /** Shuts down the pools of unreachable kernels (their workers are daemons, but would park forever). */
     private static final class Reaper {
@@ -89,13 +112,18 @@ public final class VectorKernels implements Kernels {
 
     /** Kernels in the given variant (any variant runs on any machine, with the same results). */
     public VectorKernels(int threads, Variant variant) {
-        this(threads, variant, ThreadSwitch.of(threads));
+        this(threads, variant, ThreadSwitch.of(threads), ThreadSwitch.of(threads, ONE_SAMPLE_PERIOD_NANOS));
     }
 
-    /** Kernels in the given variant whose thread count follows {@code threadSwitch} (tests force switches with it). */
+    /** Kernels in the given variant whose thread count, one-sample products' too, follows {@code threadSwitch} (tests force switches with it). */
     VectorKernels(int threads, Variant variant, ThreadSwitch threadSwitch) {
+        this(threads, variant, threadSwitch, threadSwitch);
+    }
+
+    private VectorKernels(int threads, Variant variant, ThreadSwitch threadSwitch, ThreadSwitch oneSampleSwitch) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         this.threadSwitch = threadSwitch;
+        this.oneSampleSwitch = oneSampleSwitch;
         this.threads = threads;
         this.variant = variant;
         this.panels = new Panels(threads, variant);
@@ -191,21 +219,41 @@ public final class VectorKernels implements Kernels {
      * engine's 4 × 4 tile would repeat the single row four times; here four rows of b share each
      * load of x. Each c[j] is VL chains along p (one per p mod VL) summed lane after lane, then the
      * k mod VL leftover terms in order: an order fixed by the shape. Split by rows over the threads when the
-     * workers are awake (spinning after a recent job), since one core's L2 cannot stream the first
-     * layer's weights fast enough (784×100 floats take ~3.4 µs); never waits for a parked worker.
+     * workers are awake (spinning after a recent job), since one core's L2 may not stream the first
+     * layer's weights fast enough (784×100 floats took ~3.4 µs on an Intel Xeon); never waits for a parked worker.
+     * Whether splitting pays is measured ({@link #oneSampleSwitch}): on the AMD Zen 5 guest of 2026-12-03 two
+     * threads made W1's product from the predictor's copy no faster (2.18–2.34 µs against 2.22–2.27) and the
+     * prediction slower (2.83–3.06 µs against 2.57–2.70: the next layer reads z from the worker's core;
+     * `OneSample`), while on Intel model 167 the product took 2.3 µs against 4.0. One call in
+     * {@link #ONE_SAMPLE_TIMED} is timed for the switch (two clock reads are 2 % of such a call here), and
+     * so is the kernel call after it, which reads its output (a prediction's bias + activation): a split's
+     * cost lands there. Timing the product alone, the switch saw the two modes within 3 % of each other and
+     * ran a trial every fourth period.
      */
     private void matrixVector(int n, int k, float[] b, int start, int stride, boolean interleaved, float[] x, float[] c) {
-        if (threads > 1 && (long) n * k >= MATRIX_VECTOR_SPLIT_FMAS) {
+        long fmas = (long) n * k;
+        boolean large = threads > 1 && fmas >= MATRIX_VECTOR_SPLIT_FMAS;
+        boolean timed = large && oneSampleSwitch.measures() && ++oneSampleCalls % ONE_SAMPLE_TIMED == 0;
+        long began = timed ? System.nanoTime() : 0;
+        if (large && oneSampleSwitch.threads() > 1) {
             if (pool == null) startPool();
             if (pool.hot()) {                       // a parked worker would take longer to wake than the product lasts
                 matrixVector.set(n, k, b, start, stride, interleaved, x, c);
                 matrixVector.observe(run(matrixVector, Math.min(threads, matrixVector.tileCount), false));
+                if (timed) charge(fmas, began);
                 return;
             }
             pool.wake();                            // not for this product: for the next ones, if they come soon
         }
         if (interleaved) MatrixVector.blocks(0, n, k, b, start, stride, x, c, matrixVector.tiles[0]);   // thread 0's scratch: the caller's
         else MatrixVector.rows(0, n, k, b, start, stride, x, c, matrixVector.tiles[0]);
+        if (timed) charge(fmas, began);
+    }
+
+    /** Records a timed one-sample product begun at {@code began}, and asks for the next call to be timed too. */
+    private void charge(long fmas, long began) {
+        oneSampleSwitch.record(fmas, System.nanoTime() - began);
+        chargeNext = true;
     }
 
     /**
@@ -332,12 +380,26 @@ public final class VectorKernels implements Kernels {
 
     /**
      * Runs a prepared job on the caller alone, or with the workers if it is big enough and the
-     * {@link ThreadSwitch} says more threads run faster now. Every call is timed for the switch, the small ones
+     * {@link ThreadSwitch} says more threads run faster now. The calls are timed for the switch, the small ones
      * too: in a period on two threads they find their inputs in the other core's cache, part of that mode's cost.
+     * Not timed: every call when there is nothing to switch (one thread, or the switch off), and calls under
+     * {@link #TIMED_MIN_FMAS}, for which the two clock reads would cost as much as the call.
      */
     private void run(Tiles job, long fmas) {
+        int t = fmas >= PARALLEL_MIN_FMAS ? Math.min(threadSwitch.threads(), job.tileCount) : 1;
+        if (chargeNext) {                       // the call after a timed one-sample product: its cost too (see matrixVector)
+            chargeNext = false;
+            long began = System.nanoTime();
+            run(job, t, true);
+            oneSampleSwitch.record(0, System.nanoTime() - began);
+            return;
+        }
+        if (fmas < TIMED_MIN_FMAS || !threadSwitch.measures()) {
+            run(job, t, true);
+            return;
+        }
         long began = System.nanoTime();
-        run(job, fmas >= PARALLEL_MIN_FMAS ? Math.min(threadSwitch.threads(), job.tileCount) : 1, true);
+        run(job, t, true);
         threadSwitch.record(fmas, System.nanoTime() - began);
     }
 

@@ -13,6 +13,7 @@ import org.backprop4j.nn.Activation;
 import org.backprop4j.nn.Dense;
 import org.backprop4j.nn.Loss;
 import org.backprop4j.nn.Network;
+import org.backprop4j.nn.Predictor;
 import org.backprop4j.train.Backprop;
 import org.junit.jupiter.api.Test;
 
@@ -147,6 +148,43 @@ class ThreadSwitchTest {
                 assertArrayEquals(alone.layer(l).weights().data, measured.layer(l).weights().data, v + ", measured: W of layer " + l);
                 assertArrayEquals(alone.layer(l).bias(), measured.layer(l).bias(), v + ", measured: b of layer " + l);
             }
+        }
+    }
+
+    /**
+     * One-sample predictions follow the switch too (split over the threads or on the caller alone): kernels
+     * whose mode is forced to change every few products predict, to the last bit, what one thread predicts,
+     * for the first and the last variant, through W's laid-out copy and in place.
+     */
+    @Test
+    void switchingBetweenPredictionsKeepsTheBits() {
+        Network net = Network.create(new int[] {784, 100, 10}, Activation.SIGMOID, Activation.SIGMOID, 8);
+        java.util.Random r = new java.util.Random(9);
+        float[] x = new float[784 * 300];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextFloat();
+        for (Variant v : new Variant[] {Variant.all().get(0), Variant.all().get(Variant.all().size() - 1)}) {
+            int[] calls = new int[3];
+            ThreadSwitch forced = new ThreadSwitch(2, PERIOD, false) {
+                @Override
+                int threads() {
+                    int t = (calls[0]++ / 5) % 3 == 0 ? 1 : 2;     // 5 products on one thread, 10 on two, …
+                    calls[t]++;
+                    return t;
+                }
+            };
+            Predictor alone = new Predictor(net, 1, new VectorKernels(1, v));
+            Predictor flipped = new Predictor(net, 1, new VectorKernels(2, v, forced));
+            Predictor measured = new Predictor(net, 1, new VectorKernels(2, v, new ThreadSwitch(2, 1, true)));
+            float[] one = new float[10], two = new float[10], three = new float[10], sample = new float[784];
+            for (int i = 0; i < 300; i++) {
+                System.arraycopy(x, i * 784, sample, 0, 784);
+                alone.predict(sample, 1, one);
+                flipped.predict(sample, 1, two);
+                measured.predict(sample, 1, three);
+                assertArrayEquals(one, two, v + ", forced: sample " + i);
+                assertArrayEquals(one, three, v + ", measured: sample " + i);
+            }
+            assertTrue(calls[1] > 50 && calls[2] > 100, "both modes ran: " + calls[1] + " / " + calls[2] + " products");
         }
     }
 
