@@ -35,6 +35,9 @@ for key, rs in rounds.items():
     rs = sorted(rs, key=lambda r: r["samples_per_s"])
     ours[key] = dict(rs[len(rs) // 2], rounds_samples_per_s=[r["samples_per_s"] for r in rounds[key]],
                      rounds_latency_us=[r["latency_us"] for r in rounds[key]],
+                     # the kernels' thread switch (nn bench since 2026-12-02): share of kernel time on one thread, switches
+                     rounds_one_thread_share=[r.get("one_thread_share") for r in rounds[key]],
+                     rounds_thread_switches=[r.get("thread_switches") for r in rounds[key]],
                      rounds_alloc_bytes_per_step=[r["alloc_bytes_per_step"] for r in rounds[key]],
                      # older nn bench results have no per-epoch figure (their per-step one included the epochs' bookkeeping)
                      rounds_alloc_bytes_per_epoch=[r.get("alloc_bytes_per_epoch") for r in rounds[key]],
@@ -80,7 +83,8 @@ for (w, t), r in sorted(ours.items()):
            "alloc_bytes_per_step": r["alloc_bytes_per_step"], "alloc_rounds_bytes_per_epoch": r["rounds_alloc_bytes_per_epoch"],
            "alloc_rounds_bytes_per_step_mean": r["rounds_alloc_bytes_per_step_mean"],
            "peak_heap_mb": r["peak_heap_bytes"] / 1e6,
-           "kernels": r["kernels"]}
+           "kernels": r["kernels"],
+           "one_thread_share_rounds": r["rounds_one_thread_share"], "thread_switches_rounds": r["rounds_thread_switches"]}
     for p in ("numpy", "torch", "sklearn"):
         row[p] = peer(w, p, t)
     rows.append(row)
@@ -99,6 +103,15 @@ for row in rows:
     fmt = lambda v: f"{v:,.0f}" if v else "-"
     print(f"| {w} | {t} | {row['backprop4j']:,.0f} | {row['backprop4j_gflops']:.1f} | {fmt(row['numpy'])} | "
           f"{fmt(row['torch'])} | {fmt(row['sklearn'])} | {row['ratio_best_same_threads']:.2f}x | {row['ratio_best_any_threads']:.2f}x |")
+
+# With more than one thread the kernels run each call on all threads or on the caller alone, whichever measured
+# faster lately (math.vector.ThreadSwitch): how much of their time they spent on one, round by round.
+for row in rows:
+    shares = row["one_thread_share_rounds"]
+    if row["threads"] > 1 and any(v is not None for v in shares):
+        fmt = lambda v: "-" if v is None else f"{v:.2f}"
+        print(f"{row['workload']}, {row['threads']} threads: share of the kernels' time on one thread by round "
+              f"{', '.join(fmt(v) for v in shares)}; switches {', '.join(str(v) for v in row['thread_switches_rounds'])}")
 
 # The former metric, for comparison with older results: the median of the first three measured epochs
 # (nn bench measured three until 2026-11-30; W1's first epochs are the ones the JIT takes a core from).

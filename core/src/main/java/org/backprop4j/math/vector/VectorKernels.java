@@ -223,7 +223,7 @@ public final class VectorKernels implements Kernels {
      * layer's weights fast enough (784×100 floats took ~3.4 µs on an Intel Xeon); never waits for a parked worker.
      * Whether splitting pays is measured ({@link #oneSampleSwitch}): on the AMD Zen 5 guest of 2026-12-03 two
      * threads made W1's product from the predictor's copy no faster (2.18–2.34 µs against 2.22–2.27) and the
-     * prediction slower (2.83–3.06 µs against 2.57–2.70: the next layer reads z from the worker's core;
+     * prediction slower (2.99–3.06 µs against 2.68–2.70: the next layer reads z from the worker's core;
      * `OneSample`), while on Intel model 167 the product took 2.3 µs against 4.0. One call in
      * {@link #ONE_SAMPLE_TIMED} is timed for the switch (two clock reads are 2 % of such a call here), and
      * so is the kernel call after it, which reads its output (a prediction's bias + activation): a split's
