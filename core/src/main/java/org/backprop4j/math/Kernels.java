@@ -142,7 +142,8 @@ public interface Kernels {
      * the JVM was started with {@code --add-modules jdk.incubator.vector} on hardware with at least
      * 256-bit vectors, else {@link JavaKernels} (single-threaded, several times slower: the first
      * such fallback logs a warning with the fix through {@link System.Logger}, logger
-     * "org.backprop4j.kernels"). Results do not depend on {@code threads}.
+     * "org.backprop4j.kernels"). Results do not depend on {@code threads}. A {@code backprop4j.*} setting the
+     * vector kernels refuse (backprop4j.vector.bits=128, say) is an IllegalArgumentException, not a fallback.
      */
     static Kernels fast(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -152,7 +153,9 @@ public interface Kernels {
                 if (org.backprop4j.math.vector.VectorKernels.worthwhile()) return new org.backprop4j.math.vector.VectorKernels(threads);
                 return new JavaKernels();              // vectors under 256 bits: plain Java is as good
             } catch (LinkageError e) {
-                Throwable why = e.getCause() != null ? e.getCause() : e;   // e.g. a bad backprop4j.vector.bits
+                IllegalArgumentException setting = SlowPath.refusedSetting(e);
+                if (setting != null) throw setting;    // e.g. -Dbackprop4j.vector.bits=128: say so, do not run slowly
+                Throwable why = e.getCause() != null ? e.getCause() : e;
                 SlowPath.warn("the module jdk.incubator.vector is present but unusable on this JVM (" + why + ")");
                 return new JavaKernels();
             }

@@ -21,4 +21,20 @@ final class SlowPath {
                     + " surefire's argLine).");
         }
     }
+
+    /** The setting a vector class's initialisation refused first; later attempts to use the class see only NoClassDefFoundError. */
+    private static volatile String refused;
+
+    /**
+     * The refusal inside {@code e}, as an IllegalArgumentException, if the vector kernels failed to load because a
+     * {@code backprop4j.*} setting was named wrongly (backprop4j.vector.bits=128, say): that is the user's error to
+     * hear about, not a reason to run several times slower. Null if {@code e} is about something else.
+     */
+    static IllegalArgumentException refusedSetting(LinkageError e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException) refused = t.getMessage();
+        }
+        String message = refused;
+        return message == null ? null : new IllegalArgumentException(message);
+    }
 }

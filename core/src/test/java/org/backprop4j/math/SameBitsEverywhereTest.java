@@ -90,6 +90,22 @@ class SameBitsEverywhereTest {
             kernels.matrixVector(l, xl, zl);
             System.out.println("laid " + s[0] + "x" + s[1] + " " + sha256(zl));
         }
+        // W1's first layer, in place and as a predictor keeps it, 30,000 times each, every result compared with the
+        // first: the calls above run before C2 compiles the kernels, and a compiled Vector API reduceLanes may add
+        // the lanes in any order (JDK 25's C2 adds them as a tree; math.vector.MatrixVector#laneSum).
+        Random r = new Random(11);
+        float[] w1 = random(r, 100 * 784), x1 = random(r, 784), first = new float[100], z1 = new float[100];
+        OneSampleWeights l1 = kernels.oneSampleWeights(new int[] {100}, new int[] {784}, new float[][] {w1})[0];
+        for (boolean copy : new boolean[] {false, true}) {
+            boolean same = true;
+            for (int i = 0; i < 30_000; i++) {
+                if (copy) kernels.matrixVector(l1, x1, z1);
+                else kernels.gemmNT(1, 100, 784, x1, w1, z1);
+                if (i == 0) System.arraycopy(z1, 0, first, 0, 100);
+                else same &= java.util.Arrays.equals(first, z1);
+            }
+            System.out.println("compiled " + (copy ? "copy " : "in place ") + same + " " + sha256(z1));
+        }
     }
 
     @Test
@@ -97,25 +113,76 @@ class SameBitsEverywhereTest {
         List<String> wide = run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=512"));
         List<String> narrow = run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=256"));
         List<String> plain = run(List.of());
+        // the in-order lane sums as scalar adds (how JVMs other than 17 add them) and by reduceLanes (JDK 17's way)
+        List<String> scalarSums = run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=512", "-Dbackprop4j.laneSum=scalar"));
+        List<String> reduceSums = run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=512", "-Dbackprop4j.laneSum=reduceLanes"));
         assertEquals("VectorKernels 16 lanes", wide.get(0));
         assertEquals("VectorKernels 8 lanes", narrow.get(0));
         assertEquals("JavaKernels", plain.get(0));
-        assertEquals(SHAPES.length + 7, wide.size(), String.join("\n", wide));
+        assertEquals(SHAPES.length + 9, wide.size(), String.join("\n", wide));
+        assertTrue(wide.get(SHAPES.length + 7).startsWith("compiled in place true "), wide.get(SHAPES.length + 7));
+        assertTrue(wide.get(SHAPES.length + 8).startsWith("compiled copy true "), wide.get(SHAPES.length + 8));
         assertEquals(wide.get(SHAPES.length + 2), wide.get(SHAPES.length + 3), "one sample: W in place and as a predictor keeps it");
         assertEquals(wide.subList(1, wide.size()), narrow.subList(1, narrow.size()), "512-bit and 256-bit vectors");
         assertEquals(wide.subList(1, wide.size()), plain.subList(1, plain.size()), "vectors and plain Java");
+        assertEquals(wide, scalarSums, "lane sums by scalar adds");
+        assertEquals(wide, reduceSums, "lane sums by reduceLanes");
+    }
+
+    /**
+     * The same bits on another JDK: the newest other one installed under /usr/lib/jvm (Debian's layout; a JDK 25 on
+     * this project's machines), or the one {@code BACKPROP4J_OTHER_JDK} names; skipped if there is none. JDK 25's
+     * C2 once gave one-sample products other bits than JDK 17's (a compiled reduceLanes adding lanes as a tree).
+     */
+    @Test
+    void anotherJdkGivesTheSameBits() throws Exception {
+        Path other = otherJdk();
+        org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "no other JDK under /usr/lib/jvm nor in BACKPROP4J_OTHER_JDK");
+        List<String> here = run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=512"));
+        List<String> there = run(other, List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=512"));
+        assertEquals(here, there, "this JDK (" + System.getProperty("java.home") + ") and " + other);
+    }
+
+    /** The java.home of another JDK, 17 or newer (see {@link #anotherJdkGivesTheSameBits}), or null. */
+    private static Path otherJdk() throws Exception {
+        String named = System.getenv("BACKPROP4J_OTHER_JDK");
+        if (named != null && !named.isBlank()) return Path.of(named);
+        Path self = Path.of(System.getProperty("java.home")).toRealPath(), best = null;
+        int bestMajor = 0;
+        java.io.File[] homes = new java.io.File("/usr/lib/jvm").listFiles();
+        for (java.io.File home : homes == null ? new java.io.File[0] : homes) {
+            Path release = home.toPath().resolve("release");
+            if (!java.nio.file.Files.isRegularFile(release) || !java.nio.file.Files.isExecutable(home.toPath().resolve("bin/java"))) continue;
+            if (home.toPath().toRealPath().equals(self)) continue;
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(java.nio.file.Files.readString(release));
+            int major = m.find() ? Integer.parseInt(m.group(1)) : 0;
+            if (major >= 17 && major != Runtime.version().feature() && major > bestMajor) {
+                best = home.toPath();
+                bestMajor = major;
+            }
+        }
+        return best;
     }
 
     @Test
-    void aBadVectorWidthIsNamed() throws Exception {
+    void aBadVectorWidthOrLaneSumIsNamed() throws Exception {
         Process p = start(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=128"));
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        assertTrue(err.contains("backprop4j.vector.bits must be 256 or 512, got '128'"), err);
+        assertTrue(p.waitFor() != 0, err);
+        assertTrue(err.contains("IllegalArgumentException: backprop4j.vector.bits must be 256 or 512, got '128'"), err);
+        assertTrue(!err.contains("plain-Java kernels"), "a refused setting is an error, not a fallback: " + err);
+        Process q = start(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.laneSum=tree"));
+        String qErr = new String(q.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(q.waitFor() != 0, qErr);
+        assertTrue(qErr.contains("IllegalArgumentException: backprop4j.laneSum must be reduceLanes or scalar, got 'tree'"), qErr);
     }
 
     private static List<String> run(List<String> jvmOptions) throws Exception {
-        Process p = start(jvmOptions);
+        return run(Path.of(System.getProperty("java.home")), jvmOptions);
+    }
+
+    private static List<String> run(Path javaHome, List<String> jvmOptions) throws Exception {
+        Process p = start(javaHome, jvmOptions);
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -124,8 +191,12 @@ class SameBitsEverywhereTest {
     }
 
     private static Process start(List<String> jvmOptions) throws Exception {
+        return start(Path.of(System.getProperty("java.home")), jvmOptions);
+    }
+
+    private static Process start(Path javaHome, List<String> jvmOptions) throws Exception {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(javaHome.resolve("bin").resolve("java").toString());
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-Dbackprop4j.kernel.cache=off", "-cp", System.getProperty("java.class.path"),
                 SameBitsEverywhereTest.class.getName()));

@@ -25,7 +25,7 @@ public final class InterleavedRows {
         int stride = AlignedRows.stride(k), start = AlignedRows.alignedStart();
         float[] byRows = AlignedRows.scratch(n * stride);
         for (int j = 0; j < n; j++) System.arraycopy(w, j * k, byRows, start + j * stride, k);
-        float[] scratch = new float[64];
+        float[] scratch = new float[Tiles.TILE];
         MatrixVector.rows(0, n, k, byRows, start, stride, x, c1, scratch);
         MatrixVector.blocks(0, n, k, laid.rows(), laid.start(), laid.stride(), x, c2, scratch);
         if (!Arrays.equals(c1, c2)) throw new AssertionError("different bits");

@@ -134,14 +134,14 @@ final class MatrixVector extends Tiles {
                 s6 = FloatVector.fromArray(S, b, r6 + p).fma(xv, s6);
                 s7 = FloatVector.fromArray(S, b, r7 + p).fma(xv, s7);
             }
-            c[j] = tail(laneSum(s0), b, r0, x, bound, k);
-            c[j + 1] = tail(laneSum(s1), b, r1, x, bound, k);
-            c[j + 2] = tail(laneSum(s2), b, r2, x, bound, k);
-            c[j + 3] = tail(laneSum(s3), b, r3, x, bound, k);
-            c[j + 4] = tail(laneSum(s4), b, r4, x, bound, k);
-            c[j + 5] = tail(laneSum(s5), b, r5, x, bound, k);
-            c[j + 6] = tail(laneSum(s6), b, r6, x, bound, k);
-            c[j + 7] = tail(laneSum(s7), b, r7, x, bound, k);
+            c[j] = tail(laneSum(s0, scratch, 0), b, r0, x, bound, k);
+            c[j + 1] = tail(laneSum(s1, scratch, VL), b, r1, x, bound, k);
+            c[j + 2] = tail(laneSum(s2, scratch, 2 * VL), b, r2, x, bound, k);
+            c[j + 3] = tail(laneSum(s3, scratch, 3 * VL), b, r3, x, bound, k);
+            c[j + 4] = tail(laneSum(s4, scratch, 4 * VL), b, r4, x, bound, k);
+            c[j + 5] = tail(laneSum(s5, scratch, 5 * VL), b, r5, x, bound, k);
+            c[j + 6] = tail(laneSum(s6, scratch, 6 * VL), b, r6, x, bound, k);
+            c[j + 7] = tail(laneSum(s7, scratch, 7 * VL), b, r7, x, bound, k);
         }
         // The last rows (W1's 100 = 12 × 8 + 4) four at a time: one row alone is a single chain of
         // dependent FMAs, latency-bound (rows 96–99 took 0.148 µs of a 2.59 µs product, 1.5 times their
@@ -156,10 +156,10 @@ final class MatrixVector extends Tiles {
                 s2 = FloatVector.fromArray(S, b, r2 + p).fma(xv, s2);
                 s3 = FloatVector.fromArray(S, b, r3 + p).fma(xv, s3);
             }
-            c[j] = tail(laneSum(s0), b, r0, x, bound, k);
-            c[j + 1] = tail(laneSum(s1), b, r1, x, bound, k);
-            c[j + 2] = tail(laneSum(s2), b, r2, x, bound, k);
-            c[j + 3] = tail(laneSum(s3), b, r3, x, bound, k);
+            c[j] = tail(laneSum(s0, scratch, 0), b, r0, x, bound, k);
+            c[j + 1] = tail(laneSum(s1, scratch, VL), b, r1, x, bound, k);
+            c[j + 2] = tail(laneSum(s2, scratch, 2 * VL), b, r2, x, bound, k);
+            c[j + 3] = tail(laneSum(s3, scratch, 3 * VL), b, r3, x, bound, k);
         }
         for (; j < n; j++) {
             int r = start + j * stride;
@@ -167,7 +167,7 @@ final class MatrixVector extends Tiles {
             for (int p = 0; p < bound; p += VL) {
                 s0 = FloatVector.fromArray(S, b, r + p).fma(FloatVector.fromArray(S, x, p), s0);
             }
-            c[j] = tail(laneSum(s0), b, r, x, bound, k);
+            c[j] = tail(laneSum(s0, scratch, 0), b, r, x, bound, k);
         }
     }
 
@@ -231,13 +231,13 @@ final class MatrixVector extends Tiles {
     static void blocks(int j0, int j1, int k, float[] b, int start, int stride, float[] x, float[] c, float[] scratch) {
         for (int j = j0; j < j1; j += 8) {
             int rows = Math.min(8, j1 - j), base = start + j * stride;
-            if (VL == SumOrder.LANES) block(rows, j, k, b, base, x, c);
+            if (VL == SumOrder.LANES) block(rows, j, k, b, base, x, c, scratch);
             else blockNarrow(rows, j, k, b, base, x, c, scratch);
         }
     }
 
     /** One interleaved block of {@code rows} rows at {@code base}, 16 lanes: eight rows at once, or four and then one at a time. */
-    private static void block(int rows, int j, int k, float[] b, int base, float[] x, float[] c) {
+    private static void block(int rows, int j, int k, float[] b, int base, float[] x, float[] c, float[] scratch) {
         int bound = SumOrder.chained(k), step = rows * VL, tails = base + bound / VL * step;
         if (rows == 8) {
             FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
@@ -252,14 +252,14 @@ final class MatrixVector extends Tiles {
                 s6 = FloatVector.fromArray(S, b, at + 6 * VL).fma(xv, s6);
                 s7 = FloatVector.fromArray(S, b, at + 7 * VL).fma(xv, s7);
             }
-            c[j] = tail(laneSum(s0), b, tails - bound, x, bound, k);
-            c[j + 1] = tail(laneSum(s1), b, tails + VL - bound, x, bound, k);
-            c[j + 2] = tail(laneSum(s2), b, tails + 2 * VL - bound, x, bound, k);
-            c[j + 3] = tail(laneSum(s3), b, tails + 3 * VL - bound, x, bound, k);
-            c[j + 4] = tail(laneSum(s4), b, tails + 4 * VL - bound, x, bound, k);
-            c[j + 5] = tail(laneSum(s5), b, tails + 5 * VL - bound, x, bound, k);
-            c[j + 6] = tail(laneSum(s6), b, tails + 6 * VL - bound, x, bound, k);
-            c[j + 7] = tail(laneSum(s7), b, tails + 7 * VL - bound, x, bound, k);
+            c[j] = tail(laneSum(s0, scratch, 0), b, tails - bound, x, bound, k);
+            c[j + 1] = tail(laneSum(s1, scratch, VL), b, tails + VL - bound, x, bound, k);
+            c[j + 2] = tail(laneSum(s2, scratch, 2 * VL), b, tails + 2 * VL - bound, x, bound, k);
+            c[j + 3] = tail(laneSum(s3, scratch, 3 * VL), b, tails + 3 * VL - bound, x, bound, k);
+            c[j + 4] = tail(laneSum(s4, scratch, 4 * VL), b, tails + 4 * VL - bound, x, bound, k);
+            c[j + 5] = tail(laneSum(s5, scratch, 5 * VL), b, tails + 5 * VL - bound, x, bound, k);
+            c[j + 6] = tail(laneSum(s6, scratch, 6 * VL), b, tails + 6 * VL - bound, x, bound, k);
+            c[j + 7] = tail(laneSum(s7, scratch, 7 * VL), b, tails + 7 * VL - bound, x, bound, k);
             return;
         }
         int i = 0;
@@ -272,17 +272,17 @@ final class MatrixVector extends Tiles {
                 s2 = FloatVector.fromArray(S, b, at + 2 * VL).fma(xv, s2);
                 s3 = FloatVector.fromArray(S, b, at + 3 * VL).fma(xv, s3);
             }
-            c[j + i] = tail(laneSum(s0), b, tails + i * VL - bound, x, bound, k);
-            c[j + i + 1] = tail(laneSum(s1), b, tails + (i + 1) * VL - bound, x, bound, k);
-            c[j + i + 2] = tail(laneSum(s2), b, tails + (i + 2) * VL - bound, x, bound, k);
-            c[j + i + 3] = tail(laneSum(s3), b, tails + (i + 3) * VL - bound, x, bound, k);
+            c[j + i] = tail(laneSum(s0, scratch, 0), b, tails + i * VL - bound, x, bound, k);
+            c[j + i + 1] = tail(laneSum(s1, scratch, VL), b, tails + (i + 1) * VL - bound, x, bound, k);
+            c[j + i + 2] = tail(laneSum(s2, scratch, 2 * VL), b, tails + (i + 2) * VL - bound, x, bound, k);
+            c[j + i + 3] = tail(laneSum(s3, scratch, 3 * VL), b, tails + (i + 3) * VL - bound, x, bound, k);
         }
         for (; i < rows; i++) {
             FloatVector s0 = FloatVector.zero(S);
             for (int p = 0, at = base + i * VL; p < bound; p += VL, at += step) {
                 s0 = FloatVector.fromArray(S, b, at).fma(FloatVector.fromArray(S, x, p), s0);
             }
-            c[j + i] = tail(laneSum(s0), b, tails + i * VL - bound, x, bound, k);
+            c[j + i] = tail(laneSum(s0, scratch, 0), b, tails + i * VL - bound, x, bound, k);
         }
     }
 
@@ -334,13 +334,35 @@ final class MatrixVector extends Tiles {
     }
 
     /**
-     * The sum of a vector's lanes, in lane order. On JDK 17 reduceLanes(ADD) on floats adds the lanes
-     * in order both when interpreted and when compiled (checked here: same bits under -Xint and C2,
-     * equal to a sequential loop); the API allows any order, so BiasActivateTest guards that the bits
-     * stay put when the JIT compiles this code. (A hand-written rearrange tree was boxed by C2, 7 KB
-     * a call.)
+     * How {@link #laneSum} adds a vector's 16 lanes in order: by {@code reduceLanes(ADD)}, or through scratch as scalar
+     * adds. The API lets a compiled reduceLanes add the lanes in any order: JDK 17's C2 adds them in order (checked:
+     * the same bits interpreted and compiled, equal to a sequential loop; BiasActivateTest and SameBitsEverywhereTest
+     * keep checking), JDK 25's as a tree (upper half onto lower, and so on), which gave one-sample products other bits
+     * there (`nn train` on MNIST with --batch-size 1, every forward product one sample: weights ffbd4afe… on JDK 25
+     * against 5b64ad08…, 2026-12-03). So reduceLanes on JDK 17 only; scalar adds, whose order every JVM keeps,
+     * elsewhere — about 0.6 µs slower a W1 prediction (`SustainedPredictions`, one thread: 3.16–3.29 µs against
+     * 2.45–2.79 with reduceLanes on JDK 17; writing the lanes out with {@code lane(i)} instead was boxed, 1.7 KB a
+     * prediction). {@code -Dbackprop4j.laneSum=scalar} (or {@code reduceLanes}) forces one, for the tests.
      */
-    private static float laneSum(FloatVector v) {
-        return v.reduceLanes(VectorOperators.ADD);
+    static final boolean REDUCE_LANES = laneSumByReduce(System.getProperty("backprop4j.laneSum"));
+
+    private static boolean laneSumByReduce(String forced) {
+        if (forced == null || forced.isBlank()) return Runtime.version().feature() == 17;
+        return switch (forced.trim()) {
+            case "reduceLanes" -> true;
+            case "scalar" -> false;
+            default -> throw new IllegalArgumentException("backprop4j.laneSum must be reduceLanes or scalar, got '" + forced.trim() + "'");
+        };
+    }
+
+    /**
+     * The sum of a vector's lanes, in lane order ({@link SumOrder#inOrder}): see {@link #REDUCE_LANES}. Through
+     * {@code scratch} from {@code at}, each row of a group at its own place, so that the rows' sums do not wait for
+     * each other's stores. (A hand-written rearrange tree was boxed by C2, 7 KB a call.)
+     */
+    private static float laneSum(FloatVector v, float[] scratch, int at) {
+        if (REDUCE_LANES) return v.reduceLanes(VectorOperators.ADD);
+        v.intoArray(scratch, at);
+        return SumOrder.inOrder(scratch, at);
     }
 }
