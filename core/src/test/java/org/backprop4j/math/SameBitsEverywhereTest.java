@@ -113,9 +113,12 @@ class SameBitsEverywhereTest {
         List<String> wide = run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=512"));
         List<String> narrow = run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=256"));
         List<String> plain = run(List.of());
-        // the in-order lane sums as scalar adds (how JVMs other than 17 add them) and by reduceLanes (JDK 17's way)
+        // the in-order lane sums as scalar adds (how JVMs other than 17 add them) and, on JDK 17, by reduceLanes (its
+        // way there). Elsewhere reduceLanes forced is expected to differ: JDK 25's compiled one adds lanes as a tree,
+        // which is why the kernels do not use it there (a build on JDK 25 failed here when this child ran everywhere).
         List<String> scalarSums = run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=512", "-Dbackprop4j.laneSum=scalar"));
-        List<String> reduceSums = run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=512", "-Dbackprop4j.laneSum=reduceLanes"));
+        List<String> reduceSums = Runtime.version().feature() != 17 ? null
+                : run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=512", "-Dbackprop4j.laneSum=reduceLanes"));
         assertEquals("VectorKernels 16 lanes", wide.get(0));
         assertEquals("VectorKernels 8 lanes", narrow.get(0));
         assertEquals("JavaKernels", plain.get(0));
@@ -126,7 +129,7 @@ class SameBitsEverywhereTest {
         assertEquals(wide.subList(1, wide.size()), narrow.subList(1, narrow.size()), "512-bit and 256-bit vectors");
         assertEquals(wide.subList(1, wide.size()), plain.subList(1, plain.size()), "vectors and plain Java");
         assertEquals(wide, scalarSums, "lane sums by scalar adds");
-        assertEquals(wide, reduceSums, "lane sums by reduceLanes");
+        if (reduceSums != null) assertEquals(wide, reduceSums, "lane sums by reduceLanes");
     }
 
     /**
