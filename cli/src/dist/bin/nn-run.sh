@@ -1,6 +1,7 @@
 # Sourced by bin/nn (and by nn at the top of the source tree): run JAVA ARGS... runs the JVM and exits with its status.
 # Runs the JVM ("$@") with the JVM's one-line "Using incubator modules" notice filtered out of its
-# stderr (so that an error stays one line; grep -a: every other byte passes through as it is, a NUL
+# stderr, and the one Java 24+ prints for Spark's --add-opens of sun.security.action, a package it no
+# longer has (so that an error stays one line; grep -a: every other byte passes through as it is, a NUL
 # byte too) and stdin passed on, then exits with the JVM's status. SIGTERM, SIGHUP and SIGINT sent to
 # this script are handed to the JVM as SIGTERM: its shutdown hook saves a last checkpoint (nn train
 # --checkpoint, exit 75), so kill, timeout and service managers stop the run and not only this script
@@ -8,7 +9,7 @@
 # script ignores SIGINT. The filter ignores the signals so that the JVM's last lines still get through.
 run() {
   set +e
-  exec 3> >(trap '' INT TERM HUP; exec grep -a -v --line-buffered '^WARNING: Using incubator modules' >&2)
+  exec 3> >(trap '' INT TERM HUP; exec grep -a -v --line-buffered -e '^WARNING: Using incubator modules' -e '^WARNING: package sun.security.action not in java.base' >&2)
   local filter=$! child status
   "$@" <&0 2>&3 &
   child=$!

@@ -132,6 +132,21 @@ final class SparkLaunch {
                         : "start java with them (the ./nn script and spark-submit in client mode do): " + driverJavaOptions());
     }
 
+    /**
+     * The newest Java that Spark 3.5 starts on. Every SparkContext asks Hadoop (3.3's client) who the user is, and
+     * Hadoop asks {@code Subject.getSubject}, which throws from Java 23 on ({@code UnsupportedOperationException:
+     * getSubject is not supported} on Java 25: no SparkContext, in local mode or on a cluster).
+     */
+    static final int NEWEST_JAVA = 22;
+
+    /** One line saying that Java {@code feature} cannot start Spark 3.5 and what to run instead; null if it can. */
+    static String unsupportedJava(int feature) {
+        if (feature <= NEWEST_JAVA) return null;
+        return "nn train --spark: Spark 3.5 runs on Java 17 to " + NEWEST_JAVA + " and this is Java " + feature
+                + " (Hadoop's login, which starts every Spark application, calls Subject.getSubject, which Java 23 took away);"
+                + " run it with a JDK 17 or 21 (JAVA_HOME=... or java on PATH); training without --spark runs on this Java";
+    }
+
     /** The jar this class was loaded from, or null when it came from a folder (tests, an IDE). */
     static String applicationJar() {
         CodeSource source = SparkLaunch.class.getProtectionDomain().getCodeSource();

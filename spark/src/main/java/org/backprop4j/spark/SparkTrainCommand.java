@@ -62,6 +62,11 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
     private ExecutorStarts executorStarts;
 
     public static void main(String[] args) {
+        String oldJavaOnly = SparkLaunch.unsupportedJava(Runtime.version().feature());
+        if (oldJavaOnly != null) {   // before the flags: on Java 23+ no flags would help
+            System.err.println(oldJavaOnly);
+            System.exit(2);
+        }
         String missing = SparkLaunch.missingJvmFlags();
         if (missing != null) {   // e.g. a driver started by the cluster without them (--deploy-mode cluster)
             System.err.println(missing);
@@ -198,6 +203,11 @@ public final class SparkTrainCommand extends TrainCommandOptions implements Call
         Checks.noClobbering(spec);          // no output over a local input or another output (hdfs://, s3a://... are not compared)
         if (output.metrics != null) MetricsFile.formatOf(output.metrics);
         checkpoints.check();
+        String oldJavaOnly = SparkLaunch.unsupportedJava(Runtime.version().feature());
+        if (oldJavaOnly != null) {
+            err.println(oldJavaOnly);
+            return 2;
+        }
 
         SparkSession.Builder builder = SparkSession.builder().appName("backprop4j nn train");
         if (cluster.master != null) builder.master(cluster.master);

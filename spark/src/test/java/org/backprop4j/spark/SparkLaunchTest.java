@@ -47,6 +47,17 @@ class SparkLaunchTest {
         assertEquals(vector + " -Xss4m", SparkLaunch.withVectorModule("-Xss4m"));
     }
 
+    @Test
+    void javaNewerThanSparkStartsOnIsOneLineNamingItAndWhatToUse() {
+        for (int java : new int[] {17, 21, 22}) assertEquals(null, SparkLaunch.unsupportedJava(java), "Java " + java);
+        for (int java : new int[] {23, 25}) {
+            String line = SparkLaunch.unsupportedJava(java);
+            assertTrue(line.startsWith("nn train --spark: Spark 3.5 runs on Java 17 to 22 and this is Java " + java + " "), line);
+            assertTrue(line.contains("Subject.getSubject") && line.contains("JDK 17 or 21"), line);
+            assertEquals(1, line.lines().count(), line);
+        }
+    }
+
     private Path mode(String text) throws IOException {
         return Files.writeString(dir.resolve("enabled"), text);
     }

@@ -1,5 +1,7 @@
 package org.backprop4j.spark;
 
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+
 import org.backprop4j.data.Columns;
 import org.backprop4j.data.CsvReader;
 import org.backprop4j.data.Dataset;
@@ -40,6 +42,7 @@ class SparkTrainCommandTest {
     }
 
     @Test
+    @EnabledForJreRange(maxVersion = SparkLaunch.NEWEST_JAVA)
     void csvInModelFileOutTheSingleMachineModel(@TempDir Path dir) {
         Path out = dir.resolve("iris.json");
         StringWriter err = new StringWriter();
@@ -71,6 +74,7 @@ class SparkTrainCommandTest {
     }
 
     @Test
+    @EnabledForJreRange(maxVersion = SparkLaunch.NEWEST_JAVA)
     void fullBatchFromAnInitModelIsTheSingleMachineRunFromTheSameFile(@TempDir Path dir) throws Exception {
         // the file: a 4-7-3 sigmoid/softmax network, 5 epochs into training, with a min-max scaling (not the default)
         Dataset raw = CsvReader.read(IRIS, new Columns.Label("species"), null);
@@ -113,6 +117,32 @@ class SparkTrainCommandTest {
         assertEquals(1, bad.toString().strip().lines().count(), bad.toString());
     }
 
+    /**
+     * On Java 23 and later no SparkContext starts (Hadoop's login calls Subject.getSubject): a valid command is told so
+     * in one line with what to run instead, exit 2, no stack trace and no output file — also through main, as nn runs it.
+     */
+    @Test
+    @EnabledForJreRange(minVersion = SparkLaunch.NEWEST_JAVA + 1)
+    void aJavaSparkCannotRunOnIsToldWhichToUseInOneLine(@TempDir Path dir) throws Exception {
+        StringWriter err = new StringWriter();
+        int code = SparkTrainCommand.run(new String[] {"--spark", "local[2]", "--data", IRIS.toString(), "--label", "species",
+                "--out", dir.resolve("m.json").toString()}, new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(2, code, err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().startsWith("nn train --spark: Spark 3.5 runs on Java 17 to 22 and this is Java "
+                + Runtime.version().feature()), err.toString());
+        assertFalse(Files.exists(dir.resolve("m.json")));
+        String jvm = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(jvm, "-cp", System.getProperty("java.class.path"), SparkTrainCommand.class.getName(),
+                "--data", IRIS.toString(), "--label", "species", "--out", dir.resolve("m.json").toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String line = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertEquals(2, p.waitFor(), line);
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.contains("run it with a JDK 17 or 21"), line);
+        assertFalse(Files.exists(dir.resolve("m.json")));
+    }
+
     @Test
     void aBadOptionIsOneLineAndExitTwoBeforeSparkStarts(@TempDir Path dir) {
         StringWriter err = new StringWriter();
@@ -142,6 +172,7 @@ class SparkTrainCommandTest {
     }
 
     @Test
+    @EnabledForJreRange(maxVersion = SparkLaunch.NEWEST_JAVA)
     void aCheckpointOnSparkResumesToTheModelOfTheWholeRun(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("m.json"), checkpoint = dir.resolve("run.ckpt.json");
         String[] whole = {"--spark", "local[2]", "--data", IRIS.toAbsolutePath().toString(), "--label", "species", "--layers", "6",
@@ -172,6 +203,7 @@ class SparkTrainCommandTest {
      * where, exit 2, before Spark fails with an IllegalAccessError.
      */
     @Test
+    @EnabledForJreRange(maxVersion = SparkLaunch.NEWEST_JAVA)
     void aJvmWithoutSparksFlagsIsToldWhichToGiveInOneLine(@TempDir Path dir) throws Exception {
         String jvm = ProcessHandle.current().info().command().orElse("java");
         for (boolean cluster : new boolean[] {false, true}) {
