@@ -58,13 +58,16 @@ processor = {"cpu_model": any_round.get("cpu_model", machine.get("cpu_model")), 
              "openblas_coretype": machine.get("openblas_coretype"), "openblas_core": machine.get("openblas_core"),
              "peers_hugepages_for": machine.get("hugepages_for"),
              "peers_glibc_tunables_with_hugepages": machine.get("glibc_tunables_with_hugepages"),
-             "transparent_hugepage": machine.get("transparent_hugepage")}
+             "transparent_hugepage": machine.get("transparent_hugepage"),
+             # the JDK nn bench ran on (older nn bench results do not say)
+             "java": sorted({r.get("java") or "?" for rs in rounds.values() for r in rs})}
 peak_core = sorted(r.get("peak_gflops_per_core") or 0 for rs in rounds.values() for r in rs)
 peak_core = peak_core[len(peak_core) // 2]
 processor["peak_gflops_per_core_median"] = peak_core
 print(f"processor: {processor['cpu_model']} ({processor['cpu_vendor']}), {processor['vector_bits']}-bit vectors, "
       f"{processor['fma_units']} FMA units per core, L2 {(processor['l2_bytes'] or 0) >> 10} KB; FMA peak measured by nn bench: "
-      f"{peak_core:.0f} GFLOP/s per core (median over rounds); kernel variant {processor['variant']} ({processor['variant_choice']})")
+      f"{peak_core:.0f} GFLOP/s per core (median over rounds); kernel variant {processor['variant']} ({processor['variant_choice']}); "
+      f"Java {', '.join(processor['java'])}")
 print(f"peers' OpenBLAS: OPENBLAS_CORETYPE={processor['openblas_coretype']}, core in use: {processor['openblas_core']}; "
       f"peers' huge pages: GLIBC_TUNABLES={processor['peers_glibc_tunables_with_hugepages']} for {processor['peers_hugepages_for']} "
       f"(kernel THP mode: {processor['transparent_hugepage']})")

@@ -22,7 +22,10 @@ static void *run(void *p) {
     float *b = aligned_alloc(64, j->floats * 4 + 64);
     for (size_t i = 0; i < j->floats; i++) b[i] = 1e-7f * (i % 97);
     __m512 x = _mm512_set1_ps(0.999f), y = _mm512_set1_ps(1e-9f);
-    __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+    // twelve different starting values: equal chains would be one chain to the compiler
+    __m512 a0 = _mm512_set1_ps(0.01f), a1 = _mm512_set1_ps(0.02f), a2 = _mm512_set1_ps(0.03f), a3 = _mm512_set1_ps(0.04f);
+    __m512 a4 = _mm512_set1_ps(0.05f), a5 = _mm512_set1_ps(0.06f), a6 = _mm512_set1_ps(0.07f), a7 = _mm512_set1_ps(0.08f);
+    __m512 a8 = _mm512_set1_ps(0.09f), a9 = _mm512_set1_ps(0.10f), a10 = _mm512_set1_ps(0.11f), a11 = _mm512_set1_ps(0.12f);
     pthread_barrier_wait(&start);
     double t0 = now();
     for (long r = 0; r < j->reps; r++) {
