@@ -119,6 +119,9 @@ class SameBitsEverywhereTest {
         List<String> scalarSums = run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=512", "-Dbackprop4j.laneSum=scalar"));
         List<String> reduceSums = Runtime.version().feature() != 17 ? null
                 : run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=512", "-Dbackprop4j.laneSum=reduceLanes"));
+        // the one-sample blocks of eight rows with their loads written the other way round (JDK 17 forward, others reversed)
+        List<String> otherLoads = run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=512",
+                "-Dbackprop4j.oneSampleLoads=" + (Runtime.version().feature() == 17 ? "reversed" : "forward")));
         assertEquals("VectorKernels 16 lanes", wide.get(0));
         assertEquals("VectorKernels 8 lanes", narrow.get(0));
         assertEquals("JavaKernels", plain.get(0));
@@ -130,6 +133,7 @@ class SameBitsEverywhereTest {
         assertEquals(wide.subList(1, wide.size()), plain.subList(1, plain.size()), "vectors and plain Java");
         assertEquals(wide, scalarSums, "lane sums by scalar adds");
         if (reduceSums != null) assertEquals(wide, reduceSums, "lane sums by reduceLanes");
+        assertEquals(wide, otherLoads, "the one-sample loads in the other order");
     }
 
     /**
@@ -168,7 +172,7 @@ class SameBitsEverywhereTest {
     }
 
     @Test
-    void aBadVectorWidthOrLaneSumIsNamed() throws Exception {
+    void aBadVectorWidthLaneSumOrLoadOrderIsNamed() throws Exception {
         Process p = start(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=128"));
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor() != 0, err);
@@ -178,6 +182,10 @@ class SameBitsEverywhereTest {
         String qErr = new String(q.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(q.waitFor() != 0, qErr);
         assertTrue(qErr.contains("IllegalArgumentException: backprop4j.laneSum must be reduceLanes or scalar, got 'tree'"), qErr);
+        Process o = start(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.oneSampleLoads=sideways"));
+        String oErr = new String(o.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(o.waitFor() != 0, oErr);
+        assertTrue(oErr.contains("IllegalArgumentException: backprop4j.oneSampleLoads must be forward or reversed, got 'sideways'"), oErr);
     }
 
     private static List<String> run(List<String> jvmOptions) throws Exception {

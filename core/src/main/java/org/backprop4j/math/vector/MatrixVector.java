@@ -239,6 +239,10 @@ final class MatrixVector extends Tiles {
     /** One interleaved block of {@code rows} rows at {@code base}, 16 lanes: eight rows at once, or four and then one at a time. */
     private static void block(int rows, int j, int k, float[] b, int base, float[] x, float[] c, float[] scratch) {
         int bound = SumOrder.chained(k), step = rows * VL, tails = base + bound / VL * step;
+        if (rows == 8 && LOADS_REVERSED) {
+            blockOfEightReversed(j, k, b, base, x, c, scratch);
+            return;
+        }
         if (rows == 8) {
             FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
             for (int p = 0, at = base; p < bound; p += VL, at += 8 * VL) {
@@ -284,6 +288,52 @@ final class MatrixVector extends Tiles {
             }
             c[j + i] = tail(laneSum(s0, scratch, 0), b, tails + i * VL - bound, x, bound, k);
         }
+    }
+
+    /**
+     * Whether a block of eight rows is written with its loads in reverse order ({@link #blockOfEightReversed}). The eight
+     * loads of an iteration read eight consecutive cache lines; the order C2 issues them in is its own, and it matters
+     * to the processor's prefetcher: on AMD Zen 5, the same loop in C took 1.75 µs for W1's 96 × 784 weights with its
+     * loads in ascending order and 2.58 µs with the first line and then the other seven descending — the order JDK 25's C2
+     * issues the loop below in, as written (`bench/ceilings` and `XAlignProbe`, session 27). Written the other way round,
+     * JDK 25 issues them ascending (1.86 against 2.59 µs for the loop alone) and JDK 17 no longer does (2.45 against 2.12).
+     * So: as written on JDK 17, reversed elsewhere (JDK 21 not measured); {@code -Dbackprop4j.oneSampleLoads=forward|reversed}
+     * forces either. Same chains, same bits.
+     */
+    static final boolean LOADS_REVERSED = loadsReversed(System.getProperty("backprop4j.oneSampleLoads"));
+
+    private static boolean loadsReversed(String forced) {
+        if (forced == null || forced.isBlank()) return Runtime.version().feature() != 17;
+        return switch (forced.trim()) {
+            case "forward" -> false;
+            case "reversed" -> true;
+            default -> throw new IllegalArgumentException("backprop4j.oneSampleLoads must be forward or reversed, got '" + forced.trim() + "'");
+        };
+    }
+
+    /** {@link #block}'s eight rows with the loads written last row first (see {@link #LOADS_REVERSED}): the same chains. */
+    private static void blockOfEightReversed(int j, int k, float[] b, int base, float[] x, float[] c, float[] scratch) {
+        int bound = SumOrder.chained(k), tails = base + bound / VL * 8 * VL;
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        for (int p = 0, at = base; p < bound; p += VL, at += 8 * VL) {
+            FloatVector xv = FloatVector.fromArray(S, x, p);
+            s7 = FloatVector.fromArray(S, b, at + 7 * VL).fma(xv, s7);
+            s6 = FloatVector.fromArray(S, b, at + 6 * VL).fma(xv, s6);
+            s5 = FloatVector.fromArray(S, b, at + 5 * VL).fma(xv, s5);
+            s4 = FloatVector.fromArray(S, b, at + 4 * VL).fma(xv, s4);
+            s3 = FloatVector.fromArray(S, b, at + 3 * VL).fma(xv, s3);
+            s2 = FloatVector.fromArray(S, b, at + 2 * VL).fma(xv, s2);
+            s1 = FloatVector.fromArray(S, b, at + VL).fma(xv, s1);
+            s0 = FloatVector.fromArray(S, b, at).fma(xv, s0);
+        }
+        c[j] = tail(laneSum(s0, scratch, 0), b, tails - bound, x, bound, k);
+        c[j + 1] = tail(laneSum(s1, scratch, VL), b, tails + VL - bound, x, bound, k);
+        c[j + 2] = tail(laneSum(s2, scratch, 2 * VL), b, tails + 2 * VL - bound, x, bound, k);
+        c[j + 3] = tail(laneSum(s3, scratch, 3 * VL), b, tails + 3 * VL - bound, x, bound, k);
+        c[j + 4] = tail(laneSum(s4, scratch, 4 * VL), b, tails + 4 * VL - bound, x, bound, k);
+        c[j + 5] = tail(laneSum(s5, scratch, 5 * VL), b, tails + 5 * VL - bound, x, bound, k);
+        c[j + 6] = tail(laneSum(s6, scratch, 6 * VL), b, tails + 6 * VL - bound, x, bound, k);
+        c[j + 7] = tail(laneSum(s7, scratch, 7 * VL), b, tails + 7 * VL - bound, x, bound, k);
     }
 
     /** {@link #block} with 8 lanes: a row's 16 floats are two vectors (lo, hi), four rows at a time, then one. */
