@@ -8,7 +8,15 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import org.backprop4j.math.OneSampleWeights;
 
-/** Throwaway: the interleaved 8-row blocks with x read from xo in an aligned array: does x's alignment matter? */
+/**
+ * W1's one-sample product (its first 96 rows, interleaved as a predictor keeps them, {@code reduceLanes} on any JDK so that
+ * only the loop differs), the 8-row block's loop in three forms: as {@link MatrixVector} writes it for JDK 17, its
+ * statements in reverse order (as it writes it for other JDKs, whose C2 then issues the loads ascending), and with the
+ * rows' offsets reversed instead. Session 27 also ran it with x at 0, 16, 32 and 48 bytes past a 64-byte boundary (no
+ * difference). Rounds of 2,000 calls alternating, medians.
+ *
+ * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.backprop4j.math.vector.XAlignProbe</pre>
+ */
 public final class XAlignProbe {
     static void blocks8(int n, int k, float[] b, int start, int stride, float[] x, int xo, float[] c) {
         for (int j = 0; j + 8 <= n; j += 8) {
