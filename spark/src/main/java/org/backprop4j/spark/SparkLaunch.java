@@ -135,7 +135,8 @@ final class SparkLaunch {
     /**
      * The newest Java that Spark 3.5 starts on. Every SparkContext asks Hadoop (3.3's client) who the user is, and
      * Hadoop asks {@code Subject.getSubject}, which throws from Java 23 on ({@code UnsupportedOperationException:
-     * getSubject is not supported} on Java 25: no SparkContext, in local mode or on a cluster).
+     * getSubject is not supported} on Java 25: no SparkContext, in local mode or on a cluster). The tests that start
+     * Spark run up to it ({@code @EnabledForJreRange(maxVersion = NEWEST_JAVA)}).
      */
     static final int NEWEST_JAVA = 22;
 

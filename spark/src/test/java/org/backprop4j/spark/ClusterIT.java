@@ -48,7 +48,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * application takes one of the worker's three cores, so that the test's own session and a
  * launcher's (or a driver the cluster runs and its executor) fit side by side.
  */
-/* Spark 3.5 starts on Java 17 to 22 only (SparkLaunch.NEWEST_JAVA); on a newer JDK nn train --spark says so in one line: SparkTrainCommandTest. */
 @EnabledForJreRange(maxVersion = SparkLaunch.NEWEST_JAVA)
 class ClusterIT {
     @TempDir

@@ -37,7 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * Parquet, LIBSVM and a DataFrame with real-valued targets read through Spark: the same classes,
  * scaling and (full-batch, synchronous) trained weights as the local readers and trainer give.
  */
-/* Spark 3.5 starts on Java 17 to 22 only (SparkLaunch.NEWEST_JAVA); on a newer JDK nn train --spark says so in one line: SparkTrainCommandTest. */
 @EnabledForJreRange(maxVersion = SparkLaunch.NEWEST_JAVA)
 class SparkInputTest {
     static SparkSession spark;

@@ -38,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * model that {@code nn train}'s own {@link TrainingPlan} makes from the same options (up to the order
  * of the distributed sums): every option of nn train's groups, the weights, the encodings, the split.
  */
-/* Spark 3.5 starts on Java 17 to 22 only (SparkLaunch.NEWEST_JAVA); on a newer JDK nn train --spark says so in one line: SparkTrainCommandTest. */
 @EnabledForJreRange(maxVersion = SparkLaunch.NEWEST_JAVA)
 class SparkSharedOptionsTest {
     /** Option sets between them using the shared network and training options that work on Spark. */

@@ -34,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Spark in local[2] mode (each task tried up to 3 times: local[2,3]), started here; Iris as the data. */
-/* Spark 3.5 starts on Java 17 to 22 only (SparkLaunch.NEWEST_JAVA); on a newer JDK nn train --spark says so in one line: SparkTrainCommandTest. */
 @EnabledForJreRange(maxVersion = SparkLaunch.NEWEST_JAVA)
 class SparkTrainerTest {
     static final Path IRIS = Path.of("..", "data", "iris.csv");
