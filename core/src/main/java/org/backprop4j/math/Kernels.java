@@ -140,10 +140,10 @@ public interface Kernels {
      * caller's included) per product. That is {@link org.backprop4j.math.vector.VectorKernels}, in
      * the variant chosen for this processor ({@link org.backprop4j.math.vector.VariantChoice}), when
      * the JVM was started with {@code --add-modules jdk.incubator.vector} on hardware with at least
-     * 256-bit vectors, else {@link JavaKernels} (single-threaded, several times slower: the first
+     * 256-bit vectors (128-bit on x86-64 and aarch64), else {@link JavaKernels} (single-threaded, several times slower: the first
      * such fallback logs a warning with the fix through {@link System.Logger}, logger
      * "org.backprop4j.kernels"). Results do not depend on {@code threads}. A {@code backprop4j.*} setting the
-     * vector kernels refuse (backprop4j.vector.bits=128, say) is an IllegalArgumentException, not a fallback.
+     * vector kernels refuse (backprop4j.vector.bits=64, say) is an IllegalArgumentException, not a fallback.
      */
     static Kernels fast(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -151,10 +151,10 @@ public interface Kernels {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             try {
                 if (org.backprop4j.math.vector.VectorKernels.worthwhile()) return new org.backprop4j.math.vector.VectorKernels(threads);
-                return new JavaKernels();              // vectors under 256 bits: plain Java is as good
+                return new JavaKernels();              // too few lanes: plain Java is as good
             } catch (LinkageError e) {
                 IllegalArgumentException setting = SlowPath.refusedSetting(e);
-                if (setting != null) throw setting;    // e.g. -Dbackprop4j.vector.bits=128: say so, do not run slowly
+                if (setting != null) throw setting;    // e.g. -Dbackprop4j.vector.bits=64: say so, do not run slowly
                 Throwable why = e.getCause() != null ? e.getCause() : e;
                 SlowPath.warn("the module jdk.incubator.vector is present but unusable on this JVM (" + why + ")");
                 return new JavaKernels();

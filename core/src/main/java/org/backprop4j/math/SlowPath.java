@@ -27,7 +27,7 @@ final class SlowPath {
 
     /**
      * The refusal inside {@code e}, as an IllegalArgumentException, if the vector kernels failed to load because a
-     * {@code backprop4j.*} setting was named wrongly (backprop4j.vector.bits=128, say): that is the user's error to
+     * {@code backprop4j.*} setting was named wrongly (backprop4j.vector.bits=64, say): that is the user's error to
      * hear about, not a reason to run several times slower. Null if {@code e} is about something else.
      */
     static IllegalArgumentException refusedSetting(LinkageError e) {

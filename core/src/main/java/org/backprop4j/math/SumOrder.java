@@ -16,8 +16,8 @@ package org.backprop4j.math;
  *       pairs ({@link #tree}); then the leftover terms.
  * </ul>
  * Sixteen is the lane count of a 512-bit vector of floats: AVX-512 runs each chain in a lane;
- * 256-bit vectors run the chains in two vectors (p mod 16 below 8, and from 8), and plain Java
- * in an array of sixteen.
+ * 256-bit vectors run the chains in two vectors (p mod 16 below 8, and from 8), 128-bit vectors
+ * (NEON) in four, and plain Java in an array of sixteen.
  */
 public final class SumOrder {
 

@@ -47,7 +47,7 @@ class KernelsTest {
         assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
                 "the tests run with --add-modules jdk.incubator.vector (see core/pom.xml)");
         Kernels fast = Kernels.fast();
-        if (!VectorKernels.worthwhile()) {   // vectors under 256 bits: the plain-Java kernels are as good
+        if (!VectorKernels.worthwhile()) {   // too few lanes: the plain-Java kernels are as good
             assertInstanceOf(JavaKernels.class, fast);
             return;
         }

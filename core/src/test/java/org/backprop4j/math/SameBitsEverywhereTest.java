@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * The same products and the same trained model, to the last bit, whatever the processor's vector
  * width and whether the JVM has the Vector API ({@link SumOrder}): child JVMs with 512-bit vectors
  * (AVX-512: the preferred shape where the processor has it), with 256-bit vectors forced
- * ({@code -Dbackprop4j.vector.bits=256}, what an AVX2 machine runs) and without the module (the
+ * ({@code -Dbackprop4j.vector.bits=256}, what an AVX2 machine runs), with 128-bit vectors forced (what an
+ * ARM core's NEON runs; the same code under an emulated aarch64: docs/PERFORMANCE.md, "ARM") and without the module (the
  * plain-Java kernels) print hashes of NT products that reach every engine (one sample, dots, main)
  * and of a network trained on shapes that reach them too; all must be equal. On a processor
  * without AVX-512 the 512-bit run is emulated by the JDK (slow, same arithmetic).
@@ -109,9 +110,10 @@ class SameBitsEverywhereTest {
     }
 
     @Test
-    void avx512Avx2AndPlainJavaGiveTheSameBits() throws Exception {
+    void avx512Avx2NeonAndPlainJavaGiveTheSameBits() throws Exception {
         List<String> wide = run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=512"));
         List<String> narrow = run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=256"));
+        List<String> quarter = run(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=128"));
         List<String> plain = run(List.of());
         // the in-order lane sums as scalar adds (how JVMs other than 17 add them) and, on JDK 17, by reduceLanes (its
         // way there). Elsewhere reduceLanes forced is expected to differ: JDK 25's compiled one adds lanes as a tree,
@@ -124,12 +126,14 @@ class SameBitsEverywhereTest {
                 "-Dbackprop4j.oneSampleLoads=" + (Runtime.version().feature() == 17 ? "reversed" : "forward")));
         assertEquals("VectorKernels 16 lanes", wide.get(0));
         assertEquals("VectorKernels 8 lanes", narrow.get(0));
+        assertEquals("VectorKernels 4 lanes", quarter.get(0));
         assertEquals("JavaKernels", plain.get(0));
         assertEquals(SHAPES.length + 9, wide.size(), String.join("\n", wide));
         assertTrue(wide.get(SHAPES.length + 7).startsWith("compiled in place true "), wide.get(SHAPES.length + 7));
         assertTrue(wide.get(SHAPES.length + 8).startsWith("compiled copy true "), wide.get(SHAPES.length + 8));
         assertEquals(wide.get(SHAPES.length + 2), wide.get(SHAPES.length + 3), "one sample: W in place and as a predictor keeps it");
         assertEquals(wide.subList(1, wide.size()), narrow.subList(1, narrow.size()), "512-bit and 256-bit vectors");
+        assertEquals(wide.subList(1, wide.size()), quarter.subList(1, quarter.size()), "512-bit and 128-bit vectors");
         assertEquals(wide.subList(1, wide.size()), plain.subList(1, plain.size()), "vectors and plain Java");
         assertEquals(wide, scalarSums, "lane sums by scalar adds");
         if (reduceSums != null) assertEquals(wide, reduceSums, "lane sums by reduceLanes");
@@ -161,6 +165,8 @@ class SameBitsEverywhereTest {
             Path release = home.toPath().resolve("release");
             if (!java.nio.file.Files.isRegularFile(release) || !java.nio.file.Files.isExecutable(home.toPath().resolve("bin/java"))) continue;
             if (home.toPath().toRealPath().equals(self)) continue;
+            // Another architecture's JDK (Debian's arm64 one, installed to run under qemu) would not start here.
+            if (!osArch(release).equals(osArch(self.resolve("release")))) continue;
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(java.nio.file.Files.readString(release));
             int major = m.find() ? Integer.parseInt(m.group(1)) : 0;
             if (major >= 17 && major != Runtime.version().feature() && major > bestMajor) {
@@ -171,12 +177,19 @@ class SameBitsEverywhereTest {
         return best;
     }
 
+    /** The OS_ARCH of a JDK's release file ("x86_64", "aarch64"), or "" if it names none. */
+    private static String osArch(Path release) throws Exception {
+        if (!java.nio.file.Files.isRegularFile(release)) return "";
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("OS_ARCH=\"([^\"]*)\"").matcher(java.nio.file.Files.readString(release));
+        return m.find() ? m.group(1) : "";
+    }
+
     @Test
     void aBadVectorWidthLaneSumOrLoadOrderIsNamed() throws Exception {
-        Process p = start(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=128"));
+        Process p = start(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=64"));
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor() != 0, err);
-        assertTrue(err.contains("IllegalArgumentException: backprop4j.vector.bits must be 256 or 512, got '128'"), err);
+        assertTrue(err.contains("IllegalArgumentException: backprop4j.vector.bits must be 128, 256 or 512, got '64'"), err);
         assertTrue(!err.contains("plain-Java kernels"), "a refused setting is an error, not a fallback: " + err);
         Process q = start(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.laneSum=tree"));
         String qErr = new String(q.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -17,7 +17,8 @@ import org.backprop4j.math.SumOrder;
  * consecutive p at a time: 16 chains per output, one per p mod 16 ({@link SumOrder}'s dot order).
  * With 16 lanes each chain is a lane, and the 16 accumulators are added across lanes together at
  * the end by four rounds of lane swaps (a fixed tree); with 8 lanes (AVX2) the chains take two
- * vectors and the same tree is taken in vectors of 8 ({@link #dot2x2Narrow}). The k mod 16
+ * vectors and the same tree is taken in vectors of 8 ({@link #dot2x2Narrow}), with 4 lanes (NEON) four
+ * ({@link #dot2x2Quarter}). The k mod 16
  * leftover terms are then added one by one, in order.
  */
 final class Dots extends Tiles {
@@ -106,7 +107,7 @@ final class Dots extends Tiles {
         // each vector load), and A passes from L2 as one stream, not four. Its own panels: shared
         // ones ran slower on two threads (their lines passed between the cores every product). Only
         // the addresses change, never a load's value or the order of the FMAs: never the bits.
-        packed = kv > 0 && (packOverride != null ? packOverride
+        packed = kv > 0 && VL >= 8 && (packOverride != null ? packOverride
                 : jBlocks >= COPY_MIN_PASSES && (long) Float.BYTES * m * k <= copyMaxBytes);
         product++;
     }
@@ -158,11 +159,16 @@ final class Dots extends Tiles {
             dot4x4NarrowPacked(kv, panelOfA(t, i0 / 4, a0, a1, a2, a3), COPY_AT + i0 * kv, panelOfB(t, j0 / 4, b0, b1, b2, b3), COPY_AT, chains[t], sums);
         } else if (VL == SumOrder.LANES) {
             dot4x4(kv, a, a0, a1, a2, a3, b, b0, b1, b2, b3, sums);
-        } else {                                // 8 lanes: four 2 × 2 blocks, sums at 4·ii + jj
+        } else if (VL == 8) {                   // 8 lanes: four 2 × 2 blocks, sums at 4·ii + jj
             dot2x2Narrow(kv, a, a0, a1, b, b0, b1, chains[t], 0, 0, sums);
             dot2x2Narrow(kv, a, a0, a1, b, b2, b3, chains[t], 0, 2, sums);
             dot2x2Narrow(kv, a, a2, a3, b, b0, b1, chains[t], 2, 0, sums);
             dot2x2Narrow(kv, a, a2, a3, b, b2, b3, chains[t], 2, 2, sums);
+        } else {                                // 4 lanes: the same four blocks
+            dot2x2Quarter(kv, a, a0, a1, b, b0, b1, chains[t], 0, 0, sums);
+            dot2x2Quarter(kv, a, a0, a1, b, b2, b3, chains[t], 0, 2, sums);
+            dot2x2Quarter(kv, a, a2, a3, b, b0, b1, chains[t], 2, 0, sums);
+            dot2x2Quarter(kv, a, a2, a3, b, b2, b3, chains[t], 2, 2, sums);
         }
         for (int ii = 0; ii < iv; ii++) {
             for (int jj = 0; jj < jv; jj++) {
@@ -245,6 +251,61 @@ final class Dots extends Tiles {
         l11.intoArray(chains, o + 80);
         h11.intoArray(chains, o + 88);
         fold2x2(chains, i, j, out);
+    }
+
+    /**
+     * The dot engine with 4 lanes (128-bit vectors: NEON): 2 rows of A × 2 rows of B, rows read in place, each
+     * output's 16 chains in four vectors (p mod 16 in 0–3, 4–7, 8–11, 12–15): 16 accumulators. Then {@link
+     * SumOrder#tree}'s rounds: the first two in vectors (chain l + chain l + 8 is lane l of v0 + v2 or of v1 + v3;
+     * then those two vectors added), the last two on the four lanes left, into {@code out[4·i + j …]} as
+     * {@link #dot2x2Narrow} leaves them. Not packed: with 16 or 8 lanes packing repaid itself by dropping row
+     * offsets from registers; with 4 lanes it is unmeasured on the processors that have them (ARM's).
+     */
+    static void dot2x2Quarter(int kv, float[] a, int a0, int a1, float[] b, int b0, int b1, float[] chains, int i, int j, float[] out) {
+        FloatVector p00 = FloatVector.zero(S), q00 = p00, r00 = p00, s00 = p00, p01 = p00, q01 = p00, r01 = p00, s01 = p00;
+        FloatVector p10 = p00, q10 = p00, r10 = p00, s10 = p00, p11 = p00, q11 = p00, r11 = p00, s11 = p00;
+        for (int p = 0; p < kv; p += 16) {
+            FloatVector y0 = FloatVector.fromArray(S, b, b0 + p), y1 = FloatVector.fromArray(S, b, b1 + p);
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + p), x1 = FloatVector.fromArray(S, a, a1 + p);
+            p00 = x0.fma(y0, p00);
+            p01 = x0.fma(y1, p01);
+            p10 = x1.fma(y0, p10);
+            p11 = x1.fma(y1, p11);
+            y0 = FloatVector.fromArray(S, b, b0 + p + 4);
+            y1 = FloatVector.fromArray(S, b, b1 + p + 4);
+            x0 = FloatVector.fromArray(S, a, a0 + p + 4);
+            x1 = FloatVector.fromArray(S, a, a1 + p + 4);
+            q00 = x0.fma(y0, q00);
+            q01 = x0.fma(y1, q01);
+            q10 = x1.fma(y0, q10);
+            q11 = x1.fma(y1, q11);
+            y0 = FloatVector.fromArray(S, b, b0 + p + 8);
+            y1 = FloatVector.fromArray(S, b, b1 + p + 8);
+            x0 = FloatVector.fromArray(S, a, a0 + p + 8);
+            x1 = FloatVector.fromArray(S, a, a1 + p + 8);
+            r00 = x0.fma(y0, r00);
+            r01 = x0.fma(y1, r01);
+            r10 = x1.fma(y0, r10);
+            r11 = x1.fma(y1, r11);
+            y0 = FloatVector.fromArray(S, b, b0 + p + 12);
+            y1 = FloatVector.fromArray(S, b, b1 + p + 12);
+            x0 = FloatVector.fromArray(S, a, a0 + p + 12);
+            x1 = FloatVector.fromArray(S, a, a1 + p + 12);
+            s00 = x0.fma(y0, s00);
+            s01 = x0.fma(y1, s01);
+            s10 = x1.fma(y0, s10);
+            s11 = x1.fma(y1, s11);
+        }
+        // Rounds 1 and 2 of the tree (d = 8, then 4), each output's four sums left in 4 lanes.
+        p00.add(r00).add(q00.add(s00)).intoArray(chains, 0);
+        p01.add(r01).add(q01.add(s01)).intoArray(chains, 4);
+        p10.add(r10).add(q10.add(s10)).intoArray(chains, 8);
+        p11.add(r11).add(q11.add(s11)).intoArray(chains, 12);
+        int to = 4 * i + j;                     // rounds 3 and 4 (d = 2, then 1)
+        out[to] = (chains[0] + chains[2]) + (chains[1] + chains[3]);
+        out[to + 1] = (chains[4] + chains[6]) + (chains[5] + chains[7]);
+        out[to + 4] = (chains[8] + chains[10]) + (chains[9] + chains[11]);
+        out[to + 5] = (chains[12] + chains[14]) + (chains[13] + chains[15]);
     }
 
     /**

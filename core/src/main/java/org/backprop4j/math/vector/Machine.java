@@ -41,17 +41,20 @@ public final class Machine {
         return THIS;
     }
 
-    /** "Intel(R) Xeon(R) Processor", "AMD EPYC 9R14 96-Core Processor", or os.arch when unknown. */
+    /**
+     * "Intel(R) Xeon(R) Processor", "AMD EPYC 9R14 96-Core Processor", on ARM "ARM core (implementer 0x41, part
+     * 0xd0c)", or os.arch when unknown.
+     */
     public String model() {
         return model;
     }
 
-    /** "GenuineIntel", "AuthenticAMD", or "unknown". */
+    /** "GenuineIntel", "AuthenticAMD", "ARM implementer 0x41", or "unknown". */
     public String vendor() {
         return vendor;
     }
 
-    /** True if /proc/cpuinfo lists this flag (e.g. "avx512f", "fma"). */
+    /** True if /proc/cpuinfo lists this flag (e.g. "avx512f", "fma"; on ARM a feature: "asimd", "sve"). */
     public boolean hasFlag(String flag) {
         return (" " + flags + " ").contains(" " + flag + " ");
     }
@@ -90,6 +93,7 @@ public final class Machine {
     static Machine read(Path cpuinfo, Path cacheDir) {
         String model = System.getProperty("os.arch", "unknown"), vendor = "unknown", flags = "";
         String cpuinfoCache = "";               // "cache size" of core 0: "1024 KB"
+        String implementer = "", part = "";     // an ARM core's MIDR fields, where Linux gives no model name
         try {
             for (String line : Files.readAllLines(cpuinfo, StandardCharsets.UTF_8)) {
                 int colon = line.indexOf(':');
@@ -99,9 +103,18 @@ public final class Machine {
                 else if (key.equals("vendor_id") && vendor.equals("unknown")) vendor = value;
                 else if (key.equals("flags") && flags.isEmpty()) flags = value;
                 else if (key.equals("cache size") && cpuinfoCache.isEmpty()) cpuinfoCache = value;
+                else if (key.equals("Features") && flags.isEmpty()) flags = value;                  // aarch64: "fp asimd … sve"
+                else if (key.equals("CPU implementer") && implementer.isEmpty()) implementer = value;
+                else if (key.equals("CPU part") && part.isEmpty()) part = value;
             }
         } catch (IOException | RuntimeException e) {
             // not Linux, or not readable: keep the defaults
+        }
+        if (!implementer.isEmpty()) {
+            // aarch64 Linux names no model: the implementer (0x41 Arm, 0x61 Apple, 0xc0 Ampere, …) and part number
+            // identify the core, which is what the cache of measured choices needs to tell processors apart.
+            if (vendor.equals("unknown")) vendor = "ARM implementer " + implementer;
+            if (model.equals(System.getProperty("os.arch", "unknown"))) model = "ARM core (implementer " + implementer + ", part " + part + ")";
         }
         long l1d = -1, l2 = -1, l3 = -1;
         for (int index = 0; index < 8; index++) {

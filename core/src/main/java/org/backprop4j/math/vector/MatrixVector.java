@@ -106,12 +106,16 @@ final class MatrixVector extends Tiles {
      * c[j] = b_j · x for the rows j0 … j1−1 of B[·×k], row j at b[start + j·stride …] (B itself: start 0,
      * stride k; or an aligned copy, {@link AlignedRows}), in {@link SumOrder}'s one-sample order: 16
      * chains along p (one per p mod 16), added in order (see {@link #laneSum}), then the k mod 16
-     * leftover terms in order. With 8 lanes the chains take two vectors ({@link #rowsNarrow}, which
-     * needs 64 floats of {@code scratch}).
+     * leftover terms in order. With 8 lanes the chains take two vectors ({@link #rowsNarrow}), with 4
+     * lanes four ({@link #rowsQuarter}); both need 64 floats of {@code scratch}.
      */
     static void rows(int j0, int j1, int k, float[] b, int start, int stride, float[] x, float[] c, float[] scratch) {
-        if (VL != SumOrder.LANES) {
+        if (VL == 8) {
             rowsNarrow(j0, j1, k, b, start, stride, x, c, scratch);
+            return;
+        }
+        if (VL == 4) {
+            rowsQuarter(j0, j1, k, b, start, stride, x, c, scratch);
             return;
         }
         int bound = SumOrder.chained(k);
@@ -232,7 +236,8 @@ final class MatrixVector extends Tiles {
         for (int j = j0; j < j1; j += 8) {
             int rows = Math.min(8, j1 - j), base = start + j * stride;
             if (VL == SumOrder.LANES) block(rows, j, k, b, base, x, c, scratch);
-            else blockNarrow(rows, j, k, b, base, x, c, scratch);
+            else if (VL == 8) blockNarrow(rows, j, k, b, base, x, c, scratch);
+            else blockQuarter(rows, j, k, b, base, x, c, scratch);
         }
     }
 
@@ -375,6 +380,140 @@ final class MatrixVector extends Tiles {
             hi.intoArray(scratch, 8);
             c[j + i] = tail(SumOrder.inOrder(scratch, 0), b, tails + i * 16 - bound, x, bound, k);
         }
+    }
+
+    /**
+     * {@link #rows} with 4 lanes (128-bit vectors: an ARM core's NEON, or SVE 128 bits wide): row j's 16 chains in
+     * four vectors, for p mod 16 in 0–3, 4–7, 8–11 and 12–15, four rows at a time (16 accumulators and four vectors
+     * of x: 20 of aarch64's 32 vector registers); then the chains are added in order through {@code scratch}.
+     */
+    private static void rowsQuarter(int j0, int j1, int k, float[] b, int start, int stride, float[] x, float[] c, float[] scratch) {
+        int bound = SumOrder.chained(k);
+        int j = j0;
+        for (; j + 4 <= j1; j += 4) {
+            int r0 = start + j * stride, r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride;
+            FloatVector a0 = FloatVector.zero(S), b0 = a0, c0 = a0, d0 = a0, a1 = a0, b1 = a0, c1 = a0, d1 = a0;
+            FloatVector a2 = a0, b2 = a0, c2 = a0, d2 = a0, a3 = a0, b3 = a0, c3 = a0, d3 = a0;
+            for (int p = 0; p < bound; p += 16) {
+                FloatVector xa = FloatVector.fromArray(S, x, p), xb = FloatVector.fromArray(S, x, p + 4);
+                FloatVector xc = FloatVector.fromArray(S, x, p + 8), xd = FloatVector.fromArray(S, x, p + 12);
+                a0 = FloatVector.fromArray(S, b, r0 + p).fma(xa, a0);
+                b0 = FloatVector.fromArray(S, b, r0 + p + 4).fma(xb, b0);
+                c0 = FloatVector.fromArray(S, b, r0 + p + 8).fma(xc, c0);
+                d0 = FloatVector.fromArray(S, b, r0 + p + 12).fma(xd, d0);
+                a1 = FloatVector.fromArray(S, b, r1 + p).fma(xa, a1);
+                b1 = FloatVector.fromArray(S, b, r1 + p + 4).fma(xb, b1);
+                c1 = FloatVector.fromArray(S, b, r1 + p + 8).fma(xc, c1);
+                d1 = FloatVector.fromArray(S, b, r1 + p + 12).fma(xd, d1);
+                a2 = FloatVector.fromArray(S, b, r2 + p).fma(xa, a2);
+                b2 = FloatVector.fromArray(S, b, r2 + p + 4).fma(xb, b2);
+                c2 = FloatVector.fromArray(S, b, r2 + p + 8).fma(xc, c2);
+                d2 = FloatVector.fromArray(S, b, r2 + p + 12).fma(xd, d2);
+                a3 = FloatVector.fromArray(S, b, r3 + p).fma(xa, a3);
+                b3 = FloatVector.fromArray(S, b, r3 + p + 4).fma(xb, b3);
+                c3 = FloatVector.fromArray(S, b, r3 + p + 8).fma(xc, c3);
+                d3 = FloatVector.fromArray(S, b, r3 + p + 12).fma(xd, d3);
+            }
+            a0.intoArray(scratch, 0);
+            b0.intoArray(scratch, 4);
+            c0.intoArray(scratch, 8);
+            d0.intoArray(scratch, 12);
+            a1.intoArray(scratch, 16);
+            b1.intoArray(scratch, 20);
+            c1.intoArray(scratch, 24);
+            d1.intoArray(scratch, 28);
+            a2.intoArray(scratch, 32);
+            b2.intoArray(scratch, 36);
+            c2.intoArray(scratch, 40);
+            d2.intoArray(scratch, 44);
+            a3.intoArray(scratch, 48);
+            b3.intoArray(scratch, 52);
+            c3.intoArray(scratch, 56);
+            d3.intoArray(scratch, 60);
+            c[j] = tail(SumOrder.inOrder(scratch, 0), b, r0, x, bound, k);
+            c[j + 1] = tail(SumOrder.inOrder(scratch, 16), b, r1, x, bound, k);
+            c[j + 2] = tail(SumOrder.inOrder(scratch, 32), b, r2, x, bound, k);
+            c[j + 3] = tail(SumOrder.inOrder(scratch, 48), b, r3, x, bound, k);
+        }
+        for (; j < j1; j++) {
+            int r = start + j * stride;
+            c[j] = tail(quarterChains(k, b, r, 16, x, scratch), b, r, x, bound, k);
+        }
+    }
+
+    /**
+     * {@link #block} with 4 lanes: a row's 16 floats are four vectors, four rows at a time (as {@link #rowsQuarter}),
+     * then one at a time.
+     */
+    private static void blockQuarter(int rows, int j, int k, float[] b, int base, float[] x, float[] c, float[] scratch) {
+        int bound = SumOrder.chained(k), step = rows * 16, tails = base + bound / 16 * step;
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            FloatVector a0 = FloatVector.zero(S), b0 = a0, c0 = a0, d0 = a0, a1 = a0, b1 = a0, c1 = a0, d1 = a0;
+            FloatVector a2 = a0, b2 = a0, c2 = a0, d2 = a0, a3 = a0, b3 = a0, c3 = a0, d3 = a0;
+            for (int p = 0, at = base + i * 16; p < bound; p += 16, at += step) {
+                FloatVector xa = FloatVector.fromArray(S, x, p), xb = FloatVector.fromArray(S, x, p + 4);
+                FloatVector xc = FloatVector.fromArray(S, x, p + 8), xd = FloatVector.fromArray(S, x, p + 12);
+                a0 = FloatVector.fromArray(S, b, at).fma(xa, a0);
+                b0 = FloatVector.fromArray(S, b, at + 4).fma(xb, b0);
+                c0 = FloatVector.fromArray(S, b, at + 8).fma(xc, c0);
+                d0 = FloatVector.fromArray(S, b, at + 12).fma(xd, d0);
+                a1 = FloatVector.fromArray(S, b, at + 16).fma(xa, a1);
+                b1 = FloatVector.fromArray(S, b, at + 20).fma(xb, b1);
+                c1 = FloatVector.fromArray(S, b, at + 24).fma(xc, c1);
+                d1 = FloatVector.fromArray(S, b, at + 28).fma(xd, d1);
+                a2 = FloatVector.fromArray(S, b, at + 32).fma(xa, a2);
+                b2 = FloatVector.fromArray(S, b, at + 36).fma(xb, b2);
+                c2 = FloatVector.fromArray(S, b, at + 40).fma(xc, c2);
+                d2 = FloatVector.fromArray(S, b, at + 44).fma(xd, d2);
+                a3 = FloatVector.fromArray(S, b, at + 48).fma(xa, a3);
+                b3 = FloatVector.fromArray(S, b, at + 52).fma(xb, b3);
+                c3 = FloatVector.fromArray(S, b, at + 56).fma(xc, c3);
+                d3 = FloatVector.fromArray(S, b, at + 60).fma(xd, d3);
+            }
+            a0.intoArray(scratch, 0);
+            b0.intoArray(scratch, 4);
+            c0.intoArray(scratch, 8);
+            d0.intoArray(scratch, 12);
+            a1.intoArray(scratch, 16);
+            b1.intoArray(scratch, 20);
+            c1.intoArray(scratch, 24);
+            d1.intoArray(scratch, 28);
+            a2.intoArray(scratch, 32);
+            b2.intoArray(scratch, 36);
+            c2.intoArray(scratch, 40);
+            d2.intoArray(scratch, 44);
+            a3.intoArray(scratch, 48);
+            b3.intoArray(scratch, 52);
+            c3.intoArray(scratch, 56);
+            d3.intoArray(scratch, 60);
+            for (int q = 0; q < 4; q++) {
+                c[j + i + q] = tail(SumOrder.inOrder(scratch, 16 * q), b, tails + (i + q) * 16 - bound, x, bound, k);
+            }
+        }
+        for (; i < rows; i++) {
+            c[j + i] = tail(quarterChains(k, b, base + i * 16, step, x, scratch), b, tails + i * 16 - bound, x, bound, k);
+        }
+    }
+
+    /**
+     * One row's 16 chains with 4 lanes, added in order: its 16-float groups at {@code at}, {@code at + step}, …
+     * (a row of B: step 16; a row of an interleaved block: 16 × its rows).
+     */
+    private static float quarterChains(int k, float[] b, int at, int step, float[] x, float[] scratch) {
+        int bound = SumOrder.chained(k);
+        FloatVector a0 = FloatVector.zero(S), b0 = a0, c0 = a0, d0 = a0;
+        for (int p = 0; p < bound; p += 16, at += step) {
+            a0 = FloatVector.fromArray(S, b, at).fma(FloatVector.fromArray(S, x, p), a0);
+            b0 = FloatVector.fromArray(S, b, at + 4).fma(FloatVector.fromArray(S, x, p + 4), b0);
+            c0 = FloatVector.fromArray(S, b, at + 8).fma(FloatVector.fromArray(S, x, p + 8), c0);
+            d0 = FloatVector.fromArray(S, b, at + 12).fma(FloatVector.fromArray(S, x, p + 12), d0);
+        }
+        a0.intoArray(scratch, 0);
+        b0.intoArray(scratch, 4);
+        c0.intoArray(scratch, 8);
+        d0.intoArray(scratch, 12);
+        return SumOrder.inOrder(scratch, 0);
     }
 
     /** sum + the k mod 16 leftover terms of row r, one by one. */

@@ -122,9 +122,11 @@ public record VariantChoice(Variant variant, String how) {
      * The choice without measuring: 5 × 2 with 8-lane vectors (AVX2: 16 registers, where the larger
      * tiles spill; 6 × 2 spills too on JDK 25, and on JDK 17 the two are level: W2's steps alternating
      * between them in one JVM, 5 × 2's over 6 × 2's 0.98–1.03 on AMD's Zen 3, 2026-12-02), 12 × 2 for Intel
-     * with 16-lane vectors, 4 × 4 elsewhere.
+     * with 16-lane vectors, 4 × 4 elsewhere; with 4 lanes (ARM's NEON, whose 32 registers hold the larger tiles)
+     * 8 × 3, the fewest loads a multiply-add of the tiles (11 for 24) — unmeasured on ARM hardware.
      */
     static Variant table(Machine machine, int lanes) {
+        if (lanes <= 4) return new Variant(Variant.Tile.T8X3, Variant.Split.UNITS);
         if (lanes <= 8) return new Variant(Variant.Tile.T5X2, Variant.Split.UNITS);
         if (machine.vendor().equals("GenuineIntel")) return new Variant(Variant.Tile.T12X2, Variant.Split.UNITS);
         return Variant.CLASSIC;

@@ -134,9 +134,18 @@ public final class VectorKernels implements Kernels {
         this.elementwise = new Elementwise(threads);
     }
 
-    /** True if the preferred vector shape has enough lanes for this blocking to beat the plain-Java kernels. */
+    /**
+     * True if the preferred vector shape has enough lanes for this blocking to beat the plain-Java kernels: 8 or
+     * more, or 4 (128-bit vectors: an ARM core's NEON, or SVE 128 bits wide, as on Graviton4) on x86-64 and
+     * aarch64, whose JIT compiles the Vector API into vector instructions; elsewhere a 128-bit species may run as
+     * the API's plain-Java emulation, far slower than {@link org.backprop4j.math.JavaKernels}. Forced to 4 lanes on
+     * this x86 (-XX:MaxVectorSize=16, which narrows the plain-Java kernels' auto-vectorised loops alike), W1 ran
+     * 2.6 times as fast as the plain-Java kernels on one thread (docs/PERFORMANCE.md, "ARM").
+     */
     public static boolean worthwhile() {
-        return VL >= 8;
+        String arch = System.getProperty("os.arch", "");
+        boolean compiled = arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64");
+        return VL >= 8 || (VL == 4 && compiled);
     }
 
     /** The main engine, for the tests of this package. */

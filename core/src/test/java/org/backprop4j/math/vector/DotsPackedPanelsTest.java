@@ -40,7 +40,7 @@ class DotsPackedPanelsTest {
                     float[] a = random(r, m * k), b = random(r, n * k);
                     String where = m + "x" + n + "x" + k + ", " + threads + " threads, packed " + pack;
                     assertArrayEquals(product(plain, m, n, k, a, b), product(fast, m, n, k, a, b), where);
-                    assertEquals(pack, dots.packedPanels(), where);
+                    assertEquals(pack && Lanes.VL >= 8, dots.packedPanels(), where);   // 4 lanes: never packed
                 }
             }
         }
@@ -76,6 +76,7 @@ class DotsPackedPanelsTest {
 
     @Test
     void w1ForwardProductPacksItsPanelsAndW2OutputLayerDoesNot() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Lanes.VL >= 8, "with 4 lanes the dot engine never packs");
         VectorKernels fast = new VectorKernels(2);
         Random r = new Random(12);
         product(fast, 32, 100, 784, random(r, 32 * 784), random(r, 100 * 784));

@@ -65,6 +65,7 @@ class VariantTest {
         Variant fiveByTwo = new Variant(Variant.Tile.T5X2, Variant.Split.UNITS);
         assertEquals(fiveByTwo, VariantChoice.choose(null, null, INTEL, 8, this::speed).variant());
         assertEquals(fiveByTwo, VariantChoice.choose(null, null, AMD, 8, this::speed).variant());
+        assertEquals(new Variant(Variant.Tile.T8X3, Variant.Split.UNITS), VariantChoice.choose(null, null, AMD, 4, this::speed).variant());
         assertTrue(measured.isEmpty());
     }
 
@@ -204,6 +205,16 @@ class VariantTest {
         assertEquals(2 << 20, odd.l2Bytes());
         assertEquals("AMD EPYC", odd.model());
         assertTrue(odd.hasFlag("avx512f"));
+
+        // aarch64: no model name, vendor or flags; the core's implementer and part, and its Features
+        Files.writeString(cpuinfo, "processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd evtstrm aes pmull crc32 atomics asimddp\n"
+                + "CPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x3\nCPU part\t: 0xd0c\nCPU revision\t: 1\n\n"
+                + "processor\t: 1\nCPU implementer\t: 0x61\nCPU part\t: 0x022\n");
+        Machine arm = Machine.read(cpuinfo, dir.resolve("no-cache-dir"));
+        assertEquals("ARM core (implementer 0x41, part 0xd0c)", arm.model(), "core 0's");
+        assertEquals("ARM implementer 0x41", arm.vendor());
+        assertTrue(arm.hasFlag("asimd") && !arm.hasFlag("sve"));
+        assertEquals(2 << 20, arm.l2Bytes());
 
         // sysfs, where present, wins over cpuinfo
         Path root = Files.createTempDirectory(dir, "sysfs");
