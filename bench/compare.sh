@@ -18,15 +18,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 QUICK="${1:-}"
 
-field() { grep -m1 "^$1" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'; }
-VENDOR="$(field vendor_id)"; FAMILY="$(field 'cpu family')"
-MODEL="$(grep -m1 -E '^model\s*:' /proc/cpuinfo | cut -d: -f2 | tr -d ' ')"; NAME="$(field 'model name')"
-case "$VENDOR" in
-  GenuineIntel) if grep -qw avx512f /proc/cpuinfo; then CORETYPE=SkylakeX; else CORETYPE=Haswell; fi; SLUG=intel ;;
-  AuthenticAMD) if grep -qw avx512f /proc/cpuinfo; then CORETYPE=SkylakeX; else CORETYPE=Zen; fi; SLUG=amd ;;
-  *) CORETYPE=""; SLUG=other ;;
-esac
-SLUG="$SLUG-family$FAMILY-model$MODEL"
+. "$ROOT/bench/processor.sh"              # NAME, VENDOR, FAMILY, MODEL, SLUG, CORETYPE
 OUT="$ROOT/docs/performance/$SLUG"
 mkdir -p "$OUT"
 echo "compare: $NAME ($VENDOR, family $FAMILY, model $MODEL) -> $OUT; peers with OPENBLAS_CORETYPE=${CORETYPE:-(none)}, huge pages on W2" >&2

@@ -867,11 +867,11 @@ def cpu_model():
             for line in f:
                 if line.startswith("model name") and model is None:
                     model = line.split(":", 1)[1].strip()
-                elif line.startswith("flags") and not flags:
+                elif line.startswith(("flags", "Features")) and not flags:   # x86, aarch64
                     flags = line.split(":", 1)[1].split()
     except OSError:
         pass
-    simd = [x for x in flags if x.startswith(("avx", "fma", "sse4", "f16c"))]
+    simd = [x for x in flags if x.startswith(("avx", "fma", "sse4", "f16c", "asimd", "sve"))]
     return model, simd
 
 
