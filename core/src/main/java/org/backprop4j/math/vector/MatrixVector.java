@@ -384,124 +384,91 @@ final class MatrixVector extends Tiles {
 
     /**
      * {@link #rows} with 4 lanes (128-bit vectors: an ARM core's NEON, or SVE 128 bits wide): row j's 16 chains in
-     * four vectors, for p mod 16 in 0–3, 4–7, 8–11 and 12–15, four rows at a time (16 accumulators and four vectors
-     * of x: 20 of aarch64's 32 vector registers); then the chains are added in order through {@code scratch}.
+     * four vectors, for p mod 16 in 0–3, 4–7, 8–11 and 12–15, four rows at a time ({@link #quarterRows}).
      */
     private static void rowsQuarter(int j0, int j1, int k, float[] b, int start, int stride, float[] x, float[] c, float[] scratch) {
         int bound = SumOrder.chained(k);
         int j = j0;
         for (; j + 4 <= j1; j += 4) {
-            int r0 = start + j * stride, r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride;
-            FloatVector a0 = FloatVector.zero(S), b0 = a0, c0 = a0, d0 = a0, a1 = a0, b1 = a0, c1 = a0, d1 = a0;
-            FloatVector a2 = a0, b2 = a0, c2 = a0, d2 = a0, a3 = a0, b3 = a0, c3 = a0, d3 = a0;
-            for (int p = 0; p < bound; p += 16) {
-                FloatVector xa = FloatVector.fromArray(S, x, p), xb = FloatVector.fromArray(S, x, p + 4);
-                FloatVector xc = FloatVector.fromArray(S, x, p + 8), xd = FloatVector.fromArray(S, x, p + 12);
-                a0 = FloatVector.fromArray(S, b, r0 + p).fma(xa, a0);
-                b0 = FloatVector.fromArray(S, b, r0 + p + 4).fma(xb, b0);
-                c0 = FloatVector.fromArray(S, b, r0 + p + 8).fma(xc, c0);
-                d0 = FloatVector.fromArray(S, b, r0 + p + 12).fma(xd, d0);
-                a1 = FloatVector.fromArray(S, b, r1 + p).fma(xa, a1);
-                b1 = FloatVector.fromArray(S, b, r1 + p + 4).fma(xb, b1);
-                c1 = FloatVector.fromArray(S, b, r1 + p + 8).fma(xc, c1);
-                d1 = FloatVector.fromArray(S, b, r1 + p + 12).fma(xd, d1);
-                a2 = FloatVector.fromArray(S, b, r2 + p).fma(xa, a2);
-                b2 = FloatVector.fromArray(S, b, r2 + p + 4).fma(xb, b2);
-                c2 = FloatVector.fromArray(S, b, r2 + p + 8).fma(xc, c2);
-                d2 = FloatVector.fromArray(S, b, r2 + p + 12).fma(xd, d2);
-                a3 = FloatVector.fromArray(S, b, r3 + p).fma(xa, a3);
-                b3 = FloatVector.fromArray(S, b, r3 + p + 4).fma(xb, b3);
-                c3 = FloatVector.fromArray(S, b, r3 + p + 8).fma(xc, c3);
-                d3 = FloatVector.fromArray(S, b, r3 + p + 12).fma(xd, d3);
-            }
-            a0.intoArray(scratch, 0);
-            b0.intoArray(scratch, 4);
-            c0.intoArray(scratch, 8);
-            d0.intoArray(scratch, 12);
-            a1.intoArray(scratch, 16);
-            b1.intoArray(scratch, 20);
-            c1.intoArray(scratch, 24);
-            d1.intoArray(scratch, 28);
-            a2.intoArray(scratch, 32);
-            b2.intoArray(scratch, 36);
-            c2.intoArray(scratch, 40);
-            d2.intoArray(scratch, 44);
-            a3.intoArray(scratch, 48);
-            b3.intoArray(scratch, 52);
-            c3.intoArray(scratch, 56);
-            d3.intoArray(scratch, 60);
-            c[j] = tail(SumOrder.inOrder(scratch, 0), b, r0, x, bound, k);
-            c[j + 1] = tail(SumOrder.inOrder(scratch, 16), b, r1, x, bound, k);
-            c[j + 2] = tail(SumOrder.inOrder(scratch, 32), b, r2, x, bound, k);
-            c[j + 3] = tail(SumOrder.inOrder(scratch, 48), b, r3, x, bound, k);
+            int r0 = start + j * stride;
+            quarterRows(bound, b, r0, stride, 16, x, scratch);
+            for (int q = 0; q < 4; q++) c[j + q] = tail(SumOrder.inOrder(scratch, 16 * q), b, r0 + q * stride, x, bound, k);
         }
         for (; j < j1; j++) {
             int r = start + j * stride;
-            c[j] = tail(quarterChains(k, b, r, 16, x, scratch), b, r, x, bound, k);
+            c[j] = tail(quarterChains(bound, b, r, 16, x, scratch), b, r, x, bound, k);
         }
     }
 
-    /**
-     * {@link #block} with 4 lanes: a row's 16 floats are four vectors, four rows at a time (as {@link #rowsQuarter}),
-     * then one at a time.
-     */
+    /** {@link #block} with 4 lanes: a row's 16 floats are four vectors, four rows at a time, then one at a time. */
     private static void blockQuarter(int rows, int j, int k, float[] b, int base, float[] x, float[] c, float[] scratch) {
         int bound = SumOrder.chained(k), step = rows * 16, tails = base + bound / 16 * step;
         int i = 0;
         for (; i + 4 <= rows; i += 4) {
-            FloatVector a0 = FloatVector.zero(S), b0 = a0, c0 = a0, d0 = a0, a1 = a0, b1 = a0, c1 = a0, d1 = a0;
-            FloatVector a2 = a0, b2 = a0, c2 = a0, d2 = a0, a3 = a0, b3 = a0, c3 = a0, d3 = a0;
-            for (int p = 0, at = base + i * 16; p < bound; p += 16, at += step) {
-                FloatVector xa = FloatVector.fromArray(S, x, p), xb = FloatVector.fromArray(S, x, p + 4);
-                FloatVector xc = FloatVector.fromArray(S, x, p + 8), xd = FloatVector.fromArray(S, x, p + 12);
-                a0 = FloatVector.fromArray(S, b, at).fma(xa, a0);
-                b0 = FloatVector.fromArray(S, b, at + 4).fma(xb, b0);
-                c0 = FloatVector.fromArray(S, b, at + 8).fma(xc, c0);
-                d0 = FloatVector.fromArray(S, b, at + 12).fma(xd, d0);
-                a1 = FloatVector.fromArray(S, b, at + 16).fma(xa, a1);
-                b1 = FloatVector.fromArray(S, b, at + 20).fma(xb, b1);
-                c1 = FloatVector.fromArray(S, b, at + 24).fma(xc, c1);
-                d1 = FloatVector.fromArray(S, b, at + 28).fma(xd, d1);
-                a2 = FloatVector.fromArray(S, b, at + 32).fma(xa, a2);
-                b2 = FloatVector.fromArray(S, b, at + 36).fma(xb, b2);
-                c2 = FloatVector.fromArray(S, b, at + 40).fma(xc, c2);
-                d2 = FloatVector.fromArray(S, b, at + 44).fma(xd, d2);
-                a3 = FloatVector.fromArray(S, b, at + 48).fma(xa, a3);
-                b3 = FloatVector.fromArray(S, b, at + 52).fma(xb, b3);
-                c3 = FloatVector.fromArray(S, b, at + 56).fma(xc, c3);
-                d3 = FloatVector.fromArray(S, b, at + 60).fma(xd, d3);
-            }
-            a0.intoArray(scratch, 0);
-            b0.intoArray(scratch, 4);
-            c0.intoArray(scratch, 8);
-            d0.intoArray(scratch, 12);
-            a1.intoArray(scratch, 16);
-            b1.intoArray(scratch, 20);
-            c1.intoArray(scratch, 24);
-            d1.intoArray(scratch, 28);
-            a2.intoArray(scratch, 32);
-            b2.intoArray(scratch, 36);
-            c2.intoArray(scratch, 40);
-            d2.intoArray(scratch, 44);
-            a3.intoArray(scratch, 48);
-            b3.intoArray(scratch, 52);
-            c3.intoArray(scratch, 56);
-            d3.intoArray(scratch, 60);
+            quarterRows(bound, b, base + i * 16, 16, step, x, scratch);
             for (int q = 0; q < 4; q++) {
                 c[j + i + q] = tail(SumOrder.inOrder(scratch, 16 * q), b, tails + (i + q) * 16 - bound, x, bound, k);
             }
         }
         for (; i < rows; i++) {
-            c[j + i] = tail(quarterChains(k, b, base + i * 16, step, x, scratch), b, tails + i * 16 - bound, x, bound, k);
+            c[j + i] = tail(quarterChains(bound, b, base + i * 16, step, x, scratch), b, tails + i * 16 - bound, x, bound, k);
         }
     }
 
     /**
-     * One row's 16 chains with 4 lanes, added in order: its 16-float groups at {@code at}, {@code at + step}, …
-     * (a row of B: step 16; a row of an interleaved block: 16 × its rows).
+     * The 16 chains of four rows with 4 lanes, for p below {@code bound}, left in {@code scratch}: row q's at 16·q, in
+     * p mod 16 order. Row q's group of 16 floats for p = 16·g starts at {@code at + q·rowGap + g·groupStep} — rows of B
+     * (gap: the row stride, groups 16 apart) or an interleaved block (rows 16 apart, groups 16 × its rows). Four rows
+     * share each load of x: 16 accumulators and four vectors of x, 20 of aarch64's 32 vector registers. One loop for
+     * both layouts: unlike {@link #rows} and {@link #block} with 16 lanes, unmeasured on the processors that run it.
      */
-    private static float quarterChains(int k, float[] b, int at, int step, float[] x, float[] scratch) {
-        int bound = SumOrder.chained(k);
+    private static void quarterRows(int bound, float[] b, int at, int rowGap, int groupStep, float[] x, float[] scratch) {
+        int r1 = rowGap, r2 = 2 * rowGap, r3 = 3 * rowGap;
+        FloatVector a0 = FloatVector.zero(S), b0 = a0, c0 = a0, d0 = a0, a1 = a0, b1 = a0, c1 = a0, d1 = a0;
+        FloatVector a2 = a0, b2 = a0, c2 = a0, d2 = a0, a3 = a0, b3 = a0, c3 = a0, d3 = a0;
+        for (int p = 0; p < bound; p += 16, at += groupStep) {
+            FloatVector xa = FloatVector.fromArray(S, x, p), xb = FloatVector.fromArray(S, x, p + 4);
+            FloatVector xc = FloatVector.fromArray(S, x, p + 8), xd = FloatVector.fromArray(S, x, p + 12);
+            a0 = FloatVector.fromArray(S, b, at).fma(xa, a0);
+            b0 = FloatVector.fromArray(S, b, at + 4).fma(xb, b0);
+            c0 = FloatVector.fromArray(S, b, at + 8).fma(xc, c0);
+            d0 = FloatVector.fromArray(S, b, at + 12).fma(xd, d0);
+            a1 = FloatVector.fromArray(S, b, at + r1).fma(xa, a1);
+            b1 = FloatVector.fromArray(S, b, at + r1 + 4).fma(xb, b1);
+            c1 = FloatVector.fromArray(S, b, at + r1 + 8).fma(xc, c1);
+            d1 = FloatVector.fromArray(S, b, at + r1 + 12).fma(xd, d1);
+            a2 = FloatVector.fromArray(S, b, at + r2).fma(xa, a2);
+            b2 = FloatVector.fromArray(S, b, at + r2 + 4).fma(xb, b2);
+            c2 = FloatVector.fromArray(S, b, at + r2 + 8).fma(xc, c2);
+            d2 = FloatVector.fromArray(S, b, at + r2 + 12).fma(xd, d2);
+            a3 = FloatVector.fromArray(S, b, at + r3).fma(xa, a3);
+            b3 = FloatVector.fromArray(S, b, at + r3 + 4).fma(xb, b3);
+            c3 = FloatVector.fromArray(S, b, at + r3 + 8).fma(xc, c3);
+            d3 = FloatVector.fromArray(S, b, at + r3 + 12).fma(xd, d3);
+        }
+        a0.intoArray(scratch, 0);
+        b0.intoArray(scratch, 4);
+        c0.intoArray(scratch, 8);
+        d0.intoArray(scratch, 12);
+        a1.intoArray(scratch, 16);
+        b1.intoArray(scratch, 20);
+        c1.intoArray(scratch, 24);
+        d1.intoArray(scratch, 28);
+        a2.intoArray(scratch, 32);
+        b2.intoArray(scratch, 36);
+        c2.intoArray(scratch, 40);
+        d2.intoArray(scratch, 44);
+        a3.intoArray(scratch, 48);
+        b3.intoArray(scratch, 52);
+        c3.intoArray(scratch, 56);
+        d3.intoArray(scratch, 60);
+    }
+
+    /**
+     * One row's 16 chains with 4 lanes, for p below {@code bound}, added in order: its 16-float groups at {@code at},
+     * {@code at + step}, … (a row of B: step 16; a row of an interleaved block: 16 × its rows).
+     */
+    private static float quarterChains(int bound, float[] b, int at, int step, float[] x, float[] scratch) {
         FloatVector a0 = FloatVector.zero(S), b0 = a0, c0 = a0, d0 = a0;
         for (int p = 0; p < bound; p += 16, at += step) {
             a0 = FloatVector.fromArray(S, b, at).fma(FloatVector.fromArray(S, x, p), a0);

@@ -143,9 +143,13 @@ public final class VectorKernels implements Kernels {
      * 2.6 times as fast as the plain-Java kernels on one thread (docs/PERFORMANCE.md, "ARM").
      */
     public static boolean worthwhile() {
-        String arch = System.getProperty("os.arch", "");
+        return worthwhile(VL, System.getProperty("os.arch", ""));
+    }
+
+    /** {@link #worthwhile()} for {@code lanes} lanes on the architecture {@code arch} (os.arch's name). */
+    static boolean worthwhile(int lanes, String arch) {
         boolean compiled = arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64");
-        return VL >= 8 || (VL == 4 && compiled);
+        return lanes >= 8 || (lanes == 4 && compiled);
     }
 
     /** The main engine, for the tests of this package. */

@@ -58,6 +58,17 @@ class VariantTest {
         assertThrows(IllegalArgumentException.class, () -> VariantChoice.choose("fastest", dir, INTEL, 16, this::speed));
     }
 
+    /** 4 lanes only where the JIT compiles the Vector API (elsewhere its plain-Java emulation would be far slower). */
+    @Test
+    void fourLanesAreWorthwhileOnlyOnX86AndAarch64() {
+        for (String arch : new String[] {"amd64", "x86_64", "aarch64"}) assertTrue(VectorKernels.worthwhile(4, arch), arch);
+        for (String arch : new String[] {"ppc64le", "s390x", "riscv64"}) {
+            assertFalse(VectorKernels.worthwhile(4, arch), arch);
+            assertTrue(VectorKernels.worthwhile(8, arch), arch + " with 8 lanes, as before");
+        }
+        assertFalse(VectorKernels.worthwhile(2, "amd64"));
+    }
+
     @Test
     void withTheCacheOffTheTableDecides() {
         assertEquals(Variant.Tile.T12X2, VariantChoice.choose("auto", null, INTEL, 16, this::speed).variant().tile());
