@@ -10,7 +10,8 @@ import jdk.incubator.vector.FloatVector;
  * across the whole k loop, for (R, V) = (4, 4), (8, 3), (12, 2), (6, 2), (5, 2) — the register tiles a
  * {@link Variant} chooses among — and (4, 1), (2, 1) for panels of one vector. Each is the same loop
  * written out: Java cannot unroll over a count, and the accumulators must be locals to live in
- * registers. X comes packed by {@link Panels}: X(r,p) of the row block at {@code xk[xb + p·R + r]}.
+ * registers. X comes packed by {@link Panels}: X(r,p) of the row block at {@code xk[xb + p·R + r]} ("p-major"), or
+ * for {@link #kernel12x2Rows} at {@code xk[xb + r·Panels.ROW_STRIDE + p]}.
  * The panel's V vectors for p are at {@code y[pb + p·ldp]}: ldp = V·VL for a packed panel, or the
  * row length of Y for a panel read where Y's rows lie (small k; see {@code Panels#readsInPlace}).
  * Row r of the tile goes to {@code out[o + r·ldo …]}. Every output is the chain
@@ -233,6 +234,104 @@ final class MicroKernels {
             ca0 = a.fma(y0, ca0);
             ca1 = a.fma(y1, ca1);
             a = FloatVector.broadcast(S, xk[xp + 11]);
+            cb0 = a.fma(y0, cb0);
+            cb1 = a.fma(y1, cb1);
+        }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + VL);
+        o += ldo;
+        c10.intoArray(out, o);
+        c11.intoArray(out, o + VL);
+        o += ldo;
+        c20.intoArray(out, o);
+        c21.intoArray(out, o + VL);
+        o += ldo;
+        c30.intoArray(out, o);
+        c31.intoArray(out, o + VL);
+        o += ldo;
+        c40.intoArray(out, o);
+        c41.intoArray(out, o + VL);
+        o += ldo;
+        c50.intoArray(out, o);
+        c51.intoArray(out, o + VL);
+        o += ldo;
+        c60.intoArray(out, o);
+        c61.intoArray(out, o + VL);
+        o += ldo;
+        c70.intoArray(out, o);
+        c71.intoArray(out, o + VL);
+        o += ldo;
+        c80.intoArray(out, o);
+        c81.intoArray(out, o + VL);
+        o += ldo;
+        c90.intoArray(out, o);
+        c91.intoArray(out, o + VL);
+        o += ldo;
+        ca0.intoArray(out, o);
+        ca1.intoArray(out, o + VL);
+        o += ldo;
+        cb0.intoArray(out, o);
+        cb1.intoArray(out, o + VL);
+    }
+
+    /**
+     * {@link #kernel12x2} on X packed as rows ({@code Panels.ROW_STRIDE}): X(r, p) at
+     * {@code xk[xb + r·ROW_STRIDE + p]}. The same FMAs in the same order; the broadcasts sit at constant
+     * offsets r·ROW_STRIDE from the loop counter, as they sit at r in the p-major kernel. (Rows in chunks of
+     * 16 p, with a loop over the chunks around the loop over p, ran the accumulators boxed on JDK 17: 4.5
+     * GFLOP/s.)
+     */
+    static void kernel12x2Rows(int k, float[] xk, int xb, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
+        final int C = Panels.ROW_STRIDE;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00;
+        FloatVector c70 = c00, c71 = c00;
+        FloatVector c80 = c00, c81 = c00;
+        FloatVector c90 = c00, c91 = c00;
+        FloatVector ca0 = c00, ca1 = c00;
+        FloatVector cb0 = c00, cb1 = c00;
+        for (int xp = xb, q = pb, end = xb + k; xp < end; xp++, q += ldp) {
+            FloatVector y0 = FloatVector.fromArray(S, y, q);
+            FloatVector y1 = FloatVector.fromArray(S, y, q + VL);
+            FloatVector a = FloatVector.broadcast(S, xk[xp]);
+            c00 = a.fma(y0, c00);
+            c01 = a.fma(y1, c01);
+            a = FloatVector.broadcast(S, xk[xp + C]);
+            c10 = a.fma(y0, c10);
+            c11 = a.fma(y1, c11);
+            a = FloatVector.broadcast(S, xk[xp + 2 * C]);
+            c20 = a.fma(y0, c20);
+            c21 = a.fma(y1, c21);
+            a = FloatVector.broadcast(S, xk[xp + 3 * C]);
+            c30 = a.fma(y0, c30);
+            c31 = a.fma(y1, c31);
+            a = FloatVector.broadcast(S, xk[xp + 4 * C]);
+            c40 = a.fma(y0, c40);
+            c41 = a.fma(y1, c41);
+            a = FloatVector.broadcast(S, xk[xp + 5 * C]);
+            c50 = a.fma(y0, c50);
+            c51 = a.fma(y1, c51);
+            a = FloatVector.broadcast(S, xk[xp + 6 * C]);
+            c60 = a.fma(y0, c60);
+            c61 = a.fma(y1, c61);
+            a = FloatVector.broadcast(S, xk[xp + 7 * C]);
+            c70 = a.fma(y0, c70);
+            c71 = a.fma(y1, c71);
+            a = FloatVector.broadcast(S, xk[xp + 8 * C]);
+            c80 = a.fma(y0, c80);
+            c81 = a.fma(y1, c81);
+            a = FloatVector.broadcast(S, xk[xp + 9 * C]);
+            c90 = a.fma(y0, c90);
+            c91 = a.fma(y1, c91);
+            a = FloatVector.broadcast(S, xk[xp + 10 * C]);
+            ca0 = a.fma(y0, ca0);
+            ca1 = a.fma(y1, ca1);
+            a = FloatVector.broadcast(S, xk[xp + 11 * C]);
             cb0 = a.fma(y0, cb0);
             cb1 = a.fma(y1, cb1);
         }

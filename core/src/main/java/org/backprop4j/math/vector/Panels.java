@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * side stored by rows of p (NN, TN) when k is small (see {@link #readsInPlace}) or when at most two
  * row blocks read them, which are read where they lie: a panel
  * as k rows of V·VL lanes (transposed on the way when Y is stored by lanes, the NT form; the
- * last panel padded with zero lanes), a block of R rows of X as k groups of R floats. The
+ * last panel padded with zero lanes), a block of R rows of X as k groups of R floats (or, for the 12 × 2
+ * tile's NN and NT products with a k up to {@link #ROW_STRIDE}, as its R rows copied {@code ROW_STRIDE} floats
+ * apart: no transposition). The
  * transpositions go by vector gathers (one float at a time, they took a quarter of an NT
  * product's time on an Intel Xeon of 2026-11-30) — except X's row blocks for the 6 × 2 tile, AVX2's,
  * where gathers are slow and six rows written out one float at a time are faster. Then every
@@ -57,6 +59,21 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class Panels extends Tiles {
     /** Sets of an L1d (4 KB / 64-byte lines on x86, so that it is indexed by the page offset alone) and its line size. */
     private static final int L1_SETS = 64, LINE = 64;
+    /**
+     * Floats from one row of a row block of X to the next, when the block is packed as rows (NN and NT with
+     * the 12 × 2 tile, {@link #ROWS_MIN_K} ≤ k ≤ ROW_STRIDE): a row block of X whose rows lie along p (ps = 1)
+     * is then copied row by row, whole vectors at a time, rather than transposed a float at a time into k
+     * groups of R floats (W's 12-row blocks of 1024 × 784, from L3: 0.08 ns a float against 0.33, AMD Zen 5,
+     * 2026-12-03). The kernel broadcasts X(r, p) at the constant offset r·ROW_STRIDE from p, as the p-major
+     * kernel does at r from p·R; a constant, for an offset held in a register per row would take more
+     * registers than x86 has. 1024 floats and one 64-byte line more, so that the 12 rows do not all fall into
+     * one set of a 4 KB-indexed L1. TN's X (rs = 1) stays p-major: there the copy is the cheap one.
+     */
+    static final int ROW_STRIDE = 1024 + 16;
+    /** Below this k the row layout's blocks would be mostly padding, and the transposition costs little. */
+    static final int ROWS_MIN_K = 256;
+    /** Off with -Dbackprop4j.rowBlocks=p-major (measurements only; the bits are the same). */
+    private static final boolean ROW_LAYOUT = !"p-major".equals(System.getProperty("backprop4j.rowBlocks"));
     /** Panels packed and used together at most, in a product split by panels (see {@link #groupOf}). */
     static final int MAX_GROUP = 4;
     /** Where a packed panel begins in its scratch array: the array's first 64-byte boundary (see {@link #newPanel}). */
@@ -78,6 +95,8 @@ final class Panels extends Tiles {
     private int width;                          // lanes per panel: PANEL, or VL when all lanes fit one vector
     private int group;                          // panels packed and used together (see groupOf); 1 in a split by units
     private boolean inPlace;                    // full panels read from y itself (see readsInPlace)
+    private boolean asRows;                     // X's row blocks packed as rows (see ROW_STRIDE)
+    private int blockFloats;                    // floats per packed row block of X: R·k, or R·ROW_STRIDE
     private long product;                       // counts products, so stale packed data is never reused
 
     // Per-thread scratch, grown on demand and then reused; only thread t touches slot t.
@@ -146,7 +165,10 @@ final class Panels extends Tiles {
         tiles(panelCount * rowBlocks, (long) tileRows * width * k);
         group = this.unitsAreRows || inPlace || panelCount == 1 ? 1 : groupOf(width, k);
         // Grown here, by the caller, before the workers see the product: never while they run.
-        if (packedX.length < rowBlocks * tileRows * k) packedX = new float[rowBlocks * tileRows * k];
+        asRows = ROW_LAYOUT && tileRows == 12 && ps == 1 && rs != 1 && k >= ROWS_MIN_K && k <= ROW_STRIDE
+                && !oneVectorPanels();
+        blockFloats = tileRows * (asRows ? ROW_STRIDE : k);
+        if (packedX.length < rowBlocks * blockFloats) packedX = new float[rowBlocks * blockFloats];
         if (packedXState.length() < rowBlocks) packedXState = new AtomicLongArray(rowBlocks);
         // Split by units, every thread uses every panel: packed once into a shared array when all
         // panels together are no larger than the threads' rows (W1's ΔW₁: 784 × 32 floats, packed
@@ -292,7 +314,7 @@ final class Panels extends Tiles {
             pAt += (q - g) * width * k;
         }
         float[] xk = rowBlock(t, rb, r0, rowsValid);
-        int xb = xk == packedX ? rb * tileRows * k : 0;
+        int xb = xk == packedX ? rb * blockFloats : 0;
 
         boolean direct = !cByLane && rowsValid == tileRows && lanesValid == w;
         float[] tile = tiles[t];
@@ -309,6 +331,8 @@ final class Panels extends Tiles {
                     MicroKernels.kernel2x1(k, xk, xb + r2, tileRows, pk, pAt, ldp, out, o + r2 * ldo, ldo);
                 }
             }
+        } else if (asRows) {
+            MicroKernels.kernel12x2Rows(k, xk, xb, pk, pAt, ldp, out, o, ldo);
         } else if (tileRows == 12) {
             MicroKernels.kernel12x2(k, xk, xb, pk, pAt, ldp, out, o, ldo);
         } else if (tileRows == 6) {
@@ -381,12 +405,12 @@ final class Panels extends Tiles {
     private float[] rowBlock(int t, int rb, int r0, int rowsValid) {
         int claim = claim(packedXState, rb);
         if (claim == PACK) {
-            packRows(r0, rowsValid, packedX, rb * tileRows * k, gather[t]);
+            packRows(r0, rowsValid, packedX, rb * blockFloats, gather[t]);
             packedXState.setRelease(rb, product);
         }
         if (claim != OWN) return packedX;
         float[] own = ownX[t];
-        if (own.length < tileRows * k) ownX[t] = own = new float[tileRows * k];
+        if (own.length < blockFloats) ownX[t] = own = new float[blockFloats];
         packRows(r0, rowsValid, own, 0, gather[t]);
         return own;
     }
@@ -428,6 +452,11 @@ final class Panels extends Tiles {
     /** Tests only: whether every row block of X of the last product was packed into the shared array. */
     boolean rowBlocksShared() {
         return allHold(packedXState, rowBlocks);
+    }
+
+    /** Tests only: whether the last product packed X's row blocks as rows (see {@link #ROW_STRIDE}). */
+    boolean rowsLaidOut() {
+        return asRows;
     }
 
     /** Tests only: whether the last product read its full panels in place (none packed). */
@@ -496,7 +525,11 @@ final class Panels extends Tiles {
             }
             return;
         }
-        // Rows of X contiguous along p (NN, NT): a transposition.
+        // Rows of X contiguous along p (NN, NT): row copies, or a transposition.
+        if (asRows) {
+            for (int r = 0; r < R; r++) System.arraycopy(x, Math.min(r0 + r, r0 + valid - 1) * rs, dst, off + r * ROW_STRIDE, k);
+            return;
+        }
         if (R == 12) twelveRows(x, rs, ps, k, r0, valid, dst, off);
         else if (R == 6) sixRows(x, rs, ps, k, r0, valid, dst, off);
         else if (R == 5) fiveRows(x, rs, ps, k, r0, valid, dst, off);
@@ -587,6 +620,11 @@ final class Panels extends Tiles {
             dst[d + 10] = x[s10 + q];
             dst[d + 11] = x[s11 + q];
         }
+    }
+
+    /** Whether some tile of the current product runs a one-vector kernel (4 × 1, 2 × 1), which reads X p-major. */
+    private boolean oneVectorPanels() {
+        return width == VL || (lanes % width != 0 && lanes % width <= VL);
     }
 
     private static int gcd(int a, int b) {

@@ -29,6 +29,8 @@ class SharedPackingTest {
         {100, 784, 32},                         // W1's ΔW₁ = δ₁ᵀ·a₀ (gemmTN): panels read in place, split by units on two threads
         {100, 1024, 32},                        // rows of 4 KB: all in the same L1 sets, so packed
         {10, 1024, 256},                        // W2's ΔW₃ (gemmTN): one or two row blocks, so panels read in place whatever k
+        {64, 320, 257}, {64, 320, 1040},        // NN, NT with 256 ≤ k ≤ ROW_STRIDE, no one-vector panel: X as rows (12 × 2)
+        {64, 320, 1041},                        // k past ROW_STRIDE: p-major again
     };
 
     @Test
@@ -42,6 +44,7 @@ class SharedPackingTest {
                 panels.ownCopiesOnly = own;
                 List<String> sharedPanels = new ArrayList<>();      // products that packed all panels once, cut for two threads
                 List<String> inPlace = new ArrayList<>();           // products that read their full panels where Y lies
+                List<String> asRows = new ArrayList<>();            // products that packed X's row blocks as rows
                 for (int[] s : SHAPES) {
                     int m = s[0], n = s[1], k = s[2];
                     float[] a = random(r, m * k), b = random(r, n * k), bt = random(r, k * n), at = random(r, k * m);
@@ -57,6 +60,7 @@ class SharedPackingTest {
                         if (own) assertFalse(panels.panelsShared(), "panels shared, " + name + ", " + where);
                         if (panels.panelsShared() && panels.shares() == 2) sharedPanels.add(name);
                         if (panels.panelsInPlace()) inPlace.add(name);
+                        if (panels.rowsLaidOut()) asRows.add(name);
                     }
                 }
                 if (own || v.split() == Variant.Split.PANELS) {
@@ -69,6 +73,15 @@ class SharedPackingTest {
                 if (Machine.current().l1dBytes() >= 32 << 10) assertTrue(inPlace.contains("TN 100x784x32"), v + ": " + inPlace);
                 assertFalse(inPlace.contains("TN 100x1024x32"), v + ": " + inPlace);
                 assertFalse(inPlace.contains("TN 64x100x300"), v + ": " + inPlace);
+                // X as rows: the 12 × 2 tile's NN and NT products with 256 ≤ k ≤ ROW_STRIDE whose panels are all wider
+                // than one vector, never TN, never another tile (NN 64x100x300's last panel has 100 mod 2·VL = 4 lanes;
+                // NN 100x37x256's, 37 mod 2·VL, is wider than a vector only with 4 lanes; NT 10x1024x256 takes the dot engine)
+                List<String> rowsExpected = new ArrayList<>();
+                if (v.tile().rows == 12) {
+                    if (37 % (2 * Lanes.VL) > Lanes.VL) rowsExpected.add("NN 100x37x256");
+                    rowsExpected.addAll(List.of("NN 10x1024x256", "NT 64x320x257", "NN 64x320x257", "NT 64x320x1040", "NN 64x320x1040"));
+                }
+                assertEquals(rowsExpected, asRows, v + (own ? ", own copies" : ""));
                 // a panel that at most two row blocks read is not worth a copy, however long its k
                 assertEquals((10 + v.tile().rows - 1) / v.tile().rows <= 2, inPlace.contains("TN 10x1024x256"), v + ": " + inPlace);
             }
