@@ -120,7 +120,7 @@ class KernelsTest {
         Random random = new Random(11);
         int[][] shapes = {{37, 70, 53}, {5, 130, 9}, {150, 20, 40}, {64, 64, 64},
                 {32, 10, 100}, {256, 10, 100}, {9, 3, 33},     // one-vector panels: an output layer of 10
-                {64, 320, 300}};                                  // NN, NT with X packed as rows (the 12 × 2 tile)
+                {64, 320, 300}};                                  // NN, NT with X packed as rows (12 × 2, 6 × 2, 5 × 2)
         for (int[] s : shapes) {
             for (Form form : Form.values()) {
                 int m = s[0], n = s[1], k = s[2];

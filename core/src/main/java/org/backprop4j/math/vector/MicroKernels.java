@@ -11,7 +11,9 @@ import jdk.incubator.vector.FloatVector;
  * {@link Variant} chooses among — and (4, 1), (2, 1) for panels of one vector. Each is the same loop
  * written out: Java cannot unroll over a count, and the accumulators must be locals to live in
  * registers. X comes packed by {@link Panels}: X(r,p) of the row block at {@code xk[xb + p·R + r]} ("p-major"), or
- * for {@link #kernel12x2Rows} at {@code xk[xb + r·Panels.ROW_STRIDE + p]}.
+ * for the "Rows" twins of the 12 × 2, 6 × 2 and 5 × 2 kernels (NN and NT, see {@code Panels.ROW_STRIDE}) at
+ * {@code xk[xb + r·Panels.ROW_STRIDE + p]}. A twin is its kernel with other constants in the broadcasts'
+ * offsets: they must be constants for the JIT to fold them into the loads, so the loop is written twice.
  * The panel's V vectors for p are at {@code y[pb + p·ldp]}: ldp = V·VL for a packed panel, or the
  * row length of Y for a panel read where Y's rows lie (small k; see {@code Panels#readsInPlace}).
  * Row r of the tile goes to {@code out[o + r·ldo …]}. Every output is the chain
@@ -477,6 +479,99 @@ final class MicroKernels {
             c30 = a.fma(y0, c30);
             c31 = a.fma(y1, c31);
             a = FloatVector.broadcast(S, xk[xp + 4]);
+            c40 = a.fma(y0, c40);
+            c41 = a.fma(y1, c41);
+        }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + VL);
+        o += ldo;
+        c10.intoArray(out, o);
+        c11.intoArray(out, o + VL);
+        o += ldo;
+        c20.intoArray(out, o);
+        c21.intoArray(out, o + VL);
+        o += ldo;
+        c30.intoArray(out, o);
+        c31.intoArray(out, o + VL);
+        o += ldo;
+        c40.intoArray(out, o);
+        c41.intoArray(out, o + VL);
+    }
+
+    /** {@link #kernel6x2} on X packed as rows (see {@link #kernel12x2Rows}). */
+    static void kernel6x2Rows(int k, float[] xk, int xb, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
+        final int C = Panels.ROW_STRIDE;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        for (int xp = xb, q = pb, end = xb + k; xp < end; xp++, q += ldp) {
+            FloatVector y0 = FloatVector.fromArray(S, y, q);
+            FloatVector y1 = FloatVector.fromArray(S, y, q + VL);
+            FloatVector a = FloatVector.broadcast(S, xk[xp]);
+            c00 = a.fma(y0, c00);
+            c01 = a.fma(y1, c01);
+            a = FloatVector.broadcast(S, xk[xp + C]);
+            c10 = a.fma(y0, c10);
+            c11 = a.fma(y1, c11);
+            a = FloatVector.broadcast(S, xk[xp + 2 * C]);
+            c20 = a.fma(y0, c20);
+            c21 = a.fma(y1, c21);
+            a = FloatVector.broadcast(S, xk[xp + 3 * C]);
+            c30 = a.fma(y0, c30);
+            c31 = a.fma(y1, c31);
+            a = FloatVector.broadcast(S, xk[xp + 4 * C]);
+            c40 = a.fma(y0, c40);
+            c41 = a.fma(y1, c41);
+            a = FloatVector.broadcast(S, xk[xp + 5 * C]);
+            c50 = a.fma(y0, c50);
+            c51 = a.fma(y1, c51);
+        }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + VL);
+        o += ldo;
+        c10.intoArray(out, o);
+        c11.intoArray(out, o + VL);
+        o += ldo;
+        c20.intoArray(out, o);
+        c21.intoArray(out, o + VL);
+        o += ldo;
+        c30.intoArray(out, o);
+        c31.intoArray(out, o + VL);
+        o += ldo;
+        c40.intoArray(out, o);
+        c41.intoArray(out, o + VL);
+        o += ldo;
+        c50.intoArray(out, o);
+        c51.intoArray(out, o + VL);
+    }
+
+    /** {@link #kernel5x2} on X packed as rows (see {@link #kernel12x2Rows}). */
+    static void kernel5x2Rows(int k, float[] xk, int xb, float[] y, int pb, int ldp, float[] out, int o, int ldo) {
+        final int C = Panels.ROW_STRIDE;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        for (int xp = xb, q = pb, end = xb + k; xp < end; xp++, q += ldp) {
+            FloatVector y0 = FloatVector.fromArray(S, y, q);
+            FloatVector y1 = FloatVector.fromArray(S, y, q + VL);
+            FloatVector a = FloatVector.broadcast(S, xk[xp]);
+            c00 = a.fma(y0, c00);
+            c01 = a.fma(y1, c01);
+            a = FloatVector.broadcast(S, xk[xp + C]);
+            c10 = a.fma(y0, c10);
+            c11 = a.fma(y1, c11);
+            a = FloatVector.broadcast(S, xk[xp + 2 * C]);
+            c20 = a.fma(y0, c20);
+            c21 = a.fma(y1, c21);
+            a = FloatVector.broadcast(S, xk[xp + 3 * C]);
+            c30 = a.fma(y0, c30);
+            c31 = a.fma(y1, c31);
+            a = FloatVector.broadcast(S, xk[xp + 4 * C]);
             c40 = a.fma(y0, c40);
             c41 = a.fma(y1, c41);
         }

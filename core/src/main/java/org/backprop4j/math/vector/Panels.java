@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * side stored by rows of p (NN, TN) when k is small (see {@link #readsInPlace}) or when at most two
  * row blocks read them, which are read where they lie: a panel
  * as k rows of V·VL lanes (transposed on the way when Y is stored by lanes, the NT form; the
- * last panel padded with zero lanes), a block of R rows of X as k groups of R floats (or, for the 12 × 2
- * tile's NN and NT products with a k up to {@link #ROW_STRIDE}, as its R rows copied {@code ROW_STRIDE} floats
- * apart: no transposition). The
+ * last panel padded with zero lanes), a block of R rows of X as k groups of R floats (or, for the 12 × 2, 6 × 2
+ * and 5 × 2 tiles' NN and NT products with a k up to {@link #ROW_STRIDE}, as its R rows copied {@code ROW_STRIDE}
+ * floats apart: no transposition). The
  * transpositions go by vector gathers (one float at a time, they took a quarter of an NT
  * product's time on an Intel Xeon of 2026-11-30) — except X's row blocks for the 6 × 2 tile, AVX2's,
  * where gathers are slow and six rows written out one float at a time are faster. Then every
@@ -61,10 +61,12 @@ final class Panels extends Tiles {
     private static final int L1_SETS = 64, LINE = 64;
     /**
      * Floats from one row of a row block of X to the next, when the block is packed as rows (NN and NT with
-     * the 12 × 2 tile, {@link #ROWS_MIN_K} ≤ k ≤ ROW_STRIDE): a row block of X whose rows lie along p (ps = 1)
-     * is then copied row by row, whole vectors at a time, rather than transposed a float at a time into k
-     * groups of R floats (W's 12-row blocks of 1024 × 784, from L3: 0.08 ns a float against 0.33, AMD Zen 5,
-     * 2026-12-03). The kernel broadcasts X(r, p) at the constant offset r·ROW_STRIDE from p, as the p-major
+     * the 12 × 2, 6 × 2 or 5 × 2 tile, {@link #ROWS_MIN_K} ≤ k ≤ ROW_STRIDE, no one-vector panel): a row block
+     * of X whose rows lie along p (ps = 1) is then copied row by row rather than transposed a float at a time
+     * into k groups of R floats (W's 12-row blocks of 1024 × 784, from L3: 0.08 ns a float against 0.33, AMD
+     * Zen 5, 2026-12-03). W2's NT products on one thread 160–168 → 177–184 GFLOP/s, its step on two threads 7 %
+     * shorter; with AVX2 (the same Zen 5 at -XX:UseAVX=2, 6 × 2 and 5 × 2) the NT products 3–5 % faster
+     * (`StepCalls`, docs/PERFORMANCE.md, "Session 29"). The 8 × 3 and 4 × 4 tiles have no such twin. The kernel broadcasts X(r, p) at the constant offset r·ROW_STRIDE from p, as the p-major
      * kernel does at r from p·R; a constant, for an offset held in a register per row would take more
      * registers than x86 has. 1024 floats and one 64-byte line more, so that the 12 rows do not all fall into
      * one set of a 4 KB-indexed L1. TN's X (rs = 1) stays p-major: there the copy is the cheap one.
@@ -165,7 +167,7 @@ final class Panels extends Tiles {
         tiles(panelCount * rowBlocks, (long) tileRows * width * k);
         group = this.unitsAreRows || inPlace || panelCount == 1 ? 1 : groupOf(width, k);
         // Grown here, by the caller, before the workers see the product: never while they run.
-        asRows = ROW_LAYOUT && tileRows == 12 && ps == 1 && rs != 1 && k >= ROWS_MIN_K && k <= ROW_STRIDE
+        asRows = ROW_LAYOUT && (tileRows == 12 || tileRows == 6 || tileRows == 5) && ps == 1 && rs != 1 && k >= ROWS_MIN_K && k <= ROW_STRIDE
                 && !oneVectorPanels();
         blockFloats = tileRows * (asRows ? ROW_STRIDE : k);
         if (packedX.length < rowBlocks * blockFloats) packedX = new float[rowBlocks * blockFloats];
@@ -332,7 +334,9 @@ final class Panels extends Tiles {
                 }
             }
         } else if (asRows) {
-            MicroKernels.kernel12x2Rows(k, xk, xb, pk, pAt, ldp, out, o, ldo);
+            if (tileRows == 12) MicroKernels.kernel12x2Rows(k, xk, xb, pk, pAt, ldp, out, o, ldo);
+            else if (tileRows == 6) MicroKernels.kernel6x2Rows(k, xk, xb, pk, pAt, ldp, out, o, ldo);
+            else MicroKernels.kernel5x2Rows(k, xk, xb, pk, pAt, ldp, out, o, ldo);
         } else if (tileRows == 12) {
             MicroKernels.kernel12x2(k, xk, xb, pk, pAt, ldp, out, o, ldo);
         } else if (tileRows == 6) {

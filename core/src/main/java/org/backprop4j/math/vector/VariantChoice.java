@@ -46,9 +46,10 @@ public record VariantChoice(Variant variant, String how) {
      * the Intel Xeon where 12x2 had been chosen before; 3: X's row blocks, and small panels split by units,
      * packed once per product and shared by the threads, 2026-11-30; 4: the 6 × 2 tile for AVX2's 16
      * registers, 2026-12-01; 5: the 5 × 2 tile, which JDK 25 compiles without a spill, 2026-12-02; 6: one entry per machine
-     * and JVM, 2026-12-02, so a file of format 5 is measured once more).
+     * and JVM, 2026-12-02, so a file of format 5 is measured once more; 7: X's row blocks packed as rows for the
+     * 12 × 2, 6 × 2 and 5 × 2 tiles' NN and NT products, which the measurement's product is, 2026-12-03).
      */
-    static final String FORMAT = "6";
+    static final String FORMAT = "7";
     static final String FILE = "kernel-variant.properties";
     private static final System.Logger LOG = System.getLogger("org.backprop4j.kernels");
 

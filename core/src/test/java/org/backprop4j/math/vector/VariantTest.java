@@ -103,7 +103,7 @@ class VariantTest {
         Path file = dir.resolve(VariantChoice.FILE);
         String us = INTEL.fingerprint(16).replace("=", "\\=");
         for (String garbage : new String[] {"", "\u0000\u00ff\ufffd binary", "format=" + VariantChoice.FORMAT + "\nmachine.0=" + us + "\nvariant.0=99x99\n",
-                "format=" + VariantChoice.FORMAT + "\nmachine.0=" + us + "\n", "format=7\nmachine.0=" + us + "\nvariant.0=4x4-units\n",
+                "format=" + VariantChoice.FORMAT + "\nmachine.0=" + us + "\n", "format=6\nmachine.0=" + us + "\nvariant.0=4x4-units\n",
                 "machine.0=\\u00", "x".repeat(1 << 17)}) {
             Files.writeString(file, garbage, StandardCharsets.UTF_8);
             measured.clear();
