@@ -185,7 +185,7 @@ class SameBitsEverywhereTest {
     }
 
     @Test
-    void aBadVectorWidthLaneSumOrLoadOrderIsNamed() throws Exception {
+    void aBadVectorWidthLaneSumLoadOrderOrRowLayoutIsNamed() throws Exception {
         Process p = start(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.vector.bits=64"));
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor() != 0, err);
@@ -199,6 +199,10 @@ class SameBitsEverywhereTest {
         String oErr = new String(o.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(o.waitFor() != 0, oErr);
         assertTrue(oErr.contains("IllegalArgumentException: backprop4j.oneSampleLoads must be forward or reversed, got 'sideways'"), oErr);
+        Process r = start(List.of("--add-modules", "jdk.incubator.vector", "-Dbackprop4j.rowBlocks=columns"));
+        String rErr = new String(r.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(r.waitFor() != 0, rErr);
+        assertTrue(rErr.contains("IllegalArgumentException: backprop4j.rowBlocks must be rows or p-major, got 'columns'"), rErr);
     }
 
     private static List<String> run(List<String> jvmOptions) throws Exception {

@@ -66,16 +66,26 @@ final class Panels extends Tiles {
      * into k groups of R floats (W's 12-row blocks of 1024 × 784, from L3: 0.08 ns a float against 0.33, AMD
      * Zen 5, 2026-12-03). W2's NT products on one thread 160–168 → 177–184 GFLOP/s, its step on two threads 7 %
      * shorter; with AVX2 (the same Zen 5 at -XX:UseAVX=2, 6 × 2 and 5 × 2) the NT products 3–5 % faster
-     * (`StepCalls`, docs/PERFORMANCE.md, "Session 29"). The 8 × 3 and 4 × 4 tiles have no such twin. The kernel broadcasts X(r, p) at the constant offset r·ROW_STRIDE from p, as the p-major
-     * kernel does at r from p·R; a constant, for an offset held in a register per row would take more
-     * registers than x86 has. 1024 floats and one 64-byte line more, so that the 12 rows do not all fall into
-     * one set of a 4 KB-indexed L1. TN's X (rs = 1) stays p-major: there the copy is the cheap one.
+     * (`StepCalls`, docs/PERFORMANCE.md, "Session 29"). The 8 × 3 and 4 × 4 tiles have no such twin. The kernel
+     * broadcasts X(r, p) at the constant offset r·ROW_STRIDE from p, as the p-major kernel does at r from p·R; a
+     * constant, for an offset held in a register per row would take more registers than x86 has. 1024 floats and
+     * one 64-byte line more, so that the 12 rows do not all fall into one set of a 4 KB-indexed L1. TN's X
+     * (rs = 1) stays p-major: there the copy is the cheap one.
      */
     static final int ROW_STRIDE = 1024 + 16;
     /** Below this k the row layout's blocks would be mostly padding, and the transposition costs little. */
     static final int ROWS_MIN_K = 256;
-    /** Off with -Dbackprop4j.rowBlocks=p-major (measurements only; the bits are the same). */
-    private static final boolean ROW_LAYOUT = !"p-major".equals(System.getProperty("backprop4j.rowBlocks"));
+    /** Off with -Dbackprop4j.rowBlocks=p-major, on by default or with =rows (for measurements; the bits are the same). */
+    private static final boolean ROW_LAYOUT = rowLayout(System.getProperty("backprop4j.rowBlocks"));
+
+    private static boolean rowLayout(String forced) {
+        if (forced == null || forced.isBlank()) return true;
+        return switch (forced.trim()) {
+            case "rows" -> true;
+            case "p-major" -> false;
+            default -> throw new IllegalArgumentException("backprop4j.rowBlocks must be rows or p-major, got '" + forced.trim() + "'");
+        };
+    }
     /** Panels packed and used together at most, in a product split by panels (see {@link #groupOf}). */
     static final int MAX_GROUP = 4;
     /** Where a packed panel begins in its scratch array: the array's first 64-byte boundary (see {@link #newPanel}). */
