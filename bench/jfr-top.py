@@ -24,10 +24,16 @@ def frame(f, line):
 
 
 def main(path, rows, lines):
-    out = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", path],
-                         check=True, capture_output=True, text=True).stdout
+    try:
+        result = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", path],
+                                capture_output=True, text=True)
+    except FileNotFoundError:
+        sys.exit("jfr-top: the JDK's `jfr` tool is not on PATH")
+    if result.returncode != 0:
+        why = (result.stderr.strip() or result.stdout.strip() or "no output").splitlines()[0]
+        sys.exit(f"jfr-top: {path}: jfr print failed: {why}")
     counts = collections.Counter()
-    for event in json.loads(out)["recording"]["events"]:
+    for event in json.loads(result.stdout)["recording"]["events"]:
         frames = event["values"]["stackTrace"]["frames"]
         if frames:
             counts[" < ".join(frame(f, lines) for f in frames[:3 if lines else 1])] += 1
@@ -41,6 +47,8 @@ def main(path, rows, lines):
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if a != "--lines"]
-    if not args:
-        sys.exit(__doc__)
-    main(args[0], int(args[1]) if len(args) > 1 else 25, "--lines" in sys.argv)
+    if not args or len(args) > 2:
+        sys.exit("usage: jfr-top.py RECORDING.jfr [rows] [--lines]")
+    if len(args) == 2 and not (args[1].isdigit() and int(args[1]) > 0):
+        sys.exit(f"jfr-top: rows must be a whole number above 0, got '{args[1]}'")
+    main(args[0], int(args[1]) if len(args) == 2 else 25, "--lines" in sys.argv)
