@@ -64,10 +64,16 @@ processor = {"cpu_model": any_round.get("cpu_model", machine.get("cpu_model")), 
 peak_core = sorted(r.get("peak_gflops_per_core") or 0 for rs in rounds.values() for r in rs)
 peak_core = peak_core[len(peak_core) // 2]
 processor["peak_gflops_per_core_median"] = peak_core
+# A cache line's round trip between two threads (nn bench measures it each round; older results lack it).
+trips = sorted(r["core_round_trip_ns"] for rs in rounds.values() for r in rs if r.get("core_round_trip_ns"))
+processor["core_round_trip_ns_by_round"] = [round(t) for t in trips]
+processor["core_round_trip_ns_median"] = trips[len(trips) // 2] if trips else None
 print(f"processor: {processor['cpu_model']} ({processor['cpu_vendor']}), {processor['vector_bits']}-bit vectors, "
       f"{processor['fma_units']} FMA units per core, L2 {(processor['l2_bytes'] or 0) >> 10} KB; FMA peak measured by nn bench: "
       f"{peak_core:.0f} GFLOP/s per core (median over rounds); kernel variant {processor['variant']} ({processor['variant_choice']}); "
-      f"Java {', '.join(processor['java'])}")
+      f"Java {', '.join(processor['java'])}; cores "
+      + (f"{processor['core_round_trip_ns_median']:.0f} ns apart (a cache line's round trip, median over rounds)"
+         if processor['core_round_trip_ns_median'] else "apart by an unmeasured distance"))
 print(f"peers' OpenBLAS: OPENBLAS_CORETYPE={processor['openblas_coretype']}, core in use: {processor['openblas_core']}; "
       f"peers' huge pages: GLIBC_TUNABLES={processor['peers_glibc_tunables_with_hugepages']} for {processor['peers_hugepages_for']} "
       f"(kernel THP mode: {processor['transparent_hugepage']})")

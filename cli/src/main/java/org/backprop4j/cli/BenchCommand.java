@@ -195,6 +195,8 @@ final class BenchCommand implements Callable<Integer> {
                 g.writeNumberField("peak_gflops_per_core", cpu.peakGflopsPerCore());
                 g.writeStringField("peak_source", cpu.peakSource());
                 g.writeNumberField("peak_fraction", gflops / peak);
+                if (Double.isNaN(cpu.coreRoundTripNanos())) g.writeNullField("core_round_trip_ns");
+                else g.writeNumberField("core_round_trip_ns", cpu.coreRoundTripNanos());
                 g.writeStringField("variant", cpu.variant());
                 g.writeStringField("variant_choice", cpu.variantChoice());
                 g.writeStringField("weights_sha256", trained.sha256());
@@ -238,6 +240,10 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("processor  %s; %d-bit vectors, %d FMA units per core; L1d %d KB, L2 %d KB, L3 %d MB%s%n",
                     cpu.model(), cpu.vectorBits(), cpu.fmaUnits(), cpu.l1d() >> 10, cpu.l2() >> 10, cpu.l3() >> 20,
                     cpu.cachesAssumed().isEmpty() ? "" : " (" + cpu.cachesAssumed() + " size assumed: not given by this system)");
+            out.printf("cores      %s%n", Double.isNaN(cpu.coreRoundTripNanos())
+                    ? "one processor, or two threads that could not run at once: no round trip measured"
+                    : String.format("%.0f ns a cache line's round trip between two threads (what each handoff of a job"
+                    + " split over threads costs; under 100 where cores share a cache, some 500 across chiplets)", cpu.coreRoundTripNanos()));
             out.printf("peak       %.0f GFLOP/s on %d thread%s (%.0f per core; %s)%n", peak, n, n == 1 ? "" : "s", cpu.peakGflopsPerCore(), cpu.peakSource());
             out.printf("training   %,.0f samples/s  %.1f GFLOP/s performed (%.0f%% of the %.0f GFLOP/s peak of %d thread%s;"
                     + " nominal 6 x weights: %.1f)  epochs %s s%n",

@@ -35,6 +35,9 @@ class BenchCommandTest {
         assertEquals(org.backprop4j.math.vector.Machine.current().assumedCaches(), j.get("caches_assumed"),
                 "the cache levels whose size this system did not give");
         assertEquals(org.backprop4j.math.vector.Machine.current().l2Bytes(), JsonTree.number(j, "l2_bytes"));
+        assertTrue(tree.containsKey("core_round_trip_ns"), "the cores' distance, measured (or null)");
+        Object trip = tree.get("core_round_trip_ns");
+        assertTrue(trip == null || ((Number) trip).doubleValue() > 0, () -> "core_round_trip_ns " + trip);
         boolean asked = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+UseTransparentHugePages");
         assertEquals(asked, j.get("jvm_huge_pages"), "this JVM's own flag");
         assertTrue(Set.of("always", "madvise", "never", "unknown").contains(j.get("thp_mode")), () -> "thp_mode " + j.get("thp_mode"));
@@ -52,6 +55,8 @@ class BenchCommandTest {
         String processor = out.lines().filter(l -> l.startsWith("processor")).findFirst().orElseThrow();
         assertTrue(processor.contains("L2 " + (m.l2Bytes() >> 10) + " KB"), processor);
         assertEquals(!m.assumedCaches().isEmpty(), processor.contains("(" + m.assumedCaches() + " size assumed"), processor);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("cores ") && (l.contains("ns a cache line's round trip")
+                || l.contains("no round trip measured"))), out);
         assertTrue(out.contains("GFLOP/s on 1 thread ("), out);
         assertTrue(out.contains("GFLOP/s peak of 1 thread;"), out);
         assertFalse(out.contains("1 threads"), out);
