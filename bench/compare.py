@@ -9,6 +9,7 @@ from peers import WORKLOADS  # noqa: E402  (the workloads' layer sizes and flops
 
 ours_path, peers_path, out_dir = sys.argv[1:4]
 default_path = sys.argv[4] if len(sys.argv) > 4 else None     # peers as Debian has them: no OPENBLAS_CORETYPE, no huge pages
+distance_path = sys.argv[5] if len(sys.argv) > 5 else None    # the cores' distance sampled around the peers' runs
 GFLOPS_DEFINITION = ("GFLOP/s = the flops a training step performs in its matrix products (forward and weight gradient of "
                      "every layer, the backward product of every layer but the first; 2 per multiply-add) x samples/s / 1e9; "
                      "the same products as OpenBLAS sgemm's aggregate_gflops_training_step. *_nominal_6n: 6 x weights x "
@@ -74,6 +75,19 @@ print(f"processor: {processor['cpu_model']} ({processor['cpu_vendor']}), {proces
       f"Java {', '.join(processor['java'])}; cores "
       + (f"{processor['core_round_trip_ns_median']:.0f} ns apart (a cache line's round trip, median over rounds)"
          if processor['core_round_trip_ns_median'] else "apart by an unmeasured distance"))
+around_peers = {}
+if distance_path and os.path.exists(distance_path):
+    for line in open(distance_path):
+        stage, _, ns = line.strip().partition(" ")
+        around_peers[stage] = None if ns in ("", "NaN") else float(ns)
+processor["core_round_trip_ns_around_peers"] = around_peers
+if around_peers:
+    # rounds[key] holds the configuration's runs in the order they ran: round 1 (before the peers), 2, 3 (after)
+    ours_trips = {f"{w} {t}t": " / ".join("?" if not r.get("core_round_trip_ns") else str(round(r["core_round_trip_ns"]))
+                                          for r in rs) for (w, t), rs in rounds.items()}
+    print("cores apart (a cache line's round trip, ns; the host moves the vCPUs and two-thread figures follow): peers' runs "
+          + ", ".join(f"{k.replace('peers_', '')} {'?' if v is None else round(v)}" for k, v in around_peers.items())
+          + "; ours by round (1 before the peers, 2 and 3 after): " + ", ".join(f"{k} {v}" for k, v in sorted(ours_trips.items())))
 print(f"peers' OpenBLAS: OPENBLAS_CORETYPE={processor['openblas_coretype']}, core in use: {processor['openblas_core']}; "
       f"peers' huge pages: GLIBC_TUNABLES={processor['peers_glibc_tunables_with_hugepages']} for {processor['peers_hugepages_for']} "
       f"(kernel THP mode: {processor['transparent_hugepage']})")

@@ -49,8 +49,16 @@ ours_round() {
     done
   done
 }
-: >"$TMP/ours.jsonl"
+# The cores' distance (a cache line's round trip between two threads, in ns) before and after the peers' runs: the
+# host moves this guest's vCPUs between places 120-180 and 440-500 ns apart, and two-thread figures follow
+# (docs/PERFORMANCE.md, "Session 31"), so a ratio is read against the phase each side ran in. Each nn bench round
+# measures its own.
+distance() {
+  echo "$1 $(java -cp "$ROOT/cli/target/nn.jar" org.backprop4j.math.vector.CoreDistance 2>/dev/null || echo NaN)" >>"$TMP/distance.txt"
+}
+: >"$TMP/ours.jsonl"; : >"$TMP/distance.txt"
 ours_round 1
+distance peers_before
 CORE_ARGS=(); [ -n "$CORETYPE" ] && CORE_ARGS=(--coretype "$CORETYPE")
 /usr/bin/python3 "$ROOT/bench/peers/peers.py" --workload all --threads 1,2 "${PEER_ARGS[@]}" "${CORE_ARGS[@]}" --hugepages W2 \
     --json-out "$TMP/peers.json" >/dev/null
@@ -58,7 +66,8 @@ CORE_ARGS=(); [ -n "$CORETYPE" ] && CORE_ARGS=(--coretype "$CORETYPE")
 # sgemm on W2 only (a short run).
 env -u GLIBC_TUNABLES /usr/bin/python3 "$ROOT/bench/peers/peers.py" --workload W2 --threads 1,2 --peers torch --skip-inference \
     --no-torch-variants --repeats 1 ${QUICK:+--quick} --json-out "$TMP/peers-default.json" >/dev/null
+distance peers_after
 ours_round 2
 ours_round 3
 echo "load at end: $(cat /proc/loadavg); finished: $(date -u +%FT%TZ)" >>"$OUT/machine.txt"
-/usr/bin/python3 "$ROOT/bench/compare.py" "$TMP/ours.jsonl" "$TMP/peers.json" "$OUT" "$TMP/peers-default.json" | tee "$OUT/summary.txt"
+/usr/bin/python3 "$ROOT/bench/compare.py" "$TMP/ours.jsonl" "$TMP/peers.json" "$OUT" "$TMP/peers-default.json" "$TMP/distance.txt" | tee "$OUT/summary.txt"

@@ -243,7 +243,7 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("cores      %s%n", Double.isNaN(cpu.coreRoundTripNanos())
                     ? "one processor, or two threads that could not run at once: no round trip measured"
                     : String.format("%.0f ns a cache line's round trip between two threads (what each handoff of a job"
-                    + " split over threads costs; under 100 where cores share a cache, some 500 across chiplets)", cpu.coreRoundTripNanos()));
+                    + " split over threads costs: under 100 where cores share an L3, hundreds where they do not)", cpu.coreRoundTripNanos()));
             out.printf("peak       %.0f GFLOP/s on %d thread%s (%.0f per core; %s)%n", peak, n, n == 1 ? "" : "s", cpu.peakGflopsPerCore(), cpu.peakSource());
             out.printf("training   %,.0f samples/s  %.1f GFLOP/s performed (%.0f%% of the %.0f GFLOP/s peak of %d thread%s;"
                     + " nominal 6 x weights: %.1f)  epochs %s s%n",

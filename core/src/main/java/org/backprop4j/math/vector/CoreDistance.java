@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * and the other reads crosses the same way.
  *
  * <p>The figure is a property of where the host put the threads, not of the processor model: on AMD EPYC
- * family 26 (Zen 5) Firecracker guests with two vCPUs it was 52–73 ns in one VM (cores sharing an L3) and
- * 460 ns in another (2026-12-03: cores on different chiplets, each with its own L3, as two vCPUs of a cloud
- * VM or two threads of a many-chiplet desktop processor may be); on an Intel Xeon model 167 guest about
- * 1 µs (docs/PERFORMANCE.md). The threads are not pinned: the figure is for the pair the OS gives, as the
+ * family 26 (Zen 5) Firecracker guests with two vCPUs it was 52–73 ns in one VM (cores sharing an L3) and, in
+ * another, 120–180 ns in some minutes and 440–500 in others (2026-12-03: the host moves the vCPUs; by the usual
+ * figures two chiplets of one processor, then two sockets), as two threads of a cloud VM or of a many-chiplet
+ * processor may be; on an Intel Xeon model 167 guest about 1 µs (docs/PERFORMANCE.md). The threads are not pinned: the figure is for the pair the OS gives, as the
  * kernels' pool gets it.
  */
 public final class CoreDistance {
@@ -36,6 +36,12 @@ public final class CoreDistance {
     public static double roundTripNanos() {
         if (Runtime.getRuntime().availableProcessors() < 2) return Double.NaN;
         return roundTripNanos(TRIPS, ROUNDS, LIMIT_NANOS);
+    }
+
+    /** Prints the round trip in whole nanoseconds, or NaN: bench/compare.sh samples it between its peers' runs. */
+    public static void main(String[] args) {
+        double ns = roundTripNanos();
+        System.out.println(Double.isNaN(ns) ? "NaN" : String.valueOf(Math.round(ns)));
     }
 
     /** As {@link #roundTripNanos()}, with the round trips per round, the rounds (one more runs first, untimed) and the limit given. */
