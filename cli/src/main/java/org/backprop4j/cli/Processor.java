@@ -20,8 +20,12 @@ record Processor(String model, String vendor, long l1d, long l2, long l3, String
         Machine m = Machine.current();
         boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         int bits = 0, units = 0;
-        double perCore = givenPeakPerCore == null ? Double.NaN : givenPeakPerCore, total = perCore * threads;
-        String source = "given by --peak-gflops-per-core", variant = "none", how = "plain-Java kernels: no jdk.incubator.vector";
+        // Threads beyond the processors this JVM may use take turns: they add nothing to the peak.
+        int processors = Runtime.getRuntime().availableProcessors(), running = Math.min(threads, processors);
+        String beyond = running < threads ? "; " + threads + " threads asked, " + processors + " processor"
+                + (processors == 1 ? "" : "s") + " available" : "";
+        double perCore = givenPeakPerCore == null ? Double.NaN : givenPeakPerCore, total = perCore * running;
+        String source = "given by --peak-gflops-per-core" + beyond, variant = "none", how = "plain-Java kernels: no jdk.incubator.vector";
         if (vector) {
             org.backprop4j.math.vector.Peak peak = org.backprop4j.math.vector.Peak.measure(threads);
             bits = 32 * peak.lanes();
@@ -29,7 +33,7 @@ record Processor(String model, String vendor, long l1d, long l2, long l3, String
             if (givenPeakPerCore == null) {
                 perCore = peak.gflopsPerCore();
                 total = peak.gflops();
-                source = "measured now, " + threads + " thread(s) of " + org.backprop4j.math.vector.Peak.CHAINS + " FMA chains";
+                source = "measured now, " + peak.threads() + " thread(s) of " + org.backprop4j.math.vector.Peak.CHAINS + " FMA chains" + beyond;
             }
             org.backprop4j.math.vector.VariantChoice choice = org.backprop4j.math.vector.VariantChoice.get();
             variant = choice.variant().label();

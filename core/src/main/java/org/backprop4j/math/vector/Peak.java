@@ -17,7 +17,7 @@ import jdk.incubator.vector.FloatVector;
  *
  * @param gflops        float32 GFLOP/s of all threads together (2 flops per lane per FMA)
  * @param gflopsPerCore the best single thread's figure
- * @param threads       threads measured at once
+ * @param threads       threads measured at once: those asked for, at most the processors available
  * @param lanes         floats per vector
  * @param fmaUnits      FMA instructions a core completes per cycle, rounded (0 if not measurable)
  */
@@ -35,12 +35,17 @@ public record Peak(double gflops, double gflopsPerCore, int threads, int lanes, 
 
     /**
      * Measures the peak of {@code threads} threads at once (about half a second): the threads' timed runs
-     * are repeated until their total stops rising (see {@link #settled}).
+     * are repeated until their total stops rising (see {@link #settled}). Threads beyond the processors this
+     * JVM may use ({@link Runtime#availableProcessors}: a container's CPU limit, a {@code taskset}) add no peak —
+     * they take turns — so at most that many are measured, and {@link #threads} says how many were: each thread
+     * is timed by its own CPU time, and two threads taking turns on one processor summed to twice its peak
+     * ("452 GFLOP/s on 2 threads" under {@code taskset -c 0}, 2026-12-03).
      */
     public static Peak measure(int threads) {
+        int running = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
         chainsPerSecond(CHAINS);                            // once for the JIT: the first rounds run interpreted
         chainsPerSecond(1);
-        double[] rates = settled(() -> attempt(threads), MAX_ATTEMPTS);
+        double[] rates = settled(() -> attempt(running), MAX_ATTEMPTS);
         double total = 0, best = 0;
         for (double r : rates) {
             total += r;
@@ -49,7 +54,7 @@ public record Peak(double gflops, double gflopsPerCore, int threads, int lanes, 
         double oneChain = chainsPerSecond(1);               // dependent FMAs per second: 1 / latency
         int units = oneChain > 0 ? (int) Math.round(best / oneChain / 4) : 0;
         double flopsPerFma = 2.0 * VL;
-        return new Peak(total * flopsPerFma / 1e9, best * flopsPerFma / 1e9, threads, VL, units);
+        return new Peak(total * flopsPerFma / 1e9, best * flopsPerFma / 1e9, running, VL, units);
     }
 
     /** Timed runs of the threads at once: at most this many (each about 0.1 s). */

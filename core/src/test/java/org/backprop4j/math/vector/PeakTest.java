@@ -46,4 +46,14 @@ class PeakTest {
         assertArrayEquals(new double[] {16}, Peak.settled(a::next, 5));
         assertEquals(5, a.calls);
     }
+
+    /** Threads beyond the processors take turns: measured as the processors, not summed per thread's CPU time. */
+    @Test
+    void threadsBeyondTheProcessorsAddNoPeak() {
+        int processors = Runtime.getRuntime().availableProcessors();
+        Peak p = Peak.measure(processors + 1);
+        assertEquals(processors, p.threads(), "threads measured");
+        org.junit.jupiter.api.Assertions.assertTrue(p.gflops() <= processors * p.gflopsPerCore() * 1.0001,
+                () -> p.gflops() + " GFLOP/s on " + processors + " processors of at most " + p.gflopsPerCore() + " each");
+    }
 }
