@@ -66,8 +66,10 @@ peak_core = sorted(r.get("peak_gflops_per_core") or 0 for rs in rounds.values() 
 peak_core = peak_core[len(peak_core) // 2]
 processor["peak_gflops_per_core_median"] = peak_core
 # A cache line's round trip between two threads (nn bench measures it each round; older results lack it).
-trips = sorted(r["core_round_trip_ns"] for rs in rounds.values() for r in rs if r.get("core_round_trip_ns"))
-processor["core_round_trip_ns_by_round"] = [round(t) for t in trips]
+# ours.jsonl's lines are the runs in the order they ran: the list keeps that order, the median sorts a copy.
+in_order = [r["core_round_trip_ns"] for r in map(json.loads, open(ours_path)) if r.get("core_round_trip_ns")]
+processor["core_round_trip_ns_by_run"] = [round(t) for t in in_order]
+trips = sorted(in_order)
 processor["core_round_trip_ns_median"] = trips[len(trips) // 2] if trips else None
 print(f"processor: {processor['cpu_model']} ({processor['cpu_vendor']}), {processor['vector_bits']}-bit vectors, "
       f"{processor['fma_units']} FMA units per core, L2 {(processor['l2_bytes'] or 0) >> 10} KB; FMA peak measured by nn bench: "

@@ -50,7 +50,7 @@ ours_round() {
   done
 }
 # The cores' distance (a cache line's round trip between two threads, in ns) before and after the peers' runs: the
-# host moves this guest's vCPUs between places 120-180 and 440-500 ns apart, and two-thread figures follow
+# host moves this guest's vCPUs between places 120-180 and 440-660 ns apart, and two-thread figures follow
 # (docs/PERFORMANCE.md, "Session 31"), so a ratio is read against the phase each side ran in. Each nn bench round
 # measures its own.
 distance() {
