@@ -27,9 +27,9 @@ def performed(r):
 
 
 # Several rounds per configuration: keep the median round (by training throughput) and all figures.
+runs = [performed(r) for r in map(json.loads, open(ours_path))]    # in the order they ran
 rounds = {}
-for r in map(json.loads, open(ours_path)):
-    r = performed(r)
+for r in runs:
     rounds.setdefault((r["workload"], r["threads"]), []).append(r)
 ours = {}
 for key, rs in rounds.items():
@@ -66,8 +66,8 @@ peak_core = sorted(r.get("peak_gflops_per_core") or 0 for rs in rounds.values() 
 peak_core = peak_core[len(peak_core) // 2]
 processor["peak_gflops_per_core_median"] = peak_core
 # A cache line's round trip between two threads (nn bench measures it each round; older results lack it).
-# ours.jsonl's lines are the runs in the order they ran: the list keeps that order, the median sorts a copy.
-in_order = [r["core_round_trip_ns"] for r in map(json.loads, open(ours_path)) if r.get("core_round_trip_ns")]
+# The list keeps the runs' order; the median sorts a copy.
+in_order = [r["core_round_trip_ns"] for r in runs if r.get("core_round_trip_ns")]
 processor["core_round_trip_ns_by_run"] = [round(t) for t in in_order]
 trips = sorted(in_order)
 processor["core_round_trip_ns_median"] = trips[len(trips) // 2] if trips else None

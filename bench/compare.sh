@@ -2,7 +2,7 @@
 # One run that measures Backprop4j and its peers (numpy, PyTorch, scikit-learn, OpenBLAS sgemm) on the
 # same workloads, then prints the ratios and writes docs/performance/<processor>/{results.json,
 # throughput.png,summary.txt}: one folder per processor, named from vendor, family and model.
-#   bench/compare.sh            # full run, about 25 minutes on 2 cores
+#   bench/compare.sh            # full run, about 10 minutes on 2 cores (2026-12-03)
 #   bench/compare.sh --quick    # smoke test with fewer samples
 # The peers run with OPENBLAS_CORETYPE set to this processor's family (SkylakeX on Intel with
 # AVX-512, Haswell on other Intel, SkylakeX on AMD with AVX-512, Zen on other AMD): Debian's OpenBLAS

@@ -10,7 +10,7 @@ import org.backprop4j.math.vector.Machine;
  * touched when the JVM has the module (nn's launcher adds it); without it the kernels are the
  * plain-Java ones and the peak is the one given, if any. The cores' distance ({@link CoreDistance}: a cache
  * line's round trip between two threads) is measured whatever the kernels: it says what a second thread can
- * gain on this host (52–73 ns where the two vCPUs share an L3; 120–180 and 440–500 ns in other minutes on the same VM).
+ * gain on this host (52–73 ns where the two vCPUs share an L3; 120–180 and 440–660 ns in other minutes on the same VM).
  */
 record Processor(String model, String vendor, long l1d, long l2, long l3, String cachesAssumed, int vectorBits, int fmaUnits,
                  double peakGflops, double peakGflopsPerCore, String peakSource, String variant, String variantChoice,

@@ -46,6 +46,23 @@ class BenchCommandTest {
         assertTrue(((Number) ((List<?>) tree.get("epoch_jit_ms")).get(0)).longValue() >= 0, "HotSpot times its compilations");
     }
 
+    /**
+     * More threads than processors take turns on them: the peak counts the processors only, and the report says
+     * so (under {@code taskset -c 0}, {@code --threads 2} once printed twice one core's peak).
+     */
+    @Test
+    void threadsBeyondTheProcessorsAddNoPeakAndTheReportSaysSo() {
+        int processors = Runtime.getRuntime().availableProcessors(), asked = processors + 1;
+        Map<String, Object> j = Cli.jsonFields(Cli.run("bench", "--workload", "W1", "--threads", String.valueOf(asked),
+                "--epochs", "1", "--samples", "64", "--peak-gflops-per-core", "100", "--json").ok().out());
+        assertEquals(100.0 * processors, JsonTree.number(j, "peak_gflops"), 1e-9, "the given peak per core, times the processors");
+        String out = Cli.run("bench", "--workload", "W1", "--threads", String.valueOf(asked), "--epochs", "1",
+                "--samples", "64", "--peak-gflops-per-core", "100").ok().out();
+        String peak = out.lines().filter(l -> l.startsWith("peak ")).findFirst().orElseThrow();
+        assertTrue(peak.contains(asked + " threads asked, " + processors + " processor" + (processors == 1 ? "" : "s")
+                + " available"), peak);
+    }
+
     /** The text report: the processor with the cache sizes this system did not give, and one thread in the singular. */
     @Test
     void theTextReportSaysWhichCacheSizesAreAssumedAndCountsThreadsInWords() {

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>The figure is a property of where the host put the threads, not of the processor model: on AMD EPYC
  * family 26 (Zen 5) Firecracker guests with two vCPUs it was 52–73 ns in one VM (cores sharing an L3) and, in
- * another, 120–180 ns in some minutes and 440–500 in others (2026-12-03: the host moves the vCPUs; by the usual
+ * another, 120–180 ns in some minutes and 440–660 in others (2026-12-03: the host moves the vCPUs; by the usual
  * figures two chiplets of one processor, then two sockets), as two threads of a cloud VM or of a many-chiplet
  * processor may be; on an Intel Xeon model 167 guest about 1 µs (docs/PERFORMANCE.md). The threads are not
  * pinned: the figure is for the pair the OS gives, as the kernels' pool gets it.

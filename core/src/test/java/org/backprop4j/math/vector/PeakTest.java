@@ -7,6 +7,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link Peak#settled}: the threads' timed runs are repeated until their total stops rising. */
 class PeakTest {
@@ -53,7 +54,7 @@ class PeakTest {
         int processors = Runtime.getRuntime().availableProcessors();
         Peak p = Peak.measure(processors + 1);
         assertEquals(processors, p.threads(), "threads measured");
-        org.junit.jupiter.api.Assertions.assertTrue(p.gflops() <= processors * p.gflopsPerCore() * 1.0001,
+        assertTrue(p.gflops() <= processors * p.gflopsPerCore() * 1.0001,
                 () -> p.gflops() + " GFLOP/s on " + processors + " processors of at most " + p.gflopsPerCore() + " each");
     }
 }
